@@ -1,0 +1,373 @@
+// Package schema is the design vocabulary: the embedded CUE schema, the
+// loader that checks a design file against it, and the typed Go model the
+// rest of the pipeline reads. It knows nothing of estimates or rules.
+package schema
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/encoding/json"
+	"cuelang.org/go/encoding/yaml"
+)
+
+//go:embed design.cue
+var schemaSource []byte
+
+// schemaFile names the embedded schema in positions, so they can be told
+// apart from the user's.
+const schemaFile = "tradeoff/schema/design.cue"
+
+// MaxFileSize bounds what the loader reads: a design is a page or two, and a
+// file of many megabytes is a mistake, not a design.
+const MaxFileSize = 8 << 20
+
+// Text returns the embedded CUE schema.
+func Text() []byte { return bytes.Clone(schemaSource) }
+
+// StdinName is the name standard input goes by in positions.
+const StdinName = "<stdin>"
+
+type loader struct {
+	ctx    *cue.Context
+	schema cue.Value
+	def    cue.Value
+}
+
+func newLoader() (*loader, error) {
+	ctx := cuecontext.New()
+	s := ctx.CompileBytes(schemaSource, cue.Filename(schemaFile))
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("internal error: the embedded schema does not compile: %v", err)
+	}
+	if patternHint == nil {
+		initPatternHints(s)
+	}
+	return &loader{ctx: ctx, schema: s, def: s.LookupPath(cue.ParsePath("#Design"))}, nil
+}
+
+// Load reads and checks the design at path: a .cue, .yaml, .yml or .json
+// file, a directory holding one CUE package, or "-" for standard input. A
+// design with problems returns Errors listing every one of them.
+func Load(path string, stdin io.Reader) (*Design, error) {
+	l, err := newLoader()
+	if err != nil {
+		return nil, err
+	}
+	if path == "-" {
+		data, err := readLimited(stdin, StdinName)
+		if err != nil {
+			return nil, err
+		}
+		return l.loadBytes(StdinName, data, sniff(data))
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	if fi.IsDir() {
+		return l.loadDir(path)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".cue", ".yaml", ".yml", ".json":
+	default:
+		return nil, Errors{{Pos: Position{File: path}, Msg: fmt.Sprintf("unsupported file type %q: a design is a .cue, .yaml, .yml or .json file, or a directory of .cue files", ext)}}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	defer f.Close()
+	data, err := readLimited(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return l.loadBytes(path, data, strings.TrimPrefix(ext, "."))
+}
+
+// LoadBytes checks a design held in memory; format is "cue", "yaml" or
+// "json".
+func LoadBytes(name string, data []byte, format string) (*Design, error) {
+	l, err := newLoader()
+	if err != nil {
+		return nil, err
+	}
+	return l.loadBytes(name, data, format)
+}
+
+func fileError(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		msg = "no such file or directory"
+	case errors.Is(err, os.ErrPermission):
+		msg = "permission denied"
+	}
+	return Errors{{Pos: Position{File: path}, Msg: msg}}
+}
+
+func readLimited(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, Errors{{Pos: Position{File: name}, Msg: "cannot read: " + err.Error()}}
+	}
+	if len(data) > MaxFileSize {
+		return nil, Errors{{Pos: Position{File: name}, Msg: fmt.Sprintf("file is larger than %d MiB: a design is a page or two, not a data dump", MaxFileSize>>20)}}
+	}
+	return data, nil
+}
+
+// sniff guesses the format of standard input: JSON starts with "{", CUE
+// parses as CUE, YAML parses as YAML; text that is neither is reported
+// as CUE, the native format.
+func sniff(data []byte) string {
+	t := bytes.TrimSpace(data)
+	if len(t) > 0 && t[0] == '{' {
+		return "json"
+	}
+	if _, err := parser.ParseFile(StdinName, data); err == nil {
+		return "cue"
+	}
+	if _, err := yaml.Extract(StdinName, data); err == nil {
+		return "yaml"
+	}
+	return "cue"
+}
+
+func (l *loader) loadBytes(name string, data []byte, format string) (*Design, error) {
+	if err := checkText(name, data); err != nil {
+		return nil, err
+	}
+	var v cue.Value
+	switch format {
+	case "yml", "yaml":
+		f, err := yaml.Extract(name, data)
+		if err != nil {
+			return nil, yamlError(name, err)
+		}
+		if f != nil && len(f.Decls) == 1 {
+			if emb, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+				if _, isList := emb.Expr.(*ast.ListLit); isList && bytes.Contains(data, []byte("\n---")) {
+					return nil, Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: "file holds several YAML documents: put one design in each file"}}
+				}
+			}
+		}
+		v = l.ctx.BuildFile(f)
+	case "json":
+		expr, err := json.Extract(name, data)
+		if err != nil {
+			return nil, l.syntaxError(name, err)
+		}
+		v = l.ctx.BuildExpr(expr)
+	default:
+		f, err := parser.ParseFile(name, data, parser.ParseComments)
+		if err != nil {
+			return nil, l.syntaxError(name, err)
+		}
+		v = l.ctx.BuildFile(f)
+	}
+	return l.check(v, []string{name})
+}
+
+func checkText(name string, data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: "design is empty: start from examples/shortener.cue or run `tradeoff init`"}}
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: "not a text file: a design is CUE, YAML or JSON text"}}
+	}
+	return nil
+}
+
+func (l *loader) loadDir(dir string) (*Design, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fileError(dir, err)
+	}
+	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
+	if len(insts) != 1 {
+		return nil, Errors{{Pos: Position{File: dir}, Msg: fmt.Sprintf("found %d CUE packages: a directory must hold one design", len(insts))}}
+	}
+	inst := insts[0]
+	if inst.Err != nil {
+		return nil, l.syntaxError(dir, inst.Err)
+	}
+	var files []string
+	for _, f := range inst.Files {
+		files = append(files, relTo(dir, abs, f.Filename))
+	}
+	if len(files) == 0 {
+		return nil, Errors{{Pos: Position{File: dir}, Msg: "no .cue files in directory"}}
+	}
+	v := l.ctx.BuildInstance(inst)
+	d, err := l.check(v, files)
+	var es Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			e.Pos.File = relTo(dir, abs, e.Pos.File)
+		}
+	}
+	return d, err
+}
+
+// relTo shows a file of a directory the way the user named the directory.
+func relTo(dir, abs, file string) string {
+	if rel, err := filepath.Rel(abs, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join(dir, rel)
+	}
+	return file
+}
+
+var yamlLine = regexp.MustCompile(`(?:line |:)(\d+)(?::(\d+))?: (.*)`)
+
+// yamlError gives YAML syntax errors a position: the YAML decoder reports
+// only a line, in the message text.
+func yamlError(name string, err error) error {
+	msg := err.Error()
+	pos := Position{File: name, Line: 1, Col: 1}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			pos.Col, _ = strconv.Atoi(m[2])
+		}
+		msg = m[3]
+	}
+	return Errors{{Pos: pos, Msg: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}}
+}
+
+func (l *loader) syntaxError(name string, err error) error {
+	var out Errors
+	for _, e := range cueerrors.Errors(err) {
+		pos := Position{File: name, Line: 1, Col: 1}
+		if p := e.Position(); p.IsValid() {
+			pos = fromToken(p)
+		}
+		msg := cueerrors.StringWithConfig(e, &cueerrors.Config{OmitPath: true})
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		out = append(out, &Error{Pos: pos, Msg: "syntax error: " + msg})
+	}
+	if len(out) == 0 {
+		out = Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: err.Error()}}
+	}
+	out.sort()
+	return out
+}
+
+// check unifies the user's value with #Design, reports every error, and
+// decodes the result into the Go model.
+func (l *loader) check(user cue.Value, files []string) (*Design, error) {
+	src := newSource(files, user)
+	if err := user.Err(); err != nil {
+		es := l.convertErrors(err, src)
+		es.sort()
+		return nil, es
+	}
+	if user.IncompleteKind() != cue.StructKind {
+		return nil, Errors{{Pos: src.Pos(""), Msg: "a design is a struct of fields (system, traffic, slo, ...), not a " + user.IncompleteKind().String()}}
+	}
+	u := user.Unify(l.def)
+	es := append(l.validate(u, src), referenceErrors(user, src)...)
+	if len(es) > 0 {
+		es = dedupe(es)
+		es.sort()
+		return nil, es
+	}
+	var d Design
+	if err := u.Decode(&d); err != nil {
+		es := l.decodeErrors(err, src)
+		return nil, es
+	}
+	d.Source = src
+	for name, op := range d.Traffic {
+		op.Name = name
+	}
+	for i := range d.Waivers {
+		d.Waivers[i].Index = i
+	}
+	if es := checkDesign(&d); len(es) > 0 {
+		es.sort()
+		return nil, es
+	}
+	return &d, nil
+}
+
+// validate reports every error. CUE stops descending into a value once it
+// has found an error in it (and drops missing-field errors when there are
+// others), so each top-level field and each of its fields is validated on
+// its own as well, and the results are merged.
+func (l *loader) validate(u cue.Value, src *Source) Errors {
+	var all Errors
+	add := func(v cue.Value) {
+		if err := v.Validate(cue.Concrete(true)); err != nil {
+			all = append(all, l.convertErrors(err, src)...)
+		}
+	}
+	add(u)
+	if len(all) == 0 {
+		return nil
+	}
+	it, err := u.Fields()
+	if err == nil {
+		for it.Next() {
+			add(it.Value())
+			if sub, err := it.Value().Fields(); err == nil {
+				for sub.Next() {
+					add(sub.Value())
+				}
+			}
+		}
+	}
+	return all
+}
+
+func dedupe(es Errors) Errors {
+	seen := map[string]bool{}
+	var out Errors
+	for _, e := range es {
+		if k := e.Error(); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (l *loader) decodeErrors(err error, src *Source) Errors {
+	var out Errors
+	for _, e := range cueerrors.Errors(err) {
+		path := joinPath(e.Path())
+		pos := src.Pos(path)
+		msg := cueerrors.StringWithConfig(e, &cueerrors.Config{OmitPath: true})
+		var pe *posError
+		if errors.As(e, &pe) {
+			msg = pe.err.Error()
+			if p := fromToken(pe.pos); p.IsValid() {
+				pos = p
+			}
+		}
+		out = append(out, &Error{Pos: pos, Path: path, Msg: msg})
+	}
+	if len(out) == 0 {
+		out = Errors{{Pos: src.Pos(""), Msg: err.Error()}}
+	}
+	out.sort()
+	return out
+}
