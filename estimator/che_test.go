@@ -1,0 +1,118 @@
+package estimator
+
+import (
+	"container/list"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+// simulateLRU replays seeded independent Zipf requests through an exact LRU
+// of capacity c and returns the hit ratio after a warm-up.
+func simulateLRU(n int, s float64, c int, requests int, seed uint64) float64 {
+	z := NewZipf(int64(n), s)
+	cdf := make([]float64, n)
+	acc := 0.0
+	for i, q := range z.prob {
+		acc += q
+		cdf[i] = acc
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	lru := list.New()
+	where := make(map[int]*list.Element, c)
+	hits, counted := 0, 0
+	warm := requests / 5
+	for r := 0; r < requests; r++ {
+		k := sort.SearchFloat64s(cdf, rng.Float64()*acc)
+		if e, ok := where[k]; ok {
+			lru.MoveToFront(e)
+			if r >= warm {
+				hits++
+			}
+		} else {
+			where[k] = lru.PushFront(k)
+			if lru.Len() > c {
+				old := lru.Back()
+				lru.Remove(old)
+				delete(where, old.Value.(int))
+			}
+		}
+		if r >= warm {
+			counted++
+		}
+	}
+	return float64(hits) / float64(counted)
+}
+
+func TestCheMatchesExactLRUSimulation(t *testing.T) {
+	tests := []struct {
+		name string
+		n, c int
+		s    float64
+	}{
+		{"classic Zipf, 1% cached", 10000, 100, 1.0},
+		{"classic Zipf, 10% cached", 10000, 1000, 1.0},
+		{"mild skew 0.8, 5% cached", 5000, 250, 0.8},
+		{"steep skew 1.2, 2% cached", 5000, 100, 1.2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			che := CheHitRatio(NewZipf(int64(tt.n), tt.s), float64(tt.c))
+			sim := simulateLRU(tt.n, tt.s, tt.c, 600000, 42)
+			if math.Abs(che-sim) > 0.01 {
+				t.Errorf("Che %.4f vs simulated LRU %.4f", che, sim)
+			}
+		})
+	}
+}
+
+func TestCheIsBelowStaticTopAndAboveCacheShare(t *testing.T) {
+	z := NewZipf(100000, 0.9)
+	for _, c := range []float64{10, 1000, 20000} {
+		che, top := CheHitRatio(z, c), StaticTopHitRatio(z, c)
+		if che > top+1e-9 {
+			t.Errorf("c=%g: LRU %.4f above perfect LFU %.4f", c, che, top)
+		}
+		if che < c/float64(z.N) {
+			t.Errorf("c=%g: LRU %.4f below uniform share %.4f", c, che, c/float64(z.N))
+		}
+	}
+}
+
+func TestBucketedZipfAgreesWithExact(t *testing.T) {
+	// Just above the exact limit the bucketed table must give the same hit
+	// ratio as the exact one just below it, to well under a percent.
+	exact := CheHitRatio(NewZipf(zipfExactLimit, 1), 500)
+	bucketed := CheHitRatio(NewZipf(zipfExactLimit+1, 1), 500)
+	if math.Abs(exact-bucketed) > 0.002 {
+		t.Errorf("exact %.5f vs bucketed %.5f", exact, bucketed)
+	}
+}
+
+func TestBiggerCacheNeverLowersHitRatio(t *testing.T) {
+	for _, s := range []float64{0.6, 0.8, 1.0, 1.3} {
+		z := NewZipf(1_000_000_000, s)
+		prev := 0.0
+		for c := 1.0; c < 1e9; c *= 3.7 {
+			h := CheHitRatio(z, c)
+			if h < prev-1e-9 {
+				t.Errorf("s=%g: hit ratio fell from %.6f to %.6f at c=%g", s, prev, h, c)
+			}
+			prev = h
+		}
+	}
+}
+
+func TestCheEdges(t *testing.T) {
+	z := NewZipf(100, 1)
+	if got := CheHitRatio(z, 0); got != 0 {
+		t.Errorf("empty cache hit ratio %g", got)
+	}
+	if got := CheHitRatio(z, 100); got != 1 {
+		t.Errorf("cache holding everything hit ratio %g", got)
+	}
+	if got := CheHitRatio(NewZipf(1000, 0), 100); math.Abs(got-0.1) > 0.01 {
+		t.Errorf("uniform popularity: hit ratio %g, want about the cached share 0.1", got)
+	}
+}

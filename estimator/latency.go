@@ -1,0 +1,158 @@
+package estimator
+
+import (
+	"math"
+)
+
+// Stage is one independent delay on a request path. Its time is Fixed
+// seconds, plus an exponential with rate Rate (per second) when Rate > 0,
+// present only with probability Prob (1 when zero). An M/M/c hop is two
+// stages: the service Exp(μ) always, and the wait Exp(cμ−λ) with probability
+// C(c,a) — exactly the hypoexponential of MMc.ResponseTail.
+type Stage struct {
+	Fixed float64
+	Rate  float64
+	Prob  float64
+}
+
+// QueueStages splits an M/M/c hop into its service and waiting stages.
+func QueueStages(q MMc) []Stage {
+	return []Stage{
+		{Rate: q.Mu},
+		{Rate: q.theta(), Prob: q.PWait()},
+	}
+}
+
+// Dist is the distribution of a sum of stages, held as its CDF on a uniform
+// grid and shifted by the sum of the fixed delays. Percentiles do not add
+// (estimation.md §4.2), so paths are combined through their distributions.
+type Dist struct {
+	shift float64
+	dt    float64
+	cdf   []float64 // cdf[k] = P(random part ≤ k·dt)
+}
+
+// distPoints is the grid size; the grid spans the 1−1e-9 quantile of every
+// exponential stage added up, so the truncated tail is negligible.
+const distPoints = 4096
+
+// SumStages convolves the stages numerically. Adding an Exp(λ) stage to a
+// variable with CDF F gives H(t) = ∫ λe^{−λu} F(t−u) du; with F linear
+// between grid points the update is exact:
+//
+//	H(t+h) = e^{−λh}·H(t) + a·F(t+h) − b·(F(t+h) − F(t)),
+//	a = 1 − e^{−λh},  b = (1 − e^{−λh}(1+λh)) / (λh).
+//
+// This is O(points) per stage and fully deterministic.
+func SumStages(stages []Stage) Dist {
+	d := Dist{}
+	span := 0.0
+	for _, s := range stages {
+		d.shift += s.Fixed
+		if s.Rate > 0 && s.prob() > 0 {
+			span += -math.Log(1e-9) / s.Rate
+		}
+	}
+	if span == 0 {
+		return d
+	}
+	d.dt = span / distPoints
+	f := make([]float64, distPoints+1)
+	for k := range f {
+		f[k] = 1 // all mass at zero
+	}
+	h := make([]float64, distPoints+1)
+	for _, s := range stages {
+		p := s.prob()
+		if s.Rate <= 0 || p == 0 {
+			continue
+		}
+		x := s.Rate * d.dt
+		e := math.Exp(-x)
+		a := -math.Expm1(-x)
+		b := (a - x*e) / x
+		h[0] = 0
+		for k := 1; k <= distPoints; k++ {
+			h[k] = e*h[k-1] + a*f[k] - b*(f[k]-f[k-1])
+		}
+		for k := range f {
+			f[k] = (1-p)*f[k] + p*h[k]
+		}
+	}
+	d.cdf = f
+	return d
+}
+
+func (s Stage) prob() float64 {
+	if s.Prob == 0 {
+		return 1
+	}
+	return s.Prob
+}
+
+// CDF is P(T ≤ t).
+func (d Dist) CDF(t float64) float64 {
+	x := t - d.shift
+	if x < 0 {
+		return 0
+	}
+	if d.cdf == nil {
+		return 1
+	}
+	k := x / d.dt
+	i := int(k)
+	if i >= len(d.cdf)-1 {
+		return d.cdf[len(d.cdf)-1]
+	}
+	fr := k - float64(i)
+	return d.cdf[i]*(1-fr) + d.cdf[i+1]*fr
+}
+
+// Quantile is the smallest t with P(T ≤ t) ≥ p.
+func (d Dist) Quantile(p float64) float64 {
+	return MixtureQuantile(p, []Weighted{{Weight: 1, Dist: d}})
+}
+
+// Mean is E[T], integrated from the grid.
+func (d Dist) Mean() float64 {
+	m := d.shift
+	for k := 0; k+1 < len(d.cdf); k++ {
+		m += (1 - (d.cdf[k]+d.cdf[k+1])/2) * d.dt
+	}
+	return m
+}
+
+// upper is a time beyond which the distribution has no mass left to speak of.
+func (d Dist) upper() float64 { return d.shift + d.dt*float64(len(d.cdf)) }
+
+// Weighted is one branch of a mixture, such as the cache-hit path with
+// weight h and the miss path with weight 1−h.
+type Weighted struct {
+	Weight float64
+	Dist   Dist
+}
+
+// MixtureQuantile is the p-quantile of F(t) = Σ w_i·F_i(t), by bisection
+// (estimation.md §4.2, "cache hit/miss mixture").
+func MixtureQuantile(p float64, parts []Weighted) float64 {
+	total, hi := 0.0, 0.0
+	for _, w := range parts {
+		total += w.Weight
+		hi = math.Max(hi, w.Dist.upper())
+	}
+	cdf := func(t float64) float64 {
+		s := 0.0
+		for _, w := range parts {
+			s += w.Weight * w.Dist.CDF(t)
+		}
+		return s / total
+	}
+	return bisect(func(t float64) bool { return cdf(t) >= p }, 0, hi)
+}
+
+// FanOutQuantile is the request-level p-quantile when a request waits for n
+// identical independent calls: the per-call quantile at p^{1/n} ("The Tail at
+// Scale", Dean & Barroso 2013).
+func FanOutQuantile(d Dist, p float64, n int) float64 {
+	return d.Quantile(math.Pow(p, 1/float64(n)))
+}
