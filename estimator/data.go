@@ -189,8 +189,8 @@ func checkEntry(e Entry) error {
 	}
 	switch e.Tag {
 	case TagPrimary, TagSecondary, TagDerived:
-		if !e.Known() {
-			return fmt.Errorf("tag %s needs a figure; only unsourced entries may be null", e.Tag)
+		if !e.Known() && e.Kind != "sla" {
+			return fmt.Errorf("tag %s needs a figure; only unsourced entries (or an SLA the provider does not offer) may be null", e.Tag)
 		}
 	case TagUnsourced:
 	default:

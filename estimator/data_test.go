@@ -25,7 +25,7 @@ func TestEmbeddedDataIsSourcedAndDated(t *testing.T) {
 		if e.Source == "" || e.AsOf == "" {
 			t.Errorf("%s: figure without source or date", id)
 		}
-		if !e.Known() && e.Tag != TagUnsourced {
+		if !e.Known() && e.Tag != TagUnsourced && e.Kind != "sla" {
 			t.Errorf("%s: null figure must be tagged unsourced", id)
 		}
 		if e.Kind == "price" && !isCloud(cloudOf(id)) {
