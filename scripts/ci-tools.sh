@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages and Go tools the test suite uses, once.
+# Add a package to PACKAGES (one per line) rather than calling apt-get
+# elsewhere: one apt-get run is much faster than several.
+set -euo pipefail
+
+PACKAGES=(
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
