@@ -13,6 +13,7 @@ var commands = map[string]func(args []string) error{
 	"section": sectionCmd,
 	"machine": machineCmd,
 	"cli":     cliCmd,
+	"scale":   scaleCmd,
 }
 
 func main() {

@@ -1,0 +1,51 @@
+// Package bench holds the benchmark harness; this file holds the Go
+// benchmarks of the pipeline stages, run by bench/gobench.sh and compared
+// across commits with benchstat.
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tradeoff-dev/tradeoff/bench/synth"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// designs are the inputs: the shortener example and synthetic designs.
+func designs(b *testing.B) []struct {
+	name string
+	src  []byte
+} {
+	ex, err := os.ReadFile(filepath.Join("..", "examples", "shortener.cue"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := []struct {
+		name string
+		src  []byte
+	}{{"shortener", ex}}
+	for _, n := range []int{10, 100, 1000} {
+		out = append(out, struct {
+			name string
+			src  []byte
+		}{fmt.Sprintf("ops=%d", n), synth.Design(n, 1)})
+	}
+	return out
+}
+
+// BenchmarkLoad measures the loader: parse, unify with #Design, validate,
+// decode and check.
+func BenchmarkLoad(b *testing.B) {
+	for _, d := range designs(b) {
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := schema.LoadBytes("design.cue", d.src, "cue"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
