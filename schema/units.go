@@ -59,11 +59,13 @@ func ParseDuration(s string) (Duration, error) {
 	if num == "" || !ok {
 		return 0, fmt.Errorf("invalid duration %q: write a number and a unit, such as \"50ms\", \"1.5s\", \"90d\"", s)
 	}
-	f, err := strconv.ParseFloat(num, 64)
+	f, err := parseDecimal(num, 0)
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q: %v", s, err)
+		return 0, fmt.Errorf("invalid duration %q: write a number and a unit, such as \"50ms\", \"1.5s\", \"90d\"", s)
 	}
-	v := f * mult
+	// Rounded, not truncated: 0.3 × 1e9 is 299999999.99999994 in floating
+	// point, and "0.3s" means 300ms.
+	v := math.Round(f * mult)
 	if v >= math.MaxInt64 {
 		return 0, fmt.Errorf("duration %q is too long: the longest is about 292 years", s)
 	}
@@ -89,23 +91,28 @@ func FormatDuration(d time.Duration) string {
 // Bytes is a size in bytes.
 type Bytes float64
 
-var byteUnits = map[string]float64{
-	"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15,
-	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40, "PiB": 1 << 50,
+// byteUnits are decimal exponents for SI units and multipliers for binary
+// ones; a binary multiplier is a power of two, so multiplying by it is exact.
+var byteUnits = map[string]struct {
+	exp10 int
+	mult  float64
+}{
+	"B": {0, 1}, "KB": {3, 1}, "MB": {6, 1}, "GB": {9, 1}, "TB": {12, 1}, "PB": {15, 1},
+	"KiB": {0, 1 << 10}, "MiB": {0, 1 << 20}, "GiB": {0, 1 << 30}, "TiB": {0, 1 << 40}, "PiB": {0, 1 << 50},
 }
 
 // ParseBytes parses "512B", "1KiB", "2GB".
 func ParseBytes(s string) (Bytes, error) {
 	num, unit := splitNumber(s)
-	mult, ok := byteUnits[unit]
+	u, ok := byteUnits[unit]
 	if num == "" || !ok {
 		return 0, fmt.Errorf("invalid size %q: write a number and a unit, such as \"512B\", \"1KiB\", \"2GB\"", s)
 	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsInf(f*mult, 0) {
-		return 0, fmt.Errorf("invalid size %q", s)
+	f, err := parseDecimal(num, u.exp10)
+	if err != nil || math.IsInf(f*u.mult, 0) {
+		return 0, fmt.Errorf("invalid size %q: the number is too large or malformed", s)
 	}
-	return Bytes(f * mult), nil
+	return Bytes(f * u.mult), nil
 }
 
 func (b Bytes) String() string { return FormatBytes(float64(b)) }
@@ -131,7 +138,9 @@ var ratePeriods = map[string]float64{
 	"day": SecondsPerDay, "month": SecondsPerMonth, "year": SecondsPerYear,
 }
 
-var magnitudes = map[string]float64{"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+// magnitudes are the decimal exponents of the suffixes counts are written
+// with: "360M" is 360e6.
+var magnitudes = map[string]int{"": 0, "k": 3, "K": 3, "M": 6, "B": 9, "T": 12}
 
 // ParseRate parses "1200/s", "2M/day", "30B/month". A month is 730 hours.
 func ParseRate(s string) (Rate, error) {
@@ -155,15 +164,15 @@ func (r Rate) String() string { return trimFloat(float64(r)) + "/s" }
 // ParseCount parses 1000000, "360M", "1.5k".
 func ParseCount(s string) (float64, error) {
 	num, mag := splitNumber(s)
-	mult, ok := magnitudes[mag]
+	exp, ok := magnitudes[mag]
 	if num == "" || !ok {
 		return 0, fmt.Errorf("invalid count %q: write a number with an optional k, M, B or T, such as \"360M\"", s)
 	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsInf(f*mult, 0) {
-		return 0, fmt.Errorf("invalid count %q", s)
+	f, err := parseDecimal(num, exp)
+	if err != nil {
+		return 0, fmt.Errorf("invalid count %q: the number is too large or malformed", s)
 	}
-	return f * mult, nil
+	return f, nil
 }
 
 // Ratio is a fraction between 0 and 1 ("25%" or 0.25).
@@ -172,23 +181,50 @@ type Ratio float64
 // ParseRatio parses "99.95%" or "0.9995".
 func ParseRatio(s string) (Ratio, error) {
 	if p, ok := strings.CutSuffix(s, "%"); ok {
-		f, err := strconv.ParseFloat(p, 64)
-		if err != nil || f < 0 || f > 100 {
+		f, err := parseDecimal(p, -2)
+		if err != nil || f > 1 {
 			return 0, fmt.Errorf("invalid percentage %q: write a value from 0%% to 100%%, such as \"99.95%%\"", s)
 		}
-		return Ratio(f / 100), nil
+		return Ratio(f), nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1 {
+	f, err := parseDecimal(s, 0)
+	if err != nil || f > 1 {
 		return 0, fmt.Errorf("invalid ratio %q: write a fraction from 0 to 1, or a percentage such as \"25%%\"", s)
 	}
 	return Ratio(f), nil
 }
 
-func (r Ratio) String() string { return trimFloat(float64(r)*100) + "%" }
+func (r Ratio) String() string {
+	// Six decimals of a percentage keep 99.9995% intact and hide the
+	// floating-point noise of ×100.
+	p := strconv.FormatFloat(float64(r)*100, 'f', 6, 64)
+	p = strings.TrimRight(strings.TrimRight(p, "0"), ".")
+	return p + "%"
+}
 
 // Count is a number of things (objects, keys).
 type Count float64
+
+// parseDecimal parses an unsigned decimal ("2.628") scaled by 10^exp10.
+// Scaling in decimal before converting to binary keeps the written value
+// exact where it can be: "2.628M" is exactly 2628000 and "99.9%" exactly
+// the float nearest 0.999, not 99.9/100. Signs, exponents, NaN and Inf are
+// rejected: the schema never lets them through, and fuzzers try them.
+func parseDecimal(num string, exp10 int) (float64, error) {
+	if num == "" || num == "." || strings.Count(num, ".") > 1 {
+		return 0, fmt.Errorf("invalid number %q", num)
+	}
+	for i := 0; i < len(num); i++ {
+		if (num[i] < '0' || num[i] > '9') && num[i] != '.' {
+			return 0, fmt.Errorf("invalid number %q", num)
+		}
+	}
+	f, err := strconv.ParseFloat(num+"e"+strconv.Itoa(exp10), 64)
+	if err != nil || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("number %q is too large", num)
+	}
+	return f, nil
+}
 
 // splitNumber splits "1.5KiB" into "1.5" and "KiB".
 func splitNumber(s string) (num, unit string) {
