@@ -79,7 +79,7 @@ func referenceErrors(user cue.Value, src *Source) Errors {
 	for _, parent := range []string{"slo.p99", "consistency"} {
 		if it, err := user.LookupPath(cue.ParsePath(parent)).Fields(); err == nil {
 			for it.Next() {
-				unknown(parent+"."+it.Selector().Unquoted(), it.Selector().Unquoted())
+				unknown(joinField(parent, it.Selector().Unquoted()), it.Selector().Unquoted())
 			}
 		}
 	}

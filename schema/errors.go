@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -183,10 +184,10 @@ func (l *loader) convertErrors(err error, src *Source) Errors {
 			msgs = []string{l.disjunctionMessage(path, g.subs, src)}
 		} else {
 			for _, e := range g.subs {
-				msgs = append(msgs, l.message(path, e))
+				msgs = append(msgs, l.message(path, e, src))
 			}
 			if len(g.subs) == 0 {
-				msgs = []string{l.message(path, g.first)}
+				msgs = []string{l.message(path, g.first, src)}
 			}
 		}
 		for _, m := range msgs {
@@ -212,29 +213,157 @@ func (l *loader) userPos(e cueerrors.Error, src *Source) Position {
 	return Position{}
 }
 
-func (l *loader) message(path string, e cueerrors.Error) string {
+// message turns one CUE error into words. It works from the error's format
+// and arguments rather than its text, and says what the field wants using
+// the schema's own description of it (see Fields).
+func (l *loader) message(path string, e cueerrors.Error, src *Source) string {
+	format, args := e.Msg()
+	want := ""
+	if f := fieldAt(path); f != nil {
+		want = f.Want
+	}
+	user := src.valueText(path)
+	arg := func(i int) string {
+		if i < len(args) {
+			return fmt.Sprint(args[i])
+		}
+		return ""
+	}
+	switch {
+	case format == "field not allowed":
+		return l.notAllowed(path)
+	case format == "field is required but not present":
+		return "missing required field" + l.requiredHint(path, want)
+	case strings.HasPrefix(format, "incomplete value"):
+		if h, ok := valueHints[path]; ok {
+			return "missing value: " + h
+		}
+		if want != "" {
+			return "missing value: want " + want
+		}
+		return "missing value: give a concrete " + arg(0)
+	case format == "conflicting values %s and %s (mismatched types %s and %s)":
+		// One side is the user's value, the other the schema's type.
+		got, kind := arg(0), arg(2)
+		if got != user && arg(1) == user {
+			got, kind = arg(1), arg(3)
+		}
+		if want != "" {
+			return fmt.Sprintf("%s is %s: want %s", got, kindWords(kind), want)
+		}
+	case format == "conflicting values %s and %s":
+		if strings.HasPrefix(want, "one of ") && !(allows(want, arg(0)) && allows(want, arg(1))) {
+			got := arg(0)
+			if arg(1) == user {
+				got = arg(1)
+			}
+			return enumMessage(got, want)
+		}
+		return fmt.Sprintf("conflicting values %s and %s: the field is given two different values", arg(0), arg(1))
+	case format == "invalid value %v (out of bound %s)":
+		bound := arg(1)
+		if m := reMatchBound.FindStringSubmatch(bound); m != nil {
+			if hint, ok := patternHint[unescapeCUE(m[1])]; ok {
+				return fmt.Sprintf("invalid value %s: want %s", arg(0), hint)
+			}
+			if want != "" {
+				return fmt.Sprintf("invalid value %s: want %s", arg(0), want)
+			}
+		}
+		if m := reCmpBound.FindStringSubmatch(bound); m != nil {
+			return outOfRange(arg(0), path, "must be "+words(m[1])+" "+strings.TrimSpace(m[2]))
+		}
+	case strings.HasPrefix(format, "incompatible integer bounds"), strings.HasPrefix(format, "incompatible number bounds"):
+		if user != "" && want != "" {
+			return outOfRange(user, path, "want "+want)
+		}
+	case format == "incompatible list lengths (%d and %d)":
+		if arg(0) == "0" || arg(1) == "0" {
+			if h, ok := valueHints[path]; ok {
+				return "the list is empty: " + h
+			}
+			return "the list is empty: want " + want
+		}
+	}
 	msg := cueerrors.StringWithConfig(e, &cueerrors.Config{OmitPath: true})
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	msg = strings.TrimSuffix(msg, ":")
-	switch {
-	case msg == "field not allowed":
-		return l.notAllowed(path)
-	case msg == "field is required but not present":
-		return "missing required field" + l.requiredHint(path)
-	case strings.HasPrefix(msg, "incomplete value"):
-		return "missing value: give a concrete " + strings.TrimPrefix(msg, "incomplete value ")
-	}
-	if m := reOutOfBound.FindStringSubmatch(msg); m != nil {
-		if hint, ok := patternHint[unescapeCUE(m[2])]; ok {
-			return fmt.Sprintf("invalid value %s: want %s", m[1], hint)
+	return strings.TrimSuffix(msg, ":")
+}
+
+var (
+	reMatchBound = regexp.MustCompile(`^=~"(.*)"$`)
+	reCmpBound   = regexp.MustCompile(`^([<>!=]=?)(.*)$`)
+)
+
+// valueHints explain a value the schema requires only because of another
+// choice in the design (the `if` blocks in design.cue).
+var valueHints = map[string]string{
+	"database.replicas": "database.readFromReplicas is true, so give at least one replica (database.replicas: 1 or more)",
+	"queue.carries":     "a queue must carry at least one operation: name it in carries, e.g. [\"click\"]",
+}
+
+// rangeReasons replace the bare bound in an out-of-range message where
+// the talk gives a reason for it; keyed by schema path.
+var rangeReasons = map[string]string{
+	"system.regions":                 "a multi-region footprint spans 2 to 20 regions (one region is footprint \"multi-zone\")",
+	"slo.availability":               `must be above 0 and below 100%, such as "99.95%" or 0.9995: no machine has 100% uptime`,
+	"traffic.<operation>.peakFactor": "must be from 1 to 1000: it is peak ÷ average, and 1 means perfectly flat traffic",
+	"services.targetUtilization":     "must be above 0 and below 1: the rest is headroom for peaks and failures",
+}
+
+func outOfRange(value, path, bound string) string {
+	if f := fieldAt(path); f != nil {
+		if r, ok := rangeReasons[f.Path]; ok {
+			bound = r
 		}
 	}
-	if m := reBound.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("%s is out of range: must be %s %s", m[1], words(m[2]), strings.Join(strings.Fields(m[3]), " "))
+	return value + " is out of range: " + bound
+}
+
+func kindWords(kind string) string {
+	switch kind {
+	case "string":
+		return "text"
+	case "int":
+		return "an integer"
+	case "float", "number":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "list":
+		return "a list"
+	case "struct":
+		return "a struct"
+	case "null":
+		return "null"
 	}
-	return msg
+	return "a " + kind
+}
+
+// allows reports whether a "one of" list names the value.
+func allows(want, value string) bool {
+	for _, o := range strings.Split(strings.TrimPrefix(want, "one of "), ", ") {
+		if o == value {
+			return true
+		}
+	}
+	return false
+}
+
+// enumMessage says which values a choice allows, and suggests the closest
+// one to a misspelling.
+func enumMessage(got, want string) string {
+	msg := got + " is not allowed"
+	var options []string
+	for _, o := range strings.Split(strings.TrimPrefix(want, "one of "), ", ") {
+		options = append(options, strings.Trim(o, `"`))
+	}
+	if best := closest(strings.Trim(got, `"`), options); best != "" && `"`+best+`"` != got {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return msg + ": must be " + want
 }
 
 func words(op string) string {
@@ -253,40 +382,45 @@ func words(op string) string {
 	return op
 }
 
-// disjunctionMessage collapses "conflicting values A and B" for each
-// alternative into one line naming the allowed values.
+// disjunctionMessage turns the failure of every alternative of a choice
+// into one line: what the user wrote, and what the field wants.
 func (l *loader) disjunctionMessage(path string, subs []cueerrors.Error, src *Source) string {
 	user := src.valueText(path)
-	var allowed []string
-	var other []string
+	want := ""
+	if f := fieldAt(path); f != nil {
+		want = f.Want
+	}
+	if user == "" {
+		user = "the value"
+	}
+	// A unit pattern that failed says more than the type mismatch of the
+	// other alternatives ("2M/dya" is not a number either).
 	for _, e := range subs {
-		msg := cueerrors.StringWithConfig(e, &cueerrors.Config{OmitPath: true})
-		if m := reOutOfBound.FindStringSubmatch(msg); m != nil {
-			if hint, ok := patternHint[unescapeCUE(m[2])]; ok {
-				return fmt.Sprintf("invalid value %s: want %s", m[1], hint)
+		format, args := e.Msg()
+		if format == "invalid value %v (out of bound %s)" && len(args) == 2 {
+			if m := reMatchBound.FindStringSubmatch(fmt.Sprint(args[1])); m != nil {
+				if hint, ok := patternHint[unescapeCUE(m[1])]; ok {
+					if strings.HasPrefix(path, "overrides.") {
+						hint = want
+					}
+					return fmt.Sprintf("invalid value %s: want %s", args[0], hint)
+				}
 			}
 		}
-		if m := reConflict.FindStringSubmatch(msg); m != nil && m[3] == "" {
-			alt := m[1]
-			if alt == user {
-				alt = m[2]
+	}
+	switch {
+	case strings.HasPrefix(want, "one of "):
+		return enumMessage(user, want)
+	case want != "":
+		// Bounds on the numeric alternative: say which.
+		for _, e := range subs {
+			if format, _ := e.Msg(); strings.Contains(format, "out of bound") || strings.Contains(format, "incompatible") {
+				return outOfRange(user, path, "want "+want)
 			}
-			allowed = append(allowed, alt)
-			continue
 		}
-		other = append(other, l.message(path, e))
+		return fmt.Sprintf("%s is not allowed: want %s", user, want)
 	}
-	if len(allowed) > 0 && len(other) == 0 {
-		sort.Strings(allowed)
-		if user == "" {
-			user = "value"
-		}
-		return fmt.Sprintf("%s is not allowed: must be one of %s", user, strings.Join(allowed, ", "))
-	}
-	if len(other) > 0 {
-		return other[len(other)-1]
-	}
-	return fmt.Sprintf("%s is not allowed", user)
+	return l.message(path, subs[len(subs)-1], src)
 }
 
 func (l *loader) notAllowed(path string) string {
@@ -304,8 +438,18 @@ func (l *loader) notAllowed(path string) string {
 	return "field not allowed; allowed fields: " + strings.Join(fields, ", ")
 }
 
-func (l *loader) requiredHint(path string) string {
+func (l *loader) requiredHint(path, want string) string {
 	switch path {
+	case "system":
+		return `: name the design and say where it runs, e.g. system: {name: "shortener", cloud: "aws"}`
+	case "traffic":
+		return ": list the operations by name, with their kind, rate, peakFactor, sizes and path"
+	case "slo":
+		return `: state what users are promised, at least slo: {availability: "99.9%"}`
+	case "services":
+		return ": describe the application tier, at least services: {instances: 2, zones: 2}"
+	case "database":
+		return `: name the source of truth, e.g. database: {kind: "postgres"}`
 	case "services.zones":
 		return ": say how many zones the application runs in (1 is a single point of failure)"
 	case "cache.ttl":
@@ -321,41 +465,33 @@ func (l *loader) requiredHint(path string) string {
 	case "queue.workTime":
 		return `: say how long one message takes to process, e.g. "5ms"`
 	}
+	if want != "" && !strings.HasPrefix(want, "a struct") {
+		return ": want " + want
+	}
 	return ""
 }
 
 // schemaFields lists the field names the schema allows at a dotted path of
 // the design, for "did you mean" suggestions.
 func (l *loader) schemaFields(path string) []string {
-	v := l.def
-	if path != "" {
-		for _, part := range strings.Split(path, ".") {
-			// Step through pattern constraints ("traffic.redirect") by
-			// asking for the pattern's value.
-			next := v.LookupPath(cue.MakePath(cue.Str(part)))
-			if !next.Exists() {
-				next = v.LookupPath(cue.MakePath(cue.Str(part).Optional()))
-			}
-			if !next.Exists() {
-				next = v.LookupPath(cue.MakePath(cue.AnyString))
-			}
-			if !next.Exists() {
-				return nil
-			}
-			v = next
-		}
-	}
-	it, err := v.Fields(cue.Optional(true))
+	fields, err := Fields()
 	if err != nil {
 		return nil
 	}
-	var names []string
-	for it.Next() {
-		sel := it.Selector()
-		if sel.IsDefinition() || sel.PkgPath() != "" {
-			continue
+	prefix := ""
+	if path != "" {
+		f := fieldAt(path)
+		if f == nil {
+			return nil
 		}
-		names = append(names, sel.Unquoted())
+		prefix = f.Path + "."
+	}
+	var names []string
+	for _, f := range fields {
+		rest, ok := strings.CutPrefix(f.Path, prefix)
+		if ok && rest != "" && !strings.ContainsAny(rest, ".[<") {
+			names = append(names, rest)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -398,26 +534,75 @@ func editDistance(a, b string) int {
 	return d[len(a)][len(b)]
 }
 
+// splitLast splits a path into its parent and its last field name.
 func splitLast(path string) (parent, name string) {
-	if i := strings.LastIndexByte(path, '.'); i >= 0 {
-		return path[:i], path[i+1:]
+	parts := splitPath(path)
+	if len(parts) == 0 {
+		return "", ""
 	}
-	return "", path
+	return joinPath(quoteAll(parts[:len(parts)-1])), parts[len(parts)-1]
 }
 
+func quoteAll(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		if !isIndex(p) {
+			p = quoteLabel(p)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// joinPath writes the parts of a CUE error's path the way people read
+// them: "traffic.redirect.path[1]", `overrides."app.rps"`. CUE gives list
+// indices as bare digits and quotes labels that are not identifiers.
 func joinPath(parts []string) string {
 	var b strings.Builder
 	for _, p := range parts {
-		if p != "" && p[0] >= '0' && p[0] <= '9' {
+		if isIndex(p) {
 			b.WriteString("[" + p + "]")
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
+		if !strings.HasPrefix(p, `"`) {
+			p = quoteLabel(p)
+		}
 		b.WriteString(p)
 	}
 	return b.String()
+}
+
+// joinField appends a field name (unquoted) to a path.
+func joinField(path, name string) string {
+	if path == "" {
+		return quoteLabel(name)
+	}
+	return path + "." + quoteLabel(name)
+}
+
+var reIdent = regexp.MustCompile(`^[A-Za-z_$#][A-Za-z0-9_$#-]*$`)
+
+// quoteLabel quotes a label that is not written bare: "app.rps", "2x".
+func quoteLabel(name string) string {
+	if reIdent.MatchString(name) {
+		return name
+	}
+	return strconv.Quote(name)
+}
+
+func isIndex(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func unescapeCUE(s string) string { return strings.ReplaceAll(s, `\\`, `\`) }

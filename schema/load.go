@@ -200,30 +200,111 @@ func (l *loader) loadDir(dir string) (*Design, error) {
 	if err != nil {
 		return nil, fileError(dir, err)
 	}
-	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
+	pkg, err := dirPackage(dir)
+	if err != nil {
+		return nil, err
+	}
+	insts := load.Instances([]string{"."}, &load.Config{Dir: abs, Package: pkg})
 	if len(insts) != 1 {
 		return nil, Errors{{Pos: Position{File: dir}, Msg: fmt.Sprintf("found %d CUE packages: a directory must hold one design", len(insts))}}
 	}
 	inst := insts[0]
 	if inst.Err != nil {
-		return nil, l.syntaxError(dir, inst.Err)
+		es := l.syntaxError(dir, inst.Err)
+		fixFiles(es, dir, abs)
+		return nil, es
 	}
 	var files []string
 	for _, f := range inst.Files {
 		files = append(files, relTo(dir, abs, f.Filename))
 	}
-	if len(files) == 0 {
-		return nil, Errors{{Pos: Position{File: dir}, Msg: "no .cue files in directory"}}
-	}
 	v := l.ctx.BuildInstance(inst)
 	d, err := l.check(v, files)
+	fixFiles(err, dir, abs)
+	return d, err
+}
+
+// dirPackage reads the package clause of every .cue file in dir (as the cue
+// tool does, skipping names that start with "." or "_") and returns the one
+// package they share: "_" when none has a package clause. Files of two
+// packages, or a mix of packaged and unpackaged files, are an error at the
+// clause that differs.
+func dirPackage(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", fileError(dir, err)
+	}
+	var first, firstFile string
+	seen := false
+	total := 0
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || filepath.Ext(name) != ".cue" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		file := filepath.Join(dir, name)
+		f, err := os.Open(file)
+		if err != nil {
+			return "", fileError(file, err)
+		}
+		data, err := readLimited(f, file)
+		f.Close()
+		if err != nil {
+			return "", err
+		}
+		total += len(data)
+		if total > MaxFileSize {
+			return "", Errors{{Pos: Position{File: file, Line: 1, Col: 1}, Msg: fmt.Sprintf("the directory's .cue files add up to more than %d MiB: a design is a page or two, not a data dump", MaxFileSize>>20)}}
+		}
+		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+			return "", Errors{{Pos: Position{File: file, Line: 1, Col: 1}, Msg: "not a text file: a design is CUE, YAML or JSON text"}}
+		}
+		af, err := parser.ParseFile(file, data, parser.PackageClauseOnly)
+		if err != nil {
+			return "", syntaxErrors(file, err)
+		}
+		pkg, pos := "", Position{File: file, Line: 1, Col: 1}
+		if af.PackageName() != "" {
+			pkg = af.PackageName()
+			for _, d := range af.Decls {
+				if p, ok := d.(*ast.Package); ok {
+					pos = fromToken(p.Name.Pos())
+				}
+			}
+		}
+		if !seen {
+			first, firstFile, seen = pkg, file, true
+			continue
+		}
+		if pkg != first {
+			return "", Errors{{Pos: pos, Msg: fmt.Sprintf("%s is %s but %s is %s: a directory holds one design, in one CUE package", file, pkgWords(pkg), firstFile, pkgWords(first))}}
+		}
+	}
+	if !seen {
+		return "", Errors{{Pos: Position{File: dir}, Msg: "no .cue files in the directory: a design directory holds the .cue files of one package"}}
+	}
+	if first == "" {
+		return "_", nil
+	}
+	return first, nil
+}
+
+func pkgWords(pkg string) string {
+	if pkg == "" {
+		return "in no package"
+	}
+	return fmt.Sprintf("package %q", pkg)
+}
+
+// fixFiles rewrites absolute file names in errors as the user named the
+// directory.
+func fixFiles(err error, dir, abs string) {
 	var es Errors
 	if errors.As(err, &es) {
 		for _, e := range es {
 			e.Pos.File = relTo(dir, abs, e.Pos.File)
 		}
 	}
-	return d, err
 }
 
 // relTo shows a file of a directory the way the user named the directory.
@@ -252,6 +333,12 @@ func yamlError(name string, err error) error {
 }
 
 func (l *loader) syntaxError(name string, err error) error {
+	return syntaxErrors(name, err)
+}
+
+// syntaxErrors reports a file that does not parse, at each error's
+// position.
+func syntaxErrors(name string, err error) Errors {
 	var out Errors
 	for _, e := range cueerrors.Errors(err) {
 		pos := Position{File: name, Line: 1, Col: 1}

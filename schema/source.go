@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -41,7 +42,7 @@ func (s *Source) walk(path string, v cue.Value) {
 			if sel.IsDefinition() || sel.PkgPath() != "" {
 				continue
 			}
-			s.walk(joinPath(append(splitPath(path), sel.Unquoted())), it.Value())
+			s.walk(joinField(path, sel.Unquoted()), it.Value())
 		}
 	case cue.ListKind:
 		it, err := v.List()
@@ -110,27 +111,45 @@ func parentPath(path string) string {
 	return ""
 }
 
+// splitPath splits a path written by joinPath back into its parts:
+// `overrides."app.rps"` is "overrides" and "app.rps"; "path[1]" is "path"
+// and "1".
 func splitPath(path string) []string {
-	if path == "" {
-		return nil
-	}
 	var parts []string
-	for _, p := range strings.Split(path, ".") {
-		for {
-			i := strings.IndexByte(p, '[')
-			if i < 0 {
-				break
-			}
-			if i > 0 {
-				parts = append(parts, p[:i])
-			}
-			j := strings.IndexByte(p, ']')
-			parts = append(parts, p[i+1:j])
-			p = p[j+1:]
-		}
-		if p != "" {
-			parts = append(parts, p)
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			parts = append(parts, cur.String())
+			cur.Reset()
 		}
 	}
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '.':
+			flush()
+		case '[', ']':
+			flush()
+		case '"':
+			j := i + 1
+			for j < len(path) && path[j] != '"' {
+				if path[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(path) {
+				j = len(path) - 1
+			}
+			if s, err := strconv.Unquote(path[i : j+1]); err == nil {
+				cur.WriteString(s)
+			} else {
+				cur.WriteString(path[i : j+1])
+			}
+			i = j
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
 	return parts
 }
