@@ -114,6 +114,10 @@ var unitHints = map[string]string{
 	"#Availability": `an availability below 100%, such as "99.95%" or 0.9995`,
 	"#Name":         `a name of letters, digits, "-" and "_", starting with a lower-case letter`,
 	"#OverrideID":   `an estimator default id such as "app.rps_per_core"`,
+	"#RuleID":       `a rule id such as "CACHE003"`,
+	"#Date":         `a date written YYYY-MM-DD, such as "2027-01-31"`,
+	"#Text":         "text that is not blank",
+	"#URLPath":      `a URL path starting with "/", such as "/healthz"`,
 }
 
 var patternHint map[string]string // regexp source -> hint, filled from the schema
