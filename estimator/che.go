@@ -114,3 +114,35 @@ func StaticTopHitRatio(z Zipf, c float64) float64 {
 	}
 	return math.Min(h, 1)
 }
+
+// CheCapacityFor is the LRU size, in objects, that reaches hit ratio h under
+// Che's approximation: both the occupancy and the hit ratio grow with the
+// characteristic time T, so one bisection on T finds it.
+func CheCapacityFor(z Zipf, h float64) float64 {
+	if h <= 0 || z.N <= 0 {
+		return 0
+	}
+	if h >= 1 {
+		return float64(z.N)
+	}
+	hit := func(t float64) float64 {
+		s := 0.0
+		for i, q := range z.prob {
+			s += z.count[i] * q * -math.Expm1(-q*t)
+		}
+		return s
+	}
+	hi := 1.0
+	for hit(hi) < h {
+		hi *= 2
+		if hi > 1e300 {
+			return float64(z.N)
+		}
+	}
+	t := bisect(func(t float64) bool { return hit(t) >= h }, 0, hi)
+	c := 0.0
+	for i, q := range z.prob {
+		c += z.count[i] * -math.Expm1(-q*t)
+	}
+	return c
+}

@@ -116,3 +116,13 @@ func TestCheEdges(t *testing.T) {
 		t.Errorf("uniform popularity: hit ratio %g, want about the cached share 0.1", got)
 	}
 }
+
+func TestCheCapacityForInvertsTheHitRatio(t *testing.T) {
+	z := NewZipf(5_000_000, 0.9)
+	for _, h := range []float64{0.3, 0.6, 0.9} {
+		c := CheCapacityFor(z, h)
+		if got := CheHitRatio(z, c); math.Abs(got-h) > 1e-4 {
+			t.Errorf("capacity %.0f for hit ratio %g gives %.5f", c, h, got)
+		}
+	}
+}

@@ -1,12 +1,14 @@
 package estimator
 
+import "github.com/tradeoff-dev/tradeoff/schema"
+
 // Time constants. The 730-hour month is the billing convention of AWS and
 // Infracost (estimation.md §5: HourToMonthUnitMultiplier = 730); using it for
 // traffic as well keeps requests-per-month and dollars-per-month on one clock.
 const (
-	HoursPerMonth    = 730.0
-	SecondsPerHour   = 3600.0
-	SecondsPerDay    = 86400.0
+	HoursPerMonth    = float64(schema.HoursPerMonth) // 730, shared with the rate parser
+	SecondsPerHour   = float64(schema.SecondsPerHour)
+	SecondsPerDay    = float64(schema.SecondsPerDay)
 	SecondsPerMonth  = HoursPerMonth * SecondsPerHour // 2,628,000 s
 	MinutesPerMonth  = HoursPerMonth * 60             // 43,800 min
 	DaysPerMonth     = HoursPerMonth / 24             // 30.416… days

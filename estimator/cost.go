@@ -1,0 +1,390 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// volumes are the monthly, average-rate quantities that usage-priced items
+// bill for (peaks size the fleet; bills follow the average).
+type volumes struct {
+	egressGB      float64 // origin responses to the internet
+	cdnGB         float64
+	cdnRequests   float64 // per month
+	lbGB          float64 // bytes processed by the balancer
+	queueMsgs     float64 // per month
+	queueBytes    float64 // per month
+	queueStoreGB  float64 // retained
+	dbStorageGB   float64 // per node
+	storageStated bool
+}
+
+// sizing is the instance count per tier that a bill is for.
+type sizing struct {
+	app, lb, cacheNodes, dbShards, dbReplicas, brokers, consumers int
+}
+
+// volumes at months of growth.
+func (p *plan) volumes(e *estimator, months float64) volumes {
+	var v volumes
+	for _, op := range p.ops {
+		r := op.Rate.PerSecond() * GrowthFactor(op.Growth, months)
+		perMonth := r * SecondsPerMonth
+		respGB := perMonth * float64(op.ResponseSize) / GiB
+		if !op.Async {
+			edge := 0.0
+			if p.cdnOn && op.Public && op.Passes("cdn") {
+				edge = p.cdnPart
+			}
+			v.cdnGB += respGB * edge
+			v.cdnRequests += perMonth * edge
+			v.egressGB += respGB * (1 - edge)
+			if op.Passes("loadBalancer") {
+				v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB
+			}
+		}
+		if p.queue.on && op.Passes("queue") {
+			size := p.queue.msgSize
+			if size == 0 {
+				size = float64(op.RequestSize)
+			}
+			v.queueMsgs += perMonth
+			v.queueBytes += perMonth * size
+			if p.queue.retention > 0 {
+				v.queueStoreGB += r * size * p.queue.retention / GiB
+			}
+		}
+	}
+	if p.db.storagePerNode > 0 {
+		v.dbStorageGB = p.db.storagePerNode / GiB
+		v.storageStated = true
+	} else {
+		v.dbStorageGB = math.Ceil(p.bytesAt(float64(e.opts.HorizonMonths)) / float64(p.db.shards) / GiB)
+	}
+	return v
+}
+
+// plannedSizing is the design's own instance counts; tiers the design
+// leaves open (brokers) take the peak scenario's need.
+func (p *plan) plannedSizing(peak *scenarioRun) sizing {
+	sz := sizing{app: p.app.instances, lb: p.lb.instances, cacheNodes: p.cache.nodes, dbShards: p.db.shards,
+		dbReplicas: p.db.replicas, consumers: p.workers.consumers}
+	if q := peak.tiers["queue"]; q != nil && q.queue != nil {
+		sz.brokers = q.queue.Brokers
+	}
+	return sz
+}
+
+// neededSizing is what the scenario requires: never less than planned.
+func (s *scenarioRun) neededSizing(planned sizing) sizing {
+	sz := planned
+	need := func(name string, cur int) int {
+		if t := s.tiers[name]; t != nil && t.needed > cur && !math.IsInf(float64(t.needed), 0) {
+			return t.needed
+		}
+		return cur
+	}
+	sz.app = need("services", sz.app)
+	sz.lb = need("loadBalancer", sz.lb)
+	sz.cacheNodes = need("cache", sz.cacheNodes)
+	sz.dbShards = need("database", sz.dbShards)
+	if t := s.tiers["replicas"]; t != nil && sz.dbShards > 0 {
+		sz.dbReplicas = max(sz.dbReplicas, t.needed/max(1, planned.dbShards))
+	}
+	sz.brokers = need("queue", sz.brokers)
+	sz.consumers = need("workers", sz.consumers)
+	return sz
+}
+
+// bill accumulates one cloud's items.
+type bill struct {
+	e     *estimator
+	cloud string
+	cost  *CloudCost
+}
+
+// add prices qty units of a catalog entry for a component.
+func (b *bill) add(component, id string, qty float64, how string) {
+	en, ok := b.e.cat.Lookup(id)
+	if !ok || !en.Known() {
+		b.unpriced(id)
+		return
+	}
+	usd, beyond := en.TieredCost(qty)
+	if en.Tag.Assumed() {
+		b.e.fig(id) // record the assumption
+		b.cost.Assumed = true
+	}
+	d := fmt.Sprintf("%s %s × %s", Num(qty), en.Unit, priceText(en))
+	if how != "" {
+		d = how + ": " + d
+	}
+	if en.Discount > 0 {
+		d += fmt.Sprintf(" − %s discount", Pct(en.Discount))
+	}
+	if beyond {
+		d += " (beyond the last sourced tier: its rate is applied)"
+		b.cost.Assumed = true
+	}
+	b.cost.Items = append(b.cost.Items, CostItem{Component: component, PriceID: id, SKU: en.SKU, Quantity: roundTo(qty, 2),
+		Unit: en.Unit, MonthlyUSD: round2(usd), Tag: en.Tag, Derivation: d + " = " + USD(usd)})
+	b.cost.MonthlyUSD += usd
+}
+
+func priceText(en Entry) string {
+	if len(en.Tiers) > 0 {
+		return "tiered $" + trim(en.Tiers[0].USD, 4) + "…"
+	}
+	return "$" + trim(*en.Value, 6)
+}
+
+func (b *bill) unpriced(id string) {
+	for _, u := range b.cost.Unpriced {
+		if u == id {
+			return
+		}
+	}
+	b.cost.Unpriced = append(b.cost.Unpriced, id)
+	b.cost.Assumed = true
+	if _, ok := b.e.cat.Lookup(id); ok {
+		b.e.fig(id)
+	} else {
+		b.e.note(id, "no price in the reference: left out of the total")
+	}
+}
+
+// factor reads a pricing factor (multiplier), recording assumptions.
+func (b *bill) factor(id string) float64 {
+	return b.e.fig(id)
+}
+
+// vm prices n general-purpose VMs of vcpu each, as 2 vCPU / 8 GiB
+// equivalents: prices are linear within a family (estimation.md §1.1).
+func (b *bill) vm(component string, n int, vcpu float64, what string) {
+	if n <= 0 {
+		return
+	}
+	units := float64(n) * vcpu / 2
+	b.add(component, b.cloud+".compute.vm.general.2x8", units*HoursPerMonth,
+		fmt.Sprintf("%s %d × %s vCPU (%s × 2x8) × 730 h", what, n, Num(vcpu), Num(units)))
+}
+
+func (e *estimator) costs(p *plan, sz sizing, v volumes) Costs {
+	var out Costs
+	for _, cloud := range Clouds {
+		c := out.For(cloud)
+		b := &bill{e: e, cloud: cloud, cost: c}
+		e.billCloud(b, p, sz, v)
+		c.MonthlyUSD = round2(c.MonthlyUSD)
+		sort.Strings(c.Unpriced)
+		if c.Items == nil {
+			c.Items = []CostItem{}
+		}
+		if c.Unpriced == nil {
+			c.Unpriced = []string{}
+		}
+	}
+	return out
+}
+
+func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
+	d := e.d
+	cl := b.cloud
+	// Application tier.
+	b.vm("services", sz.app, p.app.vcpu, "instances")
+
+	// Load balancer.
+	switch p.lb.kind {
+	case "managed":
+		switch cl {
+		case "aws":
+			b.add("loadBalancer", "aws.lb.managed.hour", HoursPerMonth, "ALB")
+			perLCU := b.factor("aws.lb.managed.gb_per_lcu_hour")
+			lcus := v.lbGB / HoursPerMonth / perLCU
+			b.add("loadBalancer", "aws.lb.managed.lcu", lcus*HoursPerMonth, fmt.Sprintf("%s GB/month processed ÷ 730 h ÷ %s GB per LCU = %s LCU", Num(v.lbGB), Num(perLCU), Num(lcus)))
+		case "gcp":
+			b.add("loadBalancer", "gcp.lb.managed.hour", HoursPerMonth, "forwarding rule")
+			b.add("loadBalancer", "gcp.lb.managed.gb", v.lbGB, "processed")
+		case "azure":
+			b.unpriced("azure.lb.managed.base")
+			b.add("loadBalancer", "azure.lb.managed.gb", v.lbGB, "processed")
+		}
+	case "nginx", "haproxy":
+		b.vm("loadBalancer", sz.lb, 2, p.lb.kind)
+	}
+
+	// CDN.
+	if p.cdnOn {
+		b.add("cdn", cl+".cdn.egress", v.cdnGB, "edge egress")
+		if cl != "azure" {
+			b.add("cdn", cl+".cdn.request", v.cdnRequests/1e4, "requests in 10k")
+		}
+	}
+
+	// Cache.
+	if p.cache.on {
+		c := p.cache
+		memGiB := c.memPerNode / GiB
+		switch {
+		case c.kind == "managed-redis" && cl == "aws":
+			node, _ := e.cat.Lookup("aws.cache.redis.node")
+			scale := math.Max(1, memGiB/node.MemoryGiB)
+			n := float64(sz.cacheNodes * (1 + c.replicas))
+			b.add("cache", "aws.cache.redis.node", n*scale*HoursPerMonth,
+				fmt.Sprintf("%s nodes (with replicas) × %s r7g.large-equivalents for %s GiB × 730 h", Num(n), Num(scale), Num(memGiB)))
+		case c.kind == "managed-redis" && cl == "gcp":
+			gb := float64(sz.cacheNodes) * memGiB
+			id := "gcp.cache.redis.standard.gb"
+			if c.replicas == 0 {
+				id = "gcp.cache.redis.basic.gb"
+			}
+			b.add("cache", id, gb*HoursPerMonth, fmt.Sprintf("%s GB × 730 h", Num(gb)))
+		case c.kind == "managed-redis" && cl == "azure":
+			units := float64(sz.cacheNodes) * math.Ceil(memGiB/13) * float64(max(1, c.replicas))
+			b.add("cache", "azure.cache.redis.standard.c3", units, fmt.Sprintf("%d node(s) of %s GiB in 13 GB C3 caches", sz.cacheNodes, Num(memGiB)))
+		default:
+			vms := sz.cacheNodes * (1 + c.replicas) * int(math.Ceil(memGiB/8))
+			b.vm("cache", vms, 2, fmt.Sprintf("self-run %s: %s GiB per node on 8 GiB VMs,", c.kind, Num(memGiB)))
+		}
+	}
+
+	// Database.
+	e.billDB(b, p, sz, v)
+
+	// Queue and workers.
+	if p.queue.on {
+		q := p.queue
+		switch {
+		case q.kind == "kafka" && cl == "aws":
+			b.add("queue", "aws.queue.kafka.broker", float64(sz.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", sz.brokers))
+			b.add("queue", "aws.queue.kafka.storage", v.queueStoreGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(v.queueStoreGB)))
+		case q.kind == "rabbitmq" && cl == "aws":
+			b.add("queue", "aws.queue.rabbitmq.broker", float64(sz.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", sz.brokers))
+		case q.kind == "sqs":
+			req := v.queueMsgs * 3
+			e.note("queue.requests_per_message", "SQS and Service Bus bill per request: 3 per message (send, receive, delete) assumed")
+			switch cl {
+			case "aws":
+				id := "aws.queue.sqs.request"
+				if d.Queue.Delivery == "exactly-once" {
+					id = "aws.queue.sqs.fifo_request"
+				}
+				b.add("queue", id, req/1e6, fmt.Sprintf("%s msgs × 3 requests", Num(v.queueMsgs)))
+			case "gcp":
+				tib := v.queueBytes / TiB
+				b.add("queue", "gcp.queue.pubsub.ingest", tib, "Pub/Sub publish")
+				b.add("queue", "gcp.queue.pubsub.delivery", tib*float64(q.groups), fmt.Sprintf("Pub/Sub delivery to %d subscription(s)", q.groups))
+			case "azure":
+				b.add("queue", "azure.queue.servicebus.base", 1, "Service Bus Standard")
+				b.add("queue", "azure.queue.servicebus.ops", req/1e6, fmt.Sprintf("%s msgs × 3 operations", Num(v.queueMsgs)))
+			}
+		default:
+			b.vm("queue", sz.brokers, 2, "self-run "+q.kind+" brokers")
+			if q.kind == "kafka" && v.queueStoreGB > 0 {
+				id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-balanced", "azure": "azure.storage.block.premium_ssd"}[cl]
+				b.add("queue", id, v.queueStoreGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(v.queueStoreGB)))
+			}
+		}
+		e.note("workers.vcpu_per_consumer", "worker VMs: one consumer per vCPU assumed (CPU-bound work)")
+		vms := int(math.Ceil(float64(sz.consumers*q.groups) / 2))
+		b.vm("workers", vms, 2, fmt.Sprintf("%d consumers × %d group(s) on 2 vCPU VMs:", sz.consumers, q.groups))
+	}
+
+	// Internet egress.
+	b.add("egress", cl+".egress.internet", v.egressGB, "responses to the internet")
+}
+
+func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
+	d := e.d
+	db := p.db
+	cl := b.cloud
+	auto := d.Database.Failover == "automatic"
+	primaries := float64(sz.dbShards)
+	replicas := float64(sz.dbShards * sz.dbReplicas)
+	units := db.vcpu / 2
+	if !v.storageStated {
+		e.note("database.storage", fmt.Sprintf("not stated: priced at the data at the horizon, %s GB per node (rows only)", Num(v.dbStorageGB)))
+	}
+	switch {
+	case d.Database.Relational():
+		engine := d.Database.Kind
+		switch cl {
+		case "aws":
+			id := "aws.db." + engine + ".2x8"
+			mult := 1.0
+			if auto {
+				mult = b.factor("aws.db.multi_az_multiplier")
+			}
+			b.add("database", id, primaries*units*mult*HoursPerMonth, fmt.Sprintf("%s primary × %s (2x8 units) × %s Multi-AZ × 730 h", Num(primaries), Num(units), Num(mult)))
+			b.add("database", "aws.db.storage.gp3", v.dbStorageGB*primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(v.dbStorageGB), Num(primaries), Num(mult)))
+			if replicas > 0 {
+				b.add("replicas", id, replicas*units*HoursPerMonth, fmt.Sprintf("%s replicas × %s (2x8 units) × 730 h", Num(replicas), Num(units)))
+				b.add("replicas", "aws.db.storage.gp3", v.dbStorageGB*replicas, fmt.Sprintf("%s GB × %s replicas", Num(v.dbStorageGB), Num(replicas)))
+			}
+		case "gcp":
+			mult := 1.0
+			if auto {
+				mult = b.factor("gcp.db.sql.regional_multiplier")
+			}
+			if engine != "postgres" {
+				e.note("gcp.db.sql."+engine, "Cloud SQL prices come from POSTGRES rows; the same rates are assumed for "+engine)
+			}
+			for _, part := range []struct {
+				comp string
+				n    float64
+				m    float64
+			}{{"database", primaries, mult}, {"replicas", replicas, 1}} {
+				if part.n == 0 {
+					continue
+				}
+				b.add(part.comp, "gcp.db.sql.vcpu", part.n*db.vcpu*part.m*HoursPerMonth, fmt.Sprintf("%s × %s vCPU × %s HA × 730 h", Num(part.n), Num(db.vcpu), Num(part.m)))
+				b.add(part.comp, "gcp.db.sql.ram", part.n*db.gib*part.m, fmt.Sprintf("%s × %s GB RAM × %s HA", Num(part.n), Num(db.gib), Num(part.m)))
+				b.add(part.comp, "gcp.db.sql.storage", part.n*v.dbStorageGB*part.m, fmt.Sprintf("%s × %s GB × %s HA", Num(part.n), Num(v.dbStorageGB), Num(part.m)))
+			}
+		case "azure":
+			mult := 1.0
+			if auto {
+				mult = b.factor("azure.db.ha_multiplier")
+			}
+			if engine != "postgres" {
+				e.note("azure.db."+engine, "Azure prices come from PostgreSQL Flexible; the same rates are assumed for "+engine)
+			}
+			b.add("database", "azure.db.postgres.2x8", primaries*units*mult, fmt.Sprintf("%s primary × %s (2x8 units) × %s HA", Num(primaries), Num(units), Num(mult)))
+			b.add("database", "azure.db.storage", v.dbStorageGB*primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(v.dbStorageGB), Num(primaries), Num(mult)))
+			if replicas > 0 {
+				b.add("replicas", "azure.db.postgres.2x8", replicas*units, fmt.Sprintf("%s replicas × %s (2x8 units)", Num(replicas), Num(units)))
+				b.add("replicas", "azure.db.storage", v.dbStorageGB*replicas, fmt.Sprintf("%s GB × %s replicas", Num(v.dbStorageGB), Num(replicas)))
+			}
+		}
+	case d.Database.Kind == "dynamodb":
+		b.unpriced(cl + ".db.dynamodb")
+	default:
+		nodes := int(primaries + replicas)
+		b.vm("database", nodes, db.vcpu, "self-run "+d.Database.Kind+" nodes")
+		id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-ssd", "azure": "azure.storage.block.premium_ssd"}[cl]
+		b.add("database", id, v.dbStorageGB*float64(nodes), fmt.Sprintf("%s GB × %d nodes", Num(v.dbStorageGB), nodes))
+	}
+}
+
+// componentTotal sums one component's items.
+func (c *CloudCost) componentTotal(name string) float64 {
+	t := 0.0
+	for _, it := range c.Items {
+		if it.Component == name {
+			t += it.MonthlyUSD
+		}
+	}
+	return t
+}
+
+// appendNetwork adds the egress line as a component, so per-component
+// costs add up to the total.
+func (c *Costs) appendNetwork(comps *[]Component) {
+	m := map[string]float64{}
+	for _, cloud := range Clouds {
+		m[cloud] = round2(c.For(cloud).componentTotal("egress"))
+	}
+	*comps = append(*comps, Component{Name: "egress", Kind: "network", MonthlyUSD: m,
+		Derivation: []string{"internet egress of responses at the average rate, tiered per cloud"}})
+}

@@ -1,0 +1,36 @@
+package estimator
+
+import (
+	"math"
+	"testing"
+)
+
+func TestNumbersReadLikeAWhiteboard(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{Num(3e9), "3B"},
+		{Num(2.5e6), "2.5M"},
+		{Num(86400), "86,400"},
+		{Num(1141.55), "1,142"},
+		{Num(69.444), "69.4"},
+		{Num(0.2893), "0.29"},
+		{Num(0.000123), "0.00012"},
+		{Num(0), "0"},
+		{Num(math.Inf(1)), "∞"},
+		{USD(6000), "$6,000"},
+		{USD(16.425), "$16.43"},
+		{Pct(0.9995), "99.95%"},
+		{Pct(0.99989), "99.989%"},
+		{Pct(0.5), "50%"},
+		{Ms(0.0123), "12.3 ms"},
+		{Bytes(13 * GiB), "13 GiB"},
+		{Duration(1200), "20 min"},
+		{Duration(math.Inf(1)), "never"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}

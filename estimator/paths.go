@@ -1,0 +1,320 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// tierAvail is one tier's availability on the design's cloud.
+type tierAvail struct {
+	value  float64
+	text   string
+	series bool // false: a failure degrades but does not fail requests
+}
+
+type opAvail struct {
+	value float64
+	steps []string
+}
+
+// sla reads an SLA figure; ok is false when the provider offers none.
+func (e *estimator) sla(id string) (float64, bool) {
+	if _, ok := e.cat.Lookup(id); !ok {
+		return 0, false
+	}
+	v := e.fig(id)
+	return v, !math.IsNaN(v)
+}
+
+// vmAvail is n self-run instances across the fleet's zones. A multi-zone
+// SLA already covers redundant instances, so the parallel formula is not
+// applied on top of it (estimation.md §4.3).
+func (e *estimator) vmAvail(n int) (float64, string) {
+	c := e.d.System.Cloud
+	switch {
+	case n <= 1 || e.d.System.Footprint == schema.SingleNode:
+		single, _ := e.sla(c + ".compute.single")
+		return single, fmt.Sprintf("single instance %s (%s.compute.single)", Pct(single), c)
+	case e.zones > 1:
+		v, _ := e.sla(c + ".compute.multi_zone")
+		return v, fmt.Sprintf("%d instances across %d zones %s (%s.compute.multi_zone)", n, e.zones, Pct(v), c)
+	}
+	if v, ok := e.sla(c + ".compute.same_zone"); ok {
+		return v, fmt.Sprintf("%d instances in one zone %s (%s.compute.same_zone)", n, Pct(v), c)
+	}
+	single, _ := e.sla(c + ".compute.single")
+	e.note(c+".compute.same_zone", "no SLA for several instances in one zone: the single-instance figure is used")
+	return single, fmt.Sprintf("%d instances in one zone: no SLA, single-instance %s used", n, Pct(single))
+}
+
+// managedAvail picks a managed service's multi-zone or single-zone SLA,
+// falling back to a VM's when the provider has no figure.
+func (e *estimator) managedAvail(kind string, multi bool) (float64, string) {
+	c := e.d.System.Cloud
+	id := fmt.Sprintf("%s.%s.managed.single", c, kind)
+	if multi {
+		id = fmt.Sprintf("%s.%s.managed.multi_zone", c, kind)
+	}
+	if v, ok := e.sla(id); ok {
+		return v, fmt.Sprintf("%s (%s)", Pct(v), id)
+	}
+	if v, ok := e.sla(fmt.Sprintf("%s.%s.managed.multi_zone", c, kind)); ok && !multi {
+		if _, exists := e.cat.Lookup(id); !exists {
+			return v, fmt.Sprintf("%s (%s.%s.managed.multi_zone; no single-zone figure)", Pct(v), c, kind)
+		}
+	}
+	v, text := e.vmAvail(1)
+	return v, fmt.Sprintf("no SLA for a single-zone %s: %s", kind, text)
+}
+
+// tierAvailability is each tier's availability on the design's cloud.
+func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tierAvail {
+	d := e.d
+	c := d.System.Cloud
+	out := map[string]tierAvail{}
+	multi := e.zones > 1
+
+	switch p.lb.kind {
+	case "managed":
+		v, t := e.managedAvail("lb", multi)
+		out["loadBalancer"] = tierAvail{v, "loadBalancer: managed " + t, true}
+	case "nginx", "haproxy":
+		v, t := e.vmAvail(p.lb.instances)
+		out["loadBalancer"] = tierAvail{v, "loadBalancer: " + p.lb.kind + " " + t, true}
+	}
+	v, t := e.vmAvail(p.app.instances)
+	if p.app.instances > 1 && d.Services.Zones < 2 {
+		t += "; one zone"
+	}
+	out["services"] = tierAvail{v, "services: " + t, true}
+
+	if p.cache.on {
+		var v float64
+		var t string
+		if p.cache.kind == "managed-redis" {
+			v, t = e.managedAvail("cache", multi && p.cache.replicas > 0)
+		} else {
+			v, t = e.vmAvail(1 + p.cache.replicas)
+		}
+		series := d.Cache.Pattern != "cache-aside"
+		why := "in series: the pattern puts it on every request"
+		if !series {
+			if db := peak.tiers["database"]; db != nil && db.db != nil && db.db.ColdCacheReadsUtil >= 1 {
+				series = true
+				why = fmt.Sprintf("in series: without it the database would run at %s of its read capacity", Pct(db.db.ColdCacheReadsUtil))
+			} else {
+				why = "not in series: cache-aside reads fall back to the database, which can take them"
+			}
+		}
+		out["cache"] = tierAvail{v, fmt.Sprintf("cache: %s %s, %s", p.cache.kind, t, why), series}
+	}
+
+	switch {
+	case d.Database.Relational():
+		auto := d.Database.Failover == "automatic"
+		var v float64
+		var t string
+		if auto && !multi {
+			if sv, ok := e.sla(c + ".db.managed.same_zone"); ok {
+				v, t = sv, fmt.Sprintf("%s (%s.db.managed.same_zone)", Pct(sv), c)
+			} else {
+				v, t = e.managedAvail("db", false)
+			}
+		} else {
+			v, t = e.managedAvail("db", auto && multi)
+		}
+		if !auto {
+			t += ", no automatic failover"
+		}
+		out["database"] = tierAvail{v, "database: " + d.Database.Kind + " " + t, true}
+		if p.db.replicas > 0 {
+			single, st := e.managedAvail("db", false)
+			par := ParallelN(single, p.db.replicas)
+			capv, _ := e.sla(c + ".compute.multi_zone")
+			rv := math.Min(par, capv)
+			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, 1 − (1 − %s)^%d = %s, capped at the region's %s: %s",
+				p.db.replicas, Pct(single), p.db.replicas, Pct(par), Pct(capv), Pct(rv)) + " (" + st + ")", true}
+		} else {
+			out["replicas"] = out["database"]
+		}
+	case d.Database.Kind == "dynamodb":
+		e.note("aws.dynamodb.sla", "no DynamoDB SLA in the reference: the database is left out of the availability product")
+		out["database"] = tierAvail{1, "database: dynamodb — no sourced SLA, left out", true}
+		out["replicas"] = out["database"]
+	default:
+		v, t := e.vmAvail(1 + p.db.replicas)
+		out["database"] = tierAvail{v, "database: self-run " + d.Database.Kind + " " + t, true}
+		out["replicas"] = out["database"]
+	}
+
+	if p.queue.on {
+		var v float64
+		var t string
+		brokers := 1
+		if qt := peak.tiers["queue"]; qt != nil && qt.queue != nil {
+			brokers = qt.queue.Brokers
+		}
+		id := ""
+		switch {
+		case c == "aws" && p.queue.kind == "sqs":
+			id = "aws.queue.sqs"
+		case c == "aws" && p.queue.kind == "kafka" && multi:
+			id = "aws.queue.kafka.multi_zone"
+		case c == "aws" && p.queue.kind == "rabbitmq":
+			id = "aws.queue.rabbitmq"
+		case c == "gcp" && p.queue.kind == "sqs":
+			id = "gcp.queue.pubsub"
+		case c == "azure" && p.queue.kind == "sqs":
+			id = "azure.queue.servicebus"
+		}
+		if id != "" {
+			v, _ = e.sla(id)
+			t = fmt.Sprintf("%s (%s)", Pct(v), id)
+		} else {
+			v, t = e.vmAvail(brokers)
+		}
+		out["queue"] = tierAvail{v, "queue: " + p.queue.kind + " " + t, true}
+	}
+	if p.cdnOn {
+		v, _ := e.sla(c + ".cdn")
+		out["cdn"] = tierAvail{v, fmt.Sprintf("cdn: %s (%s.cdn)", Pct(v), c), true}
+	}
+	return out
+}
+
+// opAvailability multiplies the tiers of each operation's path (up to the
+// queue for an asynchronous one: consumers being down delays, not fails).
+func (e *estimator) opAvailability() map[string]opAvail {
+	if e.opAvailMemo != nil {
+		return e.opAvailMemo
+	}
+	p := e.planMemo
+	tiers := e.tierAvailability(p, e.peakMemo)
+	out := map[string]opAvail{}
+	for _, op := range p.ops {
+		a := opAvail{value: 1}
+		seen := map[string]bool{}
+		for _, comp := range op.Path {
+			if comp == "workers" || seen[comp] {
+				if comp == "workers" && op.Async {
+					break
+				}
+				continue
+			}
+			seen[comp] = true
+			t, ok := tiers[comp]
+			if !ok {
+				continue
+			}
+			a.steps = append(a.steps, t.text)
+			if t.series {
+				a.value *= t.value
+			}
+			if comp == "queue" && op.Async {
+				break
+			}
+		}
+		a.steps = append(a.steps, fmt.Sprintf("%s path: %s", op.Name, Pct(a.value)))
+		out[op.Name] = a
+	}
+	e.opAvailMemo = out
+	return out
+}
+
+// availability is the design's availability against its SLO: the worst
+// synchronous operation's path, its error budget and its single points of
+// failure.
+func (e *estimator) availability(p *plan, peak *scenarioRun) Availability {
+	d := e.d
+	ops := e.opAvailability()
+	a := Availability{SLO: float64(d.SLO.Availability), Estimated: 1}
+	found := false
+	for _, op := range p.ops {
+		if op.Async {
+			continue
+		}
+		if v := ops[op.Name].value; !found || v < a.Estimated {
+			a.Estimated, a.WorstOperation, found = v, op.Name, true
+		}
+	}
+	if !found {
+		for _, op := range p.ops {
+			if v := ops[op.Name].value; !found || v < a.Estimated {
+				a.Estimated, a.WorstOperation, found = v, op.Name, true
+			}
+		}
+	}
+	a.MeetsSLO = a.Estimated >= a.SLO
+	a.ErrorBudgetMinutes = roundTo(DowntimeMinutesPerMonth(a.SLO), 1)
+	a.DowntimeMinutes = roundTo(DowntimeMinutesPerMonth(a.Estimated), 1)
+	a.Estimated = roundTo(a.Estimated, 7)
+	if a.WorstOperation != "" {
+		a.Derivation = append(a.Derivation, ops[a.WorstOperation].steps...)
+	}
+	a.Derivation = append(a.Derivation, fmt.Sprintf("error budget (1 − %s) × 43,800 min = %s min/month; estimate %s min/month",
+		Pct(a.SLO), Num(a.ErrorBudgetMinutes), Num(a.DowntimeMinutes)))
+	a.SinglePoints = e.singlePoints(p, peak)
+	return a
+}
+
+func (e *estimator) singlePoints(p *plan, peak *scenarioRun) []string {
+	d := e.d
+	out := []string{}
+	if d.System.Footprint == schema.SingleNode {
+		out = append(out, "the single node (footprint single-node)")
+	}
+	if (p.lb.kind == "nginx" || p.lb.kind == "haproxy") && p.lb.instances < 2 {
+		out = append(out, "loadBalancer: one "+p.lb.kind+" instance")
+	}
+	if p.app.instances < 2 {
+		out = append(out, "services: one instance")
+	} else if d.Services.Zones < 2 && d.System.Footprint != schema.SingleNode {
+		out = append(out, fmt.Sprintf("services: %d instances in one zone", p.app.instances))
+	}
+	if p.cache.on && p.cache.replicas == 0 {
+		if t := e.tierAvailability(p, peak)["cache"]; t.series {
+			out = append(out, "cache: no replica, and requests depend on it")
+		}
+	}
+	if d.Database.Kind != "dynamodb" && d.Database.Failover != "automatic" {
+		out = append(out, "database: primary without automatic failover")
+	}
+	if p.db.replicas == 1 && d.Database.ReadFromReplicas {
+		out = append(out, "replicas: one read replica")
+	}
+	if qt := peak.tiers["queue"]; qt != nil && qt.queue != nil && qt.queue.Brokers == 1 {
+		out = append(out, "queue: one broker")
+	}
+	sort.Strings(out)
+	return out
+}
+
+// availability is the worst synchronous path in a scenario: the SLA figure,
+// or zero when a tier on the path is down entirely (one zone lost while
+// the tier lives in that zone only).
+func (s *scenarioRun) availability(e *estimator) float64 {
+	ops := e.opAvailability()
+	down := map[string]bool{}
+	for _, t := range s.down {
+		down[t] = true
+	}
+	worst, found := 1.0, false
+	for _, op := range e.planMemo.ops {
+		if op.Async {
+			continue
+		}
+		v := ops[op.Name].value
+		for _, comp := range op.Path {
+			if down[comp] && !(comp == "cache" && e.d.Cache.Pattern == "cache-aside") {
+				v = 0
+			}
+		}
+		if !found || v < worst {
+			worst, found = v, true
+		}
+	}
+	return roundTo(worst, 7)
+}

@@ -1,0 +1,321 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// plan is the design's configuration turned into per-tier capacity figures.
+// It does not depend on the scenario; scenarios only change the load.
+type plan struct {
+	ops []*schema.Operation
+
+	app     appTier
+	lb      lbTier
+	cdnOn   bool
+	cdnPart float64 // share of public responses served at the edge
+	cache   cacheTier
+	db      dbTier
+	queue   queueTier
+	workers workerTier
+
+	dataObjects float64 // objects stored now
+	dataBytes   float64 // bytes stored now (rows only)
+}
+
+type appTier struct {
+	instances   int
+	vcpu, gib   float64
+	servers     int     // M/M/c servers per instance
+	mu          float64 // per server, per second
+	perInstance float64 // requests per second per instance at 100%
+	deriv       string
+	assumed     bool
+}
+
+type lbTier struct {
+	kind        string // managed, nginx, haproxy, none
+	instances   int
+	servers     int
+	mu          float64
+	perInstance float64
+	fixed       float64 // added latency, seconds
+	deriv       string
+	assumed     bool
+}
+
+type cacheTier struct {
+	on          bool
+	kind        string
+	nodes       int
+	replicas    int
+	memPerNode  float64 // bytes
+	reserved    float64 // fraction held back
+	itemBytes   float64
+	zipf        float64
+	perNode     float64 // ops/s per node at 100%
+	assumedHit  *float64
+	objectsKnow bool
+	assumed     bool
+}
+
+type dbTier struct {
+	kind           string
+	vcpu, gib      float64
+	shards         int
+	replicas       int
+	readPerVCPU    float64
+	commits        float64 // writes/s per primary at 100%
+	readCap        float64 // per node
+	storagePerNode float64 // bytes; 0 when not stated
+	managed        bool
+	deriv          []string
+	assumed        bool
+}
+
+type queueTier struct {
+	on         bool
+	kind       string
+	partitions int
+	msgSize    float64
+	perBroker  float64 // bytes/s (kafka) or msgs/s (rabbitmq, nats) per node
+	minBrokers int
+	retention  float64 // seconds
+	groups     int
+	fixed      float64 // producer-side broker latency
+	assumed    bool
+}
+
+type workerTier struct {
+	consumers int
+	work      float64 // seconds per message
+}
+
+func (e *estimator) plan() *plan {
+	d := e.d
+	p := &plan{ops: d.Operations()}
+
+	// Application tier.
+	a := &p.app
+	a.instances = d.Services.Instances
+	a.vcpu, a.gib = sizeOf(d.Services.Size)
+	a.servers = int(a.vcpu)
+	switch {
+	case d.Services.ServiceTime != nil && d.Services.ServiceTime.Seconds() > 0:
+		a.mu = 1 / d.Services.ServiceTime.Seconds()
+		a.perInstance = a.vcpu * a.mu
+		a.deriv = fmt.Sprintf("%s vCPU ÷ %s service time = %s rps per instance (design)", Num(a.vcpu), Ms(d.Services.ServiceTime.Seconds()), Num(a.perInstance))
+		if d.Services.ThroughputPerInstance != nil {
+			a.perInstance = d.Services.ThroughputPerInstance.PerSecond()
+			a.servers = max(1, int(math.Round(a.perInstance/a.mu)))
+			a.deriv = fmt.Sprintf("%s rps per instance (design), %s service time → %d concurrent servers", Num(a.perInstance), Ms(1/a.mu), a.servers)
+		}
+	case d.Services.ThroughputPerInstance != nil:
+		a.perInstance = d.Services.ThroughputPerInstance.PerSecond()
+		a.mu = a.perInstance / a.vcpu
+		a.deriv = fmt.Sprintf("%s rps per instance (design) over %s vCPU", Num(a.perInstance), Num(a.vcpu))
+	default:
+		per := e.fig("app.rps_per_vcpu")
+		a.mu = per
+		a.perInstance = a.vcpu * per
+		a.assumed = true
+		a.deriv = fmt.Sprintf("%s vCPU × %s rps per vCPU (app.rps_per_vcpu, assumption: a trivial Go handler) = %s rps per instance", Num(a.vcpu), Num(per), Num(a.perInstance))
+	}
+
+	// Load balancer.
+	l := &p.lb
+	l.kind = d.LoadBalancer.Kind
+	if !e.anyPath("loadBalancer") && l.kind != "none" {
+		l.kind = "none"
+	}
+	switch l.kind {
+	case "nginx", "haproxy":
+		l.instances = d.LoadBalancer.Instances
+		l.servers = 2 // a 2 vCPU VM
+		id := l.kind + ".rps_per_vcpu"
+		l.mu = e.fig(id)
+		l.perInstance = float64(l.servers) * l.mu
+		l.assumed = e.figAssumed(id)
+		l.deriv = fmt.Sprintf("2 vCPU × %s rps per vCPU (%s) = %s rps per instance", Num(l.mu), id, Num(l.perInstance))
+		if l.kind == "haproxy" {
+			l.fixed = e.fig("haproxy.added_latency") / 1000
+		}
+	case "managed":
+		l.deriv = "managed: scales itself; latency modelled as one network round trip to the application (assumption: processing time unsourced)"
+		l.assumed = true
+	}
+
+	// CDN.
+	if d.CDN.Enabled && e.anyPath("cdn") {
+		p.cdnOn = true
+		if d.CDN.CacheableShare != nil {
+			p.cdnPart = float64(*d.CDN.CacheableShare)
+		} else {
+			e.note("cdn.cacheableShare", "not stated: the CDN is assumed to absorb nothing")
+		}
+	}
+
+	// Stored data.
+	for _, op := range p.ops {
+		if op.Data != nil {
+			p.dataObjects += float64(op.Data.Objects)
+			p.dataBytes += float64(op.Data.Objects) * float64(op.Data.ObjectSize)
+		}
+	}
+
+	// Cache.
+	c := &p.cache
+	if d.Cache.Enabled() && e.anyPath("cache") {
+		c.on = true
+		c.kind = d.Cache.Kind
+		c.nodes = d.Cache.Nodes
+		c.replicas = d.Cache.Replicas
+		if d.Cache.Memory != nil {
+			c.memPerNode = float64(*d.Cache.Memory)
+		}
+		c.reserved = e.fig("aws.cache.redis.reserved_fraction")
+		overID := "redis.item_overhead"
+		opsID := "redis.get_per_node"
+		if c.kind == "memcached" {
+			overID, opsID = "memcached.item_overhead", "memcached.ops_per_node"
+		}
+		c.itemBytes = e.fig(overID)
+		if obj := p.meanObjectSize(); obj > 0 {
+			c.itemBytes += obj
+			c.objectsKnow = true
+		}
+		c.perNode = e.fig(opsID)
+		if d.Cache.Zipf != nil {
+			c.zipf = *d.Cache.Zipf
+		} else {
+			c.zipf = e.fig("cache.zipf_skew")
+		}
+		if d.Cache.HitRatio != nil {
+			h := float64(*d.Cache.HitRatio)
+			c.assumedHit = &h
+		}
+		c.assumed = e.figAssumed(overID) || e.figAssumed(opsID) || d.Cache.Zipf == nil
+	}
+
+	// Database.
+	b := &p.db
+	b.kind = d.Database.Kind
+	b.vcpu, b.gib = sizeOf(d.Database.Size)
+	b.shards = max(1, d.Database.Shards)
+	b.replicas = d.Database.Replicas
+	b.managed = d.Database.Relational() || b.kind == "dynamodb"
+	if d.Database.Storage != nil {
+		b.storagePerNode = float64(*d.Database.Storage)
+	}
+	switch b.kind {
+	case "dynamodb":
+		b.deriv = append(b.deriv, "dynamodb: managed, capacity scales with provisioned or on-demand throughput (not modelled)")
+	default:
+		readID, writeID := b.kind+".pk_reads_per_vcpu", b.kind+".commits_per_node"
+		if !d.Database.Relational() {
+			readID, writeID = b.kind+".reads_per_vcpu", b.kind+".writes_per_node"
+		}
+		b.readPerVCPU = e.fig(readID)
+		b.commits = e.fig(writeID)
+		b.readCap = b.vcpu * b.readPerVCPU
+		b.assumed = e.figAssumed(readID) || e.figAssumed(writeID)
+		b.deriv = append(b.deriv,
+			fmt.Sprintf("reads: %s vCPU × %s per vCPU (%s) = %s/s per node", Num(b.vcpu), Num(b.readPerVCPU), readID, Num(b.readCap)),
+			fmt.Sprintf("writes: %s durable commits/s per primary (%s)", Num(b.commits), writeID))
+	}
+
+	// Queue and workers.
+	q := &p.queue
+	if d.Queue.Enabled() && e.anyPath("queue") {
+		q.on = true
+		q.kind = d.Queue.Kind
+		q.partitions = d.Queue.Partitions
+		q.groups = max(1, d.Queue.ConsumerGroups)
+		if d.Queue.Retention != nil && *d.Queue.Retention != schema.Forever {
+			q.retention = d.Queue.Retention.Seconds()
+		}
+		if d.Queue.MessageSize != nil {
+			q.msgSize = float64(*d.Queue.MessageSize)
+		}
+		q.minBrokers = 1
+		if e.zones > 1 {
+			q.minBrokers = 3 // RF=3 across zones, as the MSK sizing guidance assumes
+		}
+		q.fixed = 0
+		switch q.kind {
+		case "kafka":
+			q.perBroker = e.fig("kafka.mib_s_per_broker") * MiB
+			q.fixed = e.fig("kafka.e2e_latency.p50") / 1000
+			q.assumed = e.figAssumed("kafka.e2e_latency.p50")
+		case "rabbitmq":
+			q.perBroker = e.fig("rabbitmq.msgs_per_node")
+			q.assumed = true
+		case "nats":
+			q.perBroker = e.fig("nats.msgs_per_node")
+			q.assumed = true
+		case "sqs":
+			q.minBrokers = 0
+		}
+		p.workers.consumers = d.Queue.Consumers
+		if d.Queue.WorkTime != nil {
+			p.workers.work = d.Queue.WorkTime.Seconds()
+		}
+	}
+	return p
+}
+
+// anyPath reports whether any operation passes the component.
+func (e *estimator) anyPath(component string) bool {
+	for _, op := range e.d.Traffic {
+		if op.Passes(component) {
+			return true
+		}
+	}
+	return false
+}
+
+// meanObjectSize is the object-weighted mean size of stored objects.
+func (p *plan) meanObjectSize() float64 {
+	if p.dataObjects == 0 {
+		return 0
+	}
+	return p.dataBytes / p.dataObjects
+}
+
+// objectsAt is the number of stored objects after months of growth: the
+// objects now plus each data-writing operation's average rate integrated
+// over its growth curve, ∫₀^m r·g^{t/12} dt = r·12(g^{m/12} − 1)/ln g
+// months, capped by retention (rate at m × retention).
+func (p *plan) objectsAt(months float64) float64 {
+	n := 0.0
+	for _, op := range p.ops {
+		if op.Data == nil {
+			continue
+		}
+		objs := float64(op.Data.Objects)
+		if op.Kind == "write" && months > 0 {
+			perMonth := op.Rate.PerSecond() * SecondsPerMonth
+			added := perMonth * months
+			if op.Growth > 1 {
+				added = perMonth * MonthsPerYear * (GrowthFactor(op.Growth, months) - 1) / math.Log(op.Growth)
+			}
+			objs += added
+			if op.Data.Retention != schema.Forever {
+				steady := op.Rate.PerSecond() * GrowthFactor(op.Growth, months) * op.Data.Retention.Seconds()
+				objs = math.Min(objs, math.Max(float64(op.Data.Objects), steady))
+			}
+		}
+		n += objs
+	}
+	return n
+}
+
+// bytesAt is the stored bytes after months (rows only).
+func (p *plan) bytesAt(months float64) float64 {
+	if p.dataObjects == 0 {
+		return 0
+	}
+	return p.objectsAt(months) * p.meanObjectSize()
+}
