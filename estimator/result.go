@@ -238,7 +238,7 @@ type Scenario struct {
 	MonthlyUSD  map[string]float64 `json:"monthly_usd"`
 	// Availability is the worst synchronous path; zero when a tier is
 	// down entirely (one zone down on a single-zone tier).
-	Availability float64 `json:"availability"`
+	Availability float64  `json:"availability"`
 	Down         []string `json:"down,omitempty"`
 }
 
