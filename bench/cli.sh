@@ -9,9 +9,7 @@
 # ROUNDS (default 3) hyperfine runs of RUNS (default 30) executions each.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-"$REPO/bench/tools.sh" >/dev/null
-build_tradeoff
-check_quiet
+prepare
 ROUNDS=${ROUNDS:-3}
 RUNS=${RUNS:-30}
 

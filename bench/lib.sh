@@ -41,3 +41,11 @@ write_section() {
 	shift
 	"$BENCH_BIN/benchreport" section -file "$REPO/BENCHMARKS.md" -name "$name" "$@"
 }
+
+# prepare installs the tools, builds the binaries under test and warns if
+# the machine is busy: the start of every benchmark script.
+prepare() {
+	"$REPO/bench/tools.sh" >/dev/null
+	build_tradeoff
+	check_quiet
+}

@@ -10,9 +10,7 @@
 # SIZES (default "10 100 1000") sets the sizes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-"$REPO/bench/tools.sh" >/dev/null
-build_tradeoff
-check_quiet
+prepare
 SIZES=${SIZES:-10 100 1000}
 
 cd "$REPO"

@@ -14,6 +14,7 @@ var commands = map[string]func(args []string) error{
 	"machine": machineCmd,
 	"cli":     cliCmd,
 	"scale":   scaleCmd,
+	"service": serviceCmd,
 }
 
 func main() {
