@@ -176,7 +176,7 @@ func (e *estimator) fig(id string) float64 {
 		if !en.Known() {
 			note = "no figure: supply it with overrides." + id
 		}
-		e.assumed[id] = Assumption{ID: id, Value: en.V(), Unit: en.Unit, Tag: en.Tag, Source: en.Source, Note: note}
+		e.assumed[id] = Assumption{ID: id, Display: display(en), Value: en.V(), Unit: en.Unit, Tag: en.Tag, Source: en.Source, Note: note}
 	}
 	if !en.Known() {
 		return math.NaN()
@@ -269,3 +269,18 @@ func (e *estimator) assumptionList() []Assumption {
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// display writes a figure with its unit the way a reader expects it.
+func display(en Entry) string {
+	switch {
+	case len(en.Tiers) > 0:
+		return fmt.Sprintf("tiered from $%s per %s", trim(en.Tiers[0].USD, 6), en.Unit)
+	case !en.Known():
+		return "unknown"
+	case en.Kind == "sla":
+		return Pct(en.V())
+	case en.Kind == "price":
+		return fmt.Sprintf("$%s per %s", trim(en.V(), 6), en.Unit)
+	}
+	return trim(en.V(), 6) + " " + en.Unit
+}

@@ -70,6 +70,8 @@ func USD(x float64) string {
 // 99.95% from 99.99%.
 func Pct(x float64) string {
 	switch {
+	case x >= 1:
+		return strconv.FormatFloat(math.Round(x*1000)/10, 'f', -1, 64) + "%"
 	case x >= 0.999:
 		return strconv.FormatFloat(math.Floor(x*1e6)/1e4, 'f', -1, 64) + "%"
 	case x >= 0.1:

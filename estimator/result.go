@@ -268,8 +268,11 @@ type Verdict struct {
 
 // Assumption is a figure the estimate used without a primary source.
 type Assumption struct {
-	ID     string  `json:"id"`
-	Value  float64 `json:"value"`
+	ID string `json:"id"`
+	// Display is the figure as a reader writes it ("$0.1008 per hour",
+	// "99.9%", "64 bytes per item"); empty for a design default.
+	Display string  `json:"display"`
+	Value   float64 `json:"value"`
 	Unit   string  `json:"unit"`
 	Tag    Tag     `json:"tag"`
 	Source string  `json:"source"`
