@@ -273,10 +273,10 @@ type Assumption struct {
 	// "99.9%", "64 bytes per item"); empty for a design default.
 	Display string  `json:"display"`
 	Value   float64 `json:"value"`
-	Unit   string  `json:"unit"`
-	Tag    Tag     `json:"tag"`
-	Source string  `json:"source"`
-	Note   string  `json:"note,omitempty"`
+	Unit    string  `json:"unit"`
+	Tag     Tag     `json:"tag"`
+	Source  string  `json:"source"`
+	Note    string  `json:"note,omitempty"`
 }
 
 // Millis is a latency in milliseconds; +Inf (a saturated tier) is null in JSON.
