@@ -1,0 +1,76 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// Context is what a rule may read: the design, the sourced figures (SLAs,
+// per-node throughput) and, when one was made, the estimate.
+type Context struct {
+	Design  *schema.Design
+	Figures *estimator.Catalog
+}
+
+// NewContext prepares a review of d with the embedded figures.
+func NewContext(d *schema.Design) (*Context, error) {
+	cat, err := estimator.DefaultCatalog()
+	if err != nil {
+		return nil, err
+	}
+	return &Context{Design: d, Figures: cat}, nil
+}
+
+// figure returns a sourced figure by id, or false when the catalogue has no
+// usable value for it (rules that need it then stay silent rather than
+// guess).
+func (c *Context) figure(id string) (estimator.Entry, bool) {
+	if c.Figures == nil {
+		return estimator.Entry{}, false
+	}
+	e, ok := c.Figures.Lookup(id)
+	if !ok || !e.Known() {
+		return estimator.Entry{}, false
+	}
+	return e, true
+}
+
+// sla returns the provider's published SLA for a deployment on the
+// design's cloud ("compute.single" on aws is aws.compute.single).
+func (c *Context) sla(what string) (float64, string, bool) {
+	id := c.Design.System.Cloud + "." + what
+	e, ok := c.figure(id)
+	if !ok {
+		return 0, "", false
+	}
+	return e.V(), fmt.Sprintf("%s SLA %s", id, pct(e.V())), true
+}
+
+// peakRPS is an operation's peak rate: average × peak factor.
+func peakRPS(op *schema.Operation) float64 { return op.Rate.PerSecond() * op.PeakFactor }
+
+// opsThrough returns the operations whose path passes component, by name.
+func (c *Context) opsThrough(component string) []*schema.Operation {
+	var out []*schema.Operation
+	for _, op := range c.Design.Operations() {
+		if op.Passes(component) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// consistency returns what an operation declared, and whether it did.
+func (c *Context) consistency(op string) (schema.Consistency, bool) {
+	v, ok := c.Design.Consistency[op]
+	return v, ok
+}
+
+func opPath(op *schema.Operation, field string) string {
+	if field == "" {
+		return "traffic." + op.Name
+	}
+	return "traffic." + op.Name + "." + field
+}
