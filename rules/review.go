@@ -17,7 +17,7 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// StaleWaivers are waivers that matched no finding: the risk they
 	// accepted is gone (or the rule or component was misspelled).
-	StaleWaivers []StaleWaiver `json:"staleWaivers"`
+	StaleWaivers []StaleWaiver `json:"stale_waivers"`
 }
 
 // AppliedWaiver is the design's waiver as it applies to one finding.
