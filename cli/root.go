@@ -69,6 +69,9 @@ p99 latency and availability, and flags the trade-offs it makes.
 	for _, newCmd := range []func(*App) *cobra.Command{
 		newValidateCmd,
 		newEstimateCmd,
+		newReviewCmd,
+		newRulesCmd,
+		newExplainCmd,
 		newSchemaCmd,
 		newVersionCmd,
 	} {

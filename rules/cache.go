@@ -150,7 +150,7 @@ var cacheMemcachedDurable = &Rule{
 		switch {
 		case cc.MustSurviveRestart:
 			return []Finding{at("cache", "cache.mustSurviveRestart",
-				"the cached data must survive a restart but memcached has no persistence and no replication: a restart or the loss of any of its %s loses it",
+				"the cached data must survive a restart but memcached has no persistence and no replication: a restart or the loss of a node loses what it holds (%s)",
 				plural(cc.Nodes, "node", "nodes"))}
 		case cc.Pattern == "write-behind":
 			return []Finding{at("cache", "cache.pattern",

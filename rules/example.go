@@ -100,7 +100,7 @@ func merge(base, over map[string]any) {
 }
 
 func dedent(s string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
+	lines := strings.Split(strings.TrimLeft(strings.TrimRight(s, " \t\n"), "\n"), "\n")
 	indent := -1
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {

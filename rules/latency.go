@@ -1,9 +1,5 @@
 package rules
 
-import (
-	"fmt"
-)
-
 // The latency family: p99 is the slowest request in a hundred — the tail,
 // not the average, is what users feel.
 
@@ -73,19 +69,14 @@ var latBelowRoundTrips = &Rule{
 			if !ok {
 				continue
 			}
-			hops := 0
-			for _, t := range op.Path {
-				if t != "cdn" && t != "loadBalancer" {
-					hops++
-				}
-			}
+			hops := len(behindBalancer(op.Path))
 			floor := float64(hops) * rtt.V() / 1000
 			if floor <= slo.Seconds() {
 				continue
 			}
 			out = append(out, at(op.Name, "slo.p99."+op.Name,
 				"%s's p99 SLO is %s but its path crosses %d tiers at %s a round trip at least (%s): %s before any work is done",
-				op.Name, slo, hops, ms(rtt.V()/1000), joinPath(op.Path), fmt.Sprint(ms(floor))))
+				op.Name, slo, hops, ms(rtt.V()/1000), joinPath(op.Path), ms(floor)))
 		}
 		return out
 	},

@@ -91,16 +91,10 @@ var obsNoTraces = &Rule{
 		}
 		limit := int(th("observability.trace_hops"))
 		for _, op := range c.Design.Operations() {
-			hops := 0
-			for _, t := range op.Path {
-				if t != "cdn" && t != "loadBalancer" {
-					hops++
-				}
-			}
-			if hops >= limit {
+			if hops := behindBalancer(op.Path); len(hops) >= limit {
 				return []Finding{at("observability", "observability.traces",
-					"no tracing, but %s crosses %d tiers (%s): when it is slow, nothing says which hop ate the time",
-					op.Name, hops, joinPath(op.Path))}
+					"no tracing, but %s crosses %d tiers behind the load balancer (%s): when it is slow, nothing says which hop ate the time",
+					op.Name, len(hops), joinPath(hops))}
 			}
 		}
 		return nil
@@ -255,6 +249,18 @@ func p99Words(c *Context) string {
 		s += fmt.Sprintf("%s %s", n, c.Design.SLO.P99[n])
 	}
 	return s
+}
+
+// behindBalancer is the part of a path after the CDN and load balancer:
+// the networked tiers a request crosses inside the system.
+func behindBalancer(path []string) []string {
+	var out []string
+	for _, t := range path {
+		if t != "cdn" && t != "loadBalancer" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func joinPath(path []string) string {

@@ -154,7 +154,9 @@ func categoryTitle(c rules.Category) string {
 	return string(c)
 }
 
-func trimNum(f float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", f), "0"), ".") }
+func trimNum(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", f), "0"), ".")
+}
 
 // wrap breaks text into lines of at most width columns, each indented.
 func wrap(text string, width int, prefix string) string {
