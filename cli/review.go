@@ -43,7 +43,7 @@ Exit status:
   tradeoff review -o sarif --fail-on medium design.cue > tradeoff.sarif`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !oneOf(opts.output, reviewFormats) {
+			if !oneOf(opts.output, reviewFormats...) {
 				return usageErrorf("invalid output format %q: use text, json, sarif or markdown", opts.output)
 			}
 			failOn, err := rules.ParseSeverity(opts.failOn)
@@ -96,13 +96,4 @@ func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, toda
 		return &FindingsError{Count: n}
 	}
 	return nil
-}
-
-func oneOf(s string, list []string) bool {
-	for _, v := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
