@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tradeoff-dev/tradeoff/bench/synth"
+	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -43,6 +44,24 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := schema.LoadBytes("design.cue", d.src, "cue"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEstimate measures the estimator alone, on loaded designs.
+func BenchmarkEstimate(b *testing.B) {
+	for _, d := range designs(b) {
+		design, err := schema.LoadBytes("design.cue", d.src, "cue")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := estimator.Estimate(design, estimator.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

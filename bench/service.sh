@@ -33,8 +33,8 @@ CONNS=${CONNS:-64}
 
 cd "$REPO"
 work=$RESULTS/service
-rm -rf "$work" && mkdir -p "$work/nginx"
-(cd "$REPO" && go build -o "$BENCH_BIN/refserver" ./bench/refserver && go build -o "$BENCH_BIN/seed" ./bench/seed)
+rm -rf "$work" && mkdir -p "$work"
+go build -o "$BENCH_BIN/seed" ./bench/seed
 
 all=(nginx-302 gomap-warm shortener-warm shortener-redis shortener-cold gomap-create shortener-create)
 if [ $# -gt 0 ]; then
@@ -50,50 +50,10 @@ fi
 wants() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
 wants_shortener() { [[ " ${scenarios[*]} " == *" shortener-"* ]]; }
 
-# Processes this script started, stopped by PID on exit.
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_http() {
-	for _ in $(seq 100); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "$1 did not answer" >&2
-	return 1
-}
-
+. "$REPO/bench/servers.sh"
 REF=127.0.0.1:8091 NGINX=127.0.0.1:8092 APP=127.0.0.1:8093 APPREDIS=127.0.0.1:8094
-
-"$BENCH_BIN/refserver" -addr "$REF" &
-pids+=($!)
-sed -e "s|PREFIX|$work/nginx|g" -e "s|PORT|${NGINX#*:}|" bench/service/nginx.conf >"$work/nginx/nginx.conf"
-nginx -t -q -c "$work/nginx/nginx.conf" -p "$work/nginx"
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-pids+=($!)
-wait_http "http://$REF/healthz"
-for _ in $(seq 50); do curl -s -o /dev/null "http://$NGINX/x" && break; sleep 0.1; done
-
-app_pids=()
-start_app() { # start_app ADDR LOCAL_CACHE_SIZE: the server, under the environment below
-	local addr=$1 lru=$2
-	if [ "$lru" = default ]; then
-		env LISTEN_ADDR="$addr" "${app_env[@]}" "$work/app/server" >>"$work/server.log" 2>&1 &
-	else
-		env LISTEN_ADDR="$addr" LOCAL_CACHE_SIZE="$lru" "${app_env[@]}" "$work/app/server" >>"$work/server.log" 2>&1 &
-	fi
-	pids+=($!)
-	app_pids+=($!)
-	wait_http "http://$addr/readyz"
-}
-stop_apps() {
-	for p in "${app_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-	app_pids=()
-}
+start_refserver "$REF"
+start_nginx "$NGINX" "$work/nginx"
 
 if wants_shortener; then
 	if ! has_command scaffold; then
@@ -101,18 +61,9 @@ if wants_shortener; then
 		scenarios=($(printf '%s\n' "${scenarios[@]}" | grep -v '^shortener-'))
 	else
 		echo "== scaffolding bench/service/shortener.cue"
-		bench/.bin/tradeoff scaffold bench/service/shortener.cue -o "$work/app" --module example.com/shortener >"$work/scaffold.log"
-		(cd "$work/app" && go build -o server ./cmd/server && { [ ! -d cmd/worker ] || go build -o worker ./cmd/worker; })
-		db=tradeoff_bench
-		psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-		redis-cli -n 9 flushdb >/dev/null
-		app_env=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" REDIS_URL="redis://127.0.0.1:6379/9"
-			NATS_URL="nats://127.0.0.1:4222" NATS_STREAM=TRADEOFF_BENCH_CLICKS BASE_URL="http://$APP" LOG_LEVEL=warn)
-		if [ -x "$work/app/worker" ]; then
-			env "${app_env[@]}" WORKER_METRICS_ADDR=127.0.0.1:8095 "$work/app/worker" >>"$work/worker.log" 2>&1 &
-			pids+=($!)
-		fi
-		start_app "$APP" default
+		scaffold_shortener bench/service/shortener.cue "$work/app"
+		start_worker
+		start_app "$APP"
 		echo "== seeding $WARM_CODES + $COLD_CODES links"
 		"$BENCH_BIN/seed" -url "http://$APP" -n "$WARM_CODES" -o "$work/warm.codes"
 		"$BENCH_BIN/seed" -url "http://$APP" -n "$COLD_CODES" -o "$work/cold.codes"
@@ -120,8 +71,8 @@ if wants_shortener; then
 		# process memory and an empty Redis database.
 		stop_apps
 		redis-cli -n 9 flushdb >/dev/null
-		start_app "$APP" default
-		start_app "$APPREDIS" 0
+		start_app "$APP"
+		start_app "$APPREDIS" LOCAL_CACHE_SIZE=0
 		# Split the cold codes so that no code is asked twice in the run.
 		nconf=$(wc -w <<<"$CONFIGS")
 		split -n "l/$((nconf * ROUNDS))" -d -a 3 "$work/cold.codes" "$work/cold."
@@ -134,15 +85,10 @@ if wants gomap-warm; then
 	"$BENCH_BIN/seed" -url "http://$REF" -n "$WARM_CODES" -o "$work/ref.codes" >/dev/null
 fi
 
-# pin CONFIG: put the servers this script started on core 1 (pinned) or
-# both cores (shared); the load generator is placed by run_wrk.
+# pin CONFIG: the servers on core 1 (pinned) or on every core (shared);
+# run_wrk places the load generator.
 pin() {
-	local cpus=0-$(($(nproc) - 1))
-	[ "$1" = pinned ] && cpus=1
-	for p in "${pids[@]}"; do
-		taskset -a -pc "$cpus" "$p" >/dev/null 2>&1 || true
-		for c in $(pgrep -P "$p" 2>/dev/null); do taskset -a -pc "$cpus" "$c" >/dev/null; done
-	done
+	if [ "$1" = pinned ]; then pin_servers 1; else pin_servers "0-$(($(nproc) - 1))"; fi
 }
 
 run_wrk() { # run_wrk CONFIG URL ARGS... : one wrk run, its RESULT line

@@ -15,6 +15,9 @@ var commands = map[string]func(args []string) error{
 	"cli":     cliCmd,
 	"scale":   scaleCmd,
 	"service": serviceCmd,
+	"predict": predictCmd,
+	"calib":   calibCmd,
+	"measure": measureCmd,
 }
 
 func main() {
