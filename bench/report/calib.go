@@ -254,6 +254,9 @@ func readJSON(path string, v any) error {
 }
 
 func fmtUnit(v float64, unit string) string {
+	if math.IsInf(v, 0) {
+		return "unbounded"
+	}
 	if unit == "rps" {
 		return thousands(v) + "/s"
 	}
