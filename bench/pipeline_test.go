@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/tradeoff-dev/tradeoff/bench/synth"
 	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -64,6 +66,27 @@ func BenchmarkEstimate(b *testing.B) {
 				if _, err := estimator.Estimate(design, estimator.Options{}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkReview measures the rule catalogue alone, on loaded designs.
+func BenchmarkReview(b *testing.B) {
+	today := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range designs(b) {
+		design, err := schema.LoadBytes("design.cue", d.src, "cue")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx, err := rules.NewContext(design)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rules.Review(ctx, rules.Options{Today: today})
 			}
 		})
 	}
