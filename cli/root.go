@@ -72,6 +72,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 		newReviewCmd,
 		newRulesCmd,
 		newExplainCmd,
+		newDiagramCmd,
 		newSchemaCmd,
 		newVersionCmd,
 	} {

@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tradeoff-dev/tradeoff/diagram"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+type diagramOptions struct {
+	format string
+	output string
+	view   string
+	force  bool
+}
+
+var diagramFormats = []string{"svg", "dot", "mermaid", "png"}
+
+// formatByExt maps output file extensions to formats.
+var formatByExt = map[string]string{
+	".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".png": "png",
+}
+
+func newDiagramCmd(app *App) *cobra.Command {
+	opts := &diagramOptions{}
+	views := make([]string, len(diagram.Views))
+	for i, v := range diagram.Views {
+		views[i] = string(v)
+	}
+	cmd := &cobra.Command{
+		Use:   "diagram FILE",
+		Short: "Draw the design with its traffic, numbers and risks (SVG, DOT, Mermaid, PNG)",
+		Long: `Draw the design as the talk draws a system: clients, CDN, load balancer,
+application instances, cache, database primary and replicas, the queue and
+its workers, the telemetry collector and the external uptime probe. Edges
+carry peak requests per second (and bytes where they cost money); nodes
+carry instance counts and settings.
+
+Views:
+  overview  the whole system (default)
+  read      read operations only: cache hits and misses drawn differently
+  write     write operations and replication
+  async     what goes through the queue
+  failure   what one zone down leaves standing
+
+Formats (-f, or taken from the -o extension):
+  svg       laid out by the tradeoff-render binary (no Graphviz needed)
+  dot       Graphviz source: dot -Tsvg diagram.dot > diagram.svg
+  mermaid   a Mermaid flowchart for Markdown and GitHub (.mmd)
+  png       the SVG converted by rsvg-convert (librsvg), if installed
+
+Without -o the diagram goes to standard output; -o - does the same. An
+existing file is never replaced without --force.`,
+		Example: `  tradeoff diagram examples/shortener.cue -o shortener.svg
+  tradeoff diagram examples/shortener.cue --view failure -o failure.svg
+  tradeoff diagram examples/shortener.cue -f mermaid >> docs/design.md
+  tradeoff diagram examples/shortener.cue -f dot | dot -Tpdf > shortener.pdf`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := opts.resolveFormat()
+			if err != nil {
+				return err
+			}
+			view, err := diagram.ParseView(opts.view)
+			if err != nil {
+				return &UsageError{Err: err}
+			}
+			if opts.output != "" && opts.output != "-" && !opts.force {
+				if _, err := os.Lstat(opts.output); err == nil {
+					return usageErrorf("%s already exists: use --force to replace it", opts.output)
+				}
+			}
+			return diagramRun(cmd, app, args[0], format, view, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "", "output format: svg, dot, mermaid or png (default: from the -o extension, else svg)")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file, or - for standard output (default: standard output)")
+	cmd.Flags().StringVar(&opts.view, "view", string(diagram.Overview), "what to draw: "+strings.Join(views, ", "))
+	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing output file")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(diagramFormats, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("view", cobra.FixedCompletions(views, cobra.ShellCompDirectiveNoFileComp))
+	cmd.ValidArgsFunction = designFileCompletion
+	return cmd
+}
+
+// resolveFormat takes -f, else the output file's extension, else SVG; a
+// format that contradicts the extension is a mistake worth stopping for.
+func (o *diagramOptions) resolveFormat() (string, error) {
+	ext := ""
+	if o.output != "" && o.output != "-" {
+		ext = strings.ToLower(filepath.Ext(o.output))
+	}
+	byExt, known := formatByExt[ext]
+	if o.format == "" {
+		if ext == "" {
+			return "svg", nil
+		}
+		if !known {
+			return "", usageErrorf("cannot tell the format from %q: name the file .svg, .dot, .mmd or .png, or pass -f", o.output)
+		}
+		return byExt, nil
+	}
+	f := strings.ToLower(o.format)
+	if f == "mmd" {
+		f = "mermaid"
+	}
+	ok := false
+	for _, allowed := range diagramFormats {
+		ok = ok || f == allowed
+	}
+	if !ok {
+		return "", usageErrorf("invalid format %q: use svg, dot, mermaid or png", o.format)
+	}
+	if known && byExt != f {
+		return "", usageErrorf("-f %s does not match the output file %s: drop -f or rename the file", f, o.output)
+	}
+	return f, nil
+}
+
+func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.View, opts *diagramOptions) error {
+	d, err := schema.Load(path, app.Stdin)
+	if err != nil {
+		return err
+	}
+	g, err := diagram.Build(diagram.Input{Design: d}, view)
+	if err != nil {
+		return err
+	}
+	var dot bytes.Buffer
+	var out []byte
+	switch format {
+	case "mermaid":
+		var buf bytes.Buffer
+		if err := diagram.WriteMermaid(&buf, g); err != nil {
+			return err
+		}
+		out = buf.Bytes()
+	default:
+		if err := diagram.WriteDOT(&dot, g); err != nil {
+			return err
+		}
+		out = dot.Bytes()
+	}
+	if format == "svg" || format == "png" {
+		svg, err := diagram.RenderSVG(cmd.Context(), dot.Bytes())
+		if err != nil {
+			return renderError(err)
+		}
+		out = svg
+		if format == "png" {
+			if out, err = diagram.SVGToPNG(cmd.Context(), svg); err != nil {
+				return renderError(err)
+			}
+		}
+	}
+	if opts.output == "" || opts.output == "-" {
+		_, err := cmd.OutOrStdout().Write(out)
+		return err
+	}
+	return writeFileAtomic(opts.output, out, opts.force)
+}
+
+// renderError keeps a missing tool's hint, which spans lines, readable.
+func renderError(err error) error {
+	var missing *diagram.MissingToolError
+	if errors.As(err, &missing) {
+		return &InputError{Err: fmt.Errorf("cannot draw this format: %w", err)}
+	}
+	return err
+}
+
+// writeFileAtomic writes data next to path and moves it into place, so a
+// failure never leaves half a file. Without force it links rather than
+// renames, which fails if the file appeared in the meantime.
+func writeFileAtomic(path string, data []byte, force bool) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+	}
+	name := tmp.Name()
+	defer os.Remove(name)
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+	}
+	if force {
+		if err := os.Rename(name, path); err != nil {
+			return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+		}
+		return nil
+	}
+	if err := os.Link(name, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return usageErrorf("%s already exists: use --force to replace it", path)
+		}
+		// Some file systems have no hard links; the existence check before
+		// rendering has to do.
+		if _, statErr := os.Lstat(path); statErr == nil {
+			return usageErrorf("%s already exists: use --force to replace it", path)
+		}
+		if err := os.Rename(name, path); err != nil {
+			return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
+		}
+	}
+	return nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,779 @@
+package diagram
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// Node IDs, fixed so that DOT and Mermaid output stay stable and readable.
+const (
+	idClients   = "clients"
+	idProbe     = "probe"
+	idCDN       = "cdn"
+	idLB        = "lb"
+	idApp       = "app"
+	idCache     = "cache"
+	idDB        = "db"
+	idReplicas  = "replicas"
+	idQueue     = "queue"
+	idWorkers   = "workers"
+	idCollector = "collector"
+)
+
+// componentIDs maps the schema's tier names (operation paths, findings) to
+// node IDs.
+var componentIDs = map[string]string{
+	"cdn":           idCDN,
+	"loadBalancer":  idLB,
+	"services":      idApp,
+	"cache":         idCache,
+	"database":      idDB,
+	"replicas":      idReplicas,
+	"queue":         idQueue,
+	"workers":       idWorkers,
+	"observability": idCollector,
+}
+
+// nodeOrder is the talk's top-to-bottom order; nodes are emitted in it.
+//
+// The queue comes before the cache so that the async branch is drawn to the
+// left of the request path.
+var nodeOrder = []string{idClients, idProbe, idCDN, idLB, idApp, idQueue, idCache, idDB, idReplicas, idWorkers, idCollector}
+
+// Build draws the design for one view.
+func Build(in Input, view View) (*Graph, error) {
+	if in.Design == nil {
+		return nil, fmt.Errorf("diagram: no design")
+	}
+	if _, err := ParseView(string(view)); err != nil {
+		return nil, err
+	}
+	b := &builder{in: in, d: in.Design, view: view, g: &Graph{}, edges: map[edgeKey]*flow{}}
+	b.hit, b.hitKnown = b.hitRatio()
+	b.failure = view == Failure
+	if b.failure {
+		b.zoneFailure()
+	}
+	b.nodes()
+	b.traffic()
+	if view == Overview || view == Failure || view == Write {
+		b.replication()
+	}
+	if view == Overview || view == Failure {
+		b.observability()
+	}
+	b.finish()
+	return b.g, nil
+}
+
+type edgeKey struct {
+	from, to string
+	style    Style
+}
+
+// flow is the traffic on one edge, per operation, before it becomes labels.
+type flow struct {
+	edgeKey
+	ops     []string
+	rps     []float64 // NaN where unknown
+	bytesIn float64   // request bytes per second, for client edges
+	bytesOut float64
+	msgBytes float64 // message bytes per second, for queue edges
+	note    string
+	lost    bool
+}
+
+type builder struct {
+	in       Input
+	d        *schema.Design
+	view     View
+	g        *Graph
+	all      []*Node // every configured component, in nodeOrder
+	edges    map[edgeKey]*flow
+	hit      float64
+	hitKnown bool
+	failure  bool
+	rerouted bool
+	// fail holds the failure view's verdict per node ID.
+	fail map[string]*verdict
+	// extra notes, in the order they were found.
+	notes []string
+}
+
+// verdict is what one zone down does to a node.
+type verdict struct {
+	status Status
+	text   string
+	// left is the share of capacity still serving (1 when unharmed).
+	left float64
+}
+
+func (b *builder) nodes() {
+	d := b.d
+	add := func(id string, kind Kind, component, title string, lines ...string) {
+		n := &Node{ID: id, Kind: kind, Component: component, Title: title}
+		for _, l := range lines {
+			if l != "" {
+				n.Lines = append(n.Lines, l)
+			}
+		}
+		b.all = append(b.all, n)
+	}
+	add(idClients, KindClients, "", "clients", "peak "+formatRPS(b.clientPeak()))
+	obs := d.Observability
+	if obs.UptimeProbe {
+		add(idProbe, KindProbe, "observability", "uptime probe", "external, checks "+d.LoadBalancer.HealthCheckPath)
+	}
+	if d.CDN.Enabled {
+		share := ""
+		if d.CDN.CacheableShare != nil {
+			share = "cacheable " + formatPercent(float64(*d.CDN.CacheableShare))
+		}
+		add(idCDN, KindCDN, "cdn", "CDN", orDefault(d.CDN.Provider, "edge cache"), share)
+	}
+	if lb := d.LoadBalancer; lb.Kind != "none" {
+		kind := "managed"
+		if lb.SelfRun() {
+			kind = fmt.Sprintf("%s × %d", lb.Kind, lb.Instances)
+		}
+		checks := "no health checks"
+		if lb.HealthChecks {
+			checks = "health checks " + lb.HealthCheckPath
+		}
+		add(idLB, KindLB, "loadBalancer", "load balancer", kind+" · "+lb.Algorithm, checks)
+	}
+	s := d.Services
+	add(idApp, KindApp, "services", "app", fmt.Sprintf("%s × %s (vCPU×GiB)", plural(s.Instances, "instance"), s.Size), zonesLine(s.Instances, b.zones()))
+	if c := d.Cache; c.Enabled() {
+		size := plural(c.Nodes, "node")
+		if c.Replicas > 0 {
+			size += fmt.Sprintf(" + %d replica", c.Replicas)
+			if c.Replicas > 1 {
+				size += "s"
+			}
+			if c.Nodes > 1 {
+				size += " each"
+			}
+		}
+		if c.Memory != nil {
+			size += " · " + formatBytes(float64(*c.Memory))
+		}
+		ttl := ""
+		if c.TTL != nil {
+			ttl = "TTL " + c.TTL.String()
+			if c.TTLJitter > 0 {
+				ttl += " ±" + formatPercent(float64(c.TTLJitter))
+			}
+			ttl += " · stampede: " + c.Stampede
+		}
+		hit := ""
+		if b.hitKnown {
+			hit = "hit ratio " + formatPercent(b.hit)
+		}
+		add(idCache, KindCache, "cache", "cache", c.Kind+" · "+c.Pattern, size, ttl, hit)
+	}
+	if q := d.Queue; q.Enabled() {
+		l1 := q.Kind + " · " + plural(q.Partitions, "partition")
+		if q.Retention != nil {
+			l1 += " · keeps " + q.Retention.String()
+		}
+		l2 := q.Delivery
+		if q.DeadLetter {
+			l2 += " · dead-letter queue"
+		}
+		l3 := ""
+		if q.ConsumerGroups > 1 {
+			l3 = plural(q.ConsumerGroups, "consumer group")
+		}
+		add(idQueue, KindQueue, "queue", "queue", l1, l2, l3)
+	}
+	db := d.Database
+	dbLine := db.Kind + " " + db.Size
+	if db.Storage != nil {
+		dbLine += " · " + formatBytes(float64(*db.Storage))
+	}
+	shards := ""
+	if db.Shards > 1 {
+		shards = fmt.Sprintf("%d shards by %s (%s)", db.Shards, db.ShardKey, db.ShardStrategy)
+	}
+	title := "database primary"
+	if db.Shards > 1 {
+		title = "database primaries"
+	}
+	add(idDB, KindPrimary, "database", title, dbLine, shards, "failover: "+db.Failover)
+	if db.Replicas > 0 {
+		use := "standby only"
+		if db.ReadFromReplicas {
+			use = "serve reads"
+		}
+		per := ""
+		if db.Shards > 1 {
+			per = " per shard"
+		}
+		add(idReplicas, KindReplicas, "replicas", "read replicas", fmt.Sprintf("%d × %s%s", db.Replicas, db.Size, per), db.Replication+" replication · "+use)
+	}
+	if q := d.Queue; q.Enabled() && q.Consumers > 0 {
+		work := ""
+		if q.WorkTime != nil {
+			work = q.WorkTime.String() + " per message"
+		}
+		idem := "not idempotent"
+		if q.IdempotentConsumers {
+			idem = "idempotent"
+		}
+		add(idWorkers, KindWorkers, "workers", "workers", plural(q.Consumers, "consumer")+" · "+idem, work)
+	}
+	if obs.Metrics || obs.Logs != "none" || obs.Traces {
+		var streams []string
+		if obs.Metrics {
+			m := "metrics"
+			if obs.Percentiles {
+				m += " (p99)"
+			}
+			streams = append(streams, m)
+		}
+		if obs.Logs != "none" {
+			streams = append(streams, obs.Logs+" logs")
+		}
+		if obs.Traces {
+			streams = append(streams, "traces")
+		}
+		alerts := "no alerts"
+		if obs.AlertsOn != "none" {
+			alerts = "alerts on " + obs.AlertsOn
+		}
+		from := "from the app"
+		if b.d.Queue.Enabled() && b.d.Queue.Consumers > 0 {
+			from = "from the app and workers"
+		}
+		add(idCollector, KindCollector, "observability", "telemetry collector", strings.Join(streams, " · "), from, alerts)
+	}
+	b.numbers()
+}
+
+// numbers adds the estimator's figures to the nodes that have them.
+func (b *builder) numbers() {
+	nums := b.in.Numbers
+	if nums == nil {
+		return
+	}
+	for _, n := range b.all {
+		load, ok := nums.Components[n.Component]
+		if !ok || n.Kind == KindProbe || n.Kind == KindCollector {
+			continue
+		}
+		var parts []string
+		if load.Utilisation >= 0 {
+			parts = append(parts, formatPercent(load.Utilisation)+" busy at peak")
+		}
+		if load.MonthlyUSD > 0 {
+			cost := formatUSD(load.MonthlyUSD) + "/mo"
+			if nums.Cloud != "" {
+				cost += " on " + nums.Cloud
+			}
+			parts = append(parts, cost)
+		}
+		if load.Assumed && len(parts) > 0 {
+			parts[len(parts)-1] += " (assumed)"
+		}
+		n.Numbers = parts
+	}
+}
+
+// zones is how many zones the design spreads over.
+func (b *builder) zones() int {
+	if b.d.System.Footprint == schema.SingleNode {
+		return 1
+	}
+	return max(b.d.Services.Zones, 1)
+}
+
+// peak is an operation's peak rate: the estimator's when it has one, else
+// the design's average rate times its peak factor.
+func (b *builder) peak(op *schema.Operation) float64 {
+	if b.in.Numbers != nil {
+		if r, ok := b.in.Numbers.PeakRPS[op.Name]; ok {
+			return r
+		}
+	}
+	return op.Rate.PerSecond() * op.PeakFactor
+}
+
+func (b *builder) clientPeak() float64 {
+	total := 0.0
+	for _, op := range b.d.Operations() {
+		if b.fromClients(op) {
+			total += b.peak(op)
+		}
+	}
+	return total
+}
+
+// hitRatio is the cache hit ratio: the estimate's, else the one the design
+// assumes; unknown otherwise.
+func (b *builder) hitRatio() (float64, bool) {
+	if !b.d.Cache.Enabled() {
+		return 0, false
+	}
+	if b.in.Numbers != nil && b.in.Numbers.HitRatio != nil {
+		return *b.in.Numbers.HitRatio, true
+	}
+	if b.d.Cache.HitRatio != nil {
+		return float64(*b.d.Cache.HitRatio), true
+	}
+	return 0, false
+}
+
+// fromClients reports whether an operation starts outside the system: its
+// path enters at the edge, or it is a synchronous request to the app.
+func (b *builder) fromClients(op *schema.Operation) bool {
+	if len(op.Path) == 0 {
+		return false
+	}
+	switch op.Path[0] {
+	case "cdn", "loadBalancer":
+		return true
+	case "services":
+		return !op.Async
+	}
+	return false
+}
+
+// inView reports whether the view draws an operation.
+func (b *builder) inView(op *schema.Operation) bool {
+	switch b.view {
+	case Read:
+		return op.IsRead()
+	case Write:
+		return !op.IsRead()
+	case Async:
+		return op.Async || b.publishes(op)
+	}
+	return true
+}
+
+// publishes reports whether a synchronous operation's path runs through
+// the queue (work it hands off).
+func (b *builder) publishes(op *schema.Operation) bool {
+	return op.Passes("queue") || op.Passes("workers")
+}
+
+// traffic walks every operation's path and accumulates the rate each hop
+// carries. With cache-aside the app itself reads the database on a miss, so
+// the miss edge starts at the app; with read-through the cache does.
+func (b *builder) traffic() {
+	for _, op := range b.d.Operations() {
+		if !b.inView(op) {
+			continue
+		}
+		rate := b.peak(op)
+		hops := op.Path
+		if b.fromClients(op) {
+			hops = append([]string{"clients"}, hops...)
+		}
+		for i := 0; i+1 < len(hops); i++ {
+			from, to := nodeID(hops[i]), nodeID(hops[i+1])
+			style := StyleRequest
+			switch {
+			case from == idQueue || to == idQueue:
+				style = StyleAsync
+			case op.Async && from == idWorkers:
+				style = StyleRequest
+			case to == idCache && op.IsRead():
+				style = StyleHit
+			}
+			if from == idCache && op.IsRead() {
+				// What passes the cache is its misses.
+				rate = b.missRate(rate)
+				style = StyleMiss
+				if b.d.Cache.Pattern == "cache-aside" && i > 0 {
+					from = nodeID(hops[i-1])
+				}
+			}
+			if from == idCDN && op.IsRead() && op.Public && b.d.CDN.CacheableShare != nil {
+				rate *= 1 - float64(*b.d.CDN.CacheableShare)
+				style = StyleMiss
+			}
+			to = b.reroute(to)
+			f := b.flow(from, to, style)
+			f.ops = append(f.ops, op.Name)
+			f.rps = append(f.rps, rate)
+			if from == idClients {
+				f.bytesIn += rate * float64(op.RequestSize)
+				f.bytesOut += rate * float64(op.ResponseSize)
+			}
+			if to == idQueue {
+				size := float64(op.RequestSize)
+				if b.d.Queue.MessageSize != nil {
+					size = float64(*b.d.Queue.MessageSize)
+				}
+				f.msgBytes += rate * size
+			}
+		}
+	}
+}
+
+// missRate is the rate that misses the cache, NaN when the hit ratio is
+// unknown. In the failure view a lost cache node loses its share of hits.
+func (b *builder) missRate(rate float64) float64 {
+	if !b.hitKnown {
+		return math.NaN()
+	}
+	hit := b.hit
+	if v := b.fail[idCache]; v != nil {
+		hit *= v.left
+	}
+	return rate * (1 - hit)
+}
+
+// reroute sends reads whose replicas the failure view lost to the primary,
+// which is where the application falls back to.
+func (b *builder) reroute(to string) string {
+	if to != idReplicas || !b.failure {
+		return to
+	}
+	if v := b.fail[idReplicas]; v != nil && v.status == StatusDown && b.fail[idDB].status != StatusDown {
+		if !b.rerouted {
+			b.rerouted = true
+			b.notes = append(b.notes, "reads that went to the replicas now go to the primary")
+		}
+		return idDB
+	}
+	return to
+}
+
+func nodeID(component string) string {
+	if component == "clients" {
+		return idClients
+	}
+	if id, ok := componentIDs[component]; ok {
+		return id
+	}
+	return component
+}
+
+func (b *builder) flow(from, to string, style Style) *flow {
+	k := edgeKey{from, to, style}
+	f := b.edges[k]
+	if f == nil {
+		f = &flow{edgeKey: k}
+		b.edges[k] = f
+	}
+	return f
+}
+
+// replication draws the primary streaming its writes to the replicas.
+func (b *builder) replication() {
+	db := b.d.Database
+	if db.Replicas == 0 {
+		return
+	}
+	writes := 0.0
+	for _, op := range b.d.Operations() {
+		if !op.IsRead() && op.Passes("database") {
+			writes += b.peak(op)
+		}
+	}
+	f := b.flow(idDB, idReplicas, StyleReplication)
+	f.ops = append(f.ops, db.Replication+" replication")
+	f.rps = append(f.rps, writes)
+}
+
+// observability draws the three telemetry streams and the outside probe.
+func (b *builder) observability() {
+	if b.has(idCollector) {
+		// One edge from the app stands for every emitter (the collector's
+		// label names them): a second from the workers would cross the
+		// whole data tier.
+		b.flow(idApp, idCollector, StyleTelemetry)
+	}
+	if b.has(idProbe) {
+		for _, entry := range []string{idCDN, idLB, idApp} {
+			if b.has(entry) {
+				f := b.flow(idProbe, entry, StyleProbe)
+				f.note = "GET " + b.d.LoadBalancer.HealthCheckPath
+				break
+			}
+		}
+	}
+}
+
+func (b *builder) has(id string) bool {
+	for _, n := range b.all {
+		if n.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// finish picks the nodes the view shows, turns flows into labelled edges,
+// attaches findings and writes the title, notes and legend.
+func (b *builder) finish() {
+	g := b.g
+	used := map[string]bool{}
+	for k := range b.edges {
+		used[k.from], used[k.to] = true, true
+	}
+	for _, n := range b.all {
+		if b.view == Overview || b.view == Failure || used[n.ID] {
+			if v := b.fail[n.ID]; v != nil {
+				n.Status, n.StatusText = v.status, v.text
+			}
+			g.Nodes = append(g.Nodes, n)
+		}
+	}
+	g.Edges = b.labelEdges()
+	b.badges()
+	d := b.d
+	where := d.System.Cloud
+	if d.System.Region != "" {
+		where += " " + d.System.Region
+	}
+	where += ", " + d.System.Footprint
+	g.Title = fmt.Sprintf("%s — %s", d.System.Name, b.view)
+	if b.failure {
+		g.Title += ": one zone down"
+	}
+	g.Subtitle = where + " · peak rates"
+	if b.in.Numbers == nil {
+		g.Subtitle += " from the design (rate × peak factor)"
+	} else {
+		g.Subtitle += " and figures from the estimate"
+	}
+	g.Notes = append(g.Notes, b.viewNotes()...)
+	g.Notes = append(g.Notes, b.notes...)
+	b.legend()
+}
+
+func (b *builder) viewNotes() []string {
+	var notes []string
+	switch b.view {
+	case Read:
+		notes = append(notes, "read operations only")
+		if len(b.edges) == 0 {
+			notes = append(notes, "the design has no read operations")
+		}
+	case Write:
+		notes = append(notes, "write operations only, with replication")
+		if len(b.edges) == 0 {
+			notes = append(notes, "the design has no write operations")
+		}
+	case Async:
+		notes = append(notes, "operations that go through the queue")
+		if len(b.edges) == 0 {
+			notes = append(notes, "the design has no asynchronous operations")
+		}
+	}
+	if b.d.Cache.Enabled() && !b.hitKnown && b.hasStyle(StyleMiss) {
+		notes = append(notes, "cache miss rates unknown: the design gives no cache.hitRatio")
+	}
+	return notes
+}
+
+func (b *builder) hasStyle(s Style) bool {
+	for k := range b.edges {
+		if k.style == s {
+			return true
+		}
+	}
+	return false
+}
+
+// labelEdges turns flows into edges in a stable order: by the source's and
+// then the target's place in the talk's order, then by style.
+func (b *builder) labelEdges() []*Edge {
+	flows := make([]*flow, 0, len(b.edges))
+	for _, f := range b.edges {
+		flows = append(flows, f)
+	}
+	rank := map[string]int{}
+	for i, id := range nodeOrder {
+		rank[id] = i
+	}
+	sort.Slice(flows, func(i, j int) bool {
+		a, c := flows[i], flows[j]
+		if rank[a.from] != rank[c.from] {
+			return rank[a.from] < rank[c.from]
+		}
+		if rank[a.to] != rank[c.to] {
+			return rank[a.to] < rank[c.to]
+		}
+		return a.style < c.style
+	})
+	var edges []*Edge
+	for _, f := range flows {
+		e := &Edge{From: f.from, To: f.to, Style: f.style, Label: b.edgeLabel(f)}
+		if v := b.fail[f.to]; v != nil && v.status == StatusDown {
+			e.Lost = true
+		}
+		if v := b.fail[f.from]; v != nil && v.status == StatusDown && f.from != idCache {
+			e.Lost = true
+		}
+		edges = append(edges, e)
+	}
+	return edges
+}
+
+func (b *builder) edgeLabel(f *flow) []string {
+	switch f.style {
+	case StyleTelemetry:
+		return nil
+	case StyleProbe:
+		return []string{f.note}
+	case StyleReplication:
+		return []string{f.ops[0], "≤ " + formatRate(f.rps[0], "writes/s")}
+	}
+	total := 0.0
+	for _, r := range f.rps {
+		total += r
+	}
+	var lines []string
+	first := formatRPS(total)
+	switch f.style {
+	case StyleMiss:
+		first = "miss " + first
+	case StyleHit:
+		if b.hitKnown {
+			first += " · " + formatPercent(b.hit) + " hit"
+		}
+	}
+	lines = append(lines, first)
+	if len(f.ops) == 1 {
+		lines = append(lines, f.ops[0])
+	} else {
+		parts := make([]string, len(f.ops))
+		for i, op := range f.ops {
+			parts[i] = op + " " + formatNumber(f.rps[i])
+		}
+		lines = append(lines, strings.Join(parts, " + "))
+	}
+	if f.bytesIn > 0 || f.bytesOut > 0 {
+		lines = append(lines, "in "+formatBytesRate(f.bytesIn)+" · out "+formatBytesRate(f.bytesOut))
+	}
+	if f.msgBytes > 0 {
+		lines = append(lines, formatBytesRate(f.msgBytes))
+	}
+	return lines
+}
+
+// badges attaches findings to the nodes they are about; findings about no
+// drawn node are counted in a note.
+func (b *builder) badges() {
+	byNode := map[string][]Finding{}
+	var loose []Finding
+	for _, f := range b.in.Findings {
+		id := nodeID(f.Component)
+		if b.g.node(id) == nil {
+			loose = append(loose, f)
+			continue
+		}
+		byNode[id] = append(byNode[id], f)
+	}
+	for _, n := range b.g.Nodes {
+		fs := byNode[n.ID]
+		if len(fs) == 0 {
+			continue
+		}
+		n.Badge = badgeOf(fs)
+	}
+	if len(loose) > 0 {
+		bd := badgeOf(loose)
+		note := fmt.Sprintf("%s about the design as a whole", plural(bd.Open, "open finding"))
+		if bd.Open > 0 {
+			note += fmt.Sprintf(" (worst: %s)", bd.Worst)
+		}
+		if bd.Waived > 0 {
+			note += fmt.Sprintf(", %d waived", bd.Waived)
+		}
+		note += ": " + strings.Join(bd.Rules, ", ")
+		b.notes = append(b.notes, note)
+	}
+}
+
+func badgeOf(fs []Finding) *Badge {
+	bd := &Badge{}
+	var open, waived []string
+	for _, f := range fs {
+		if f.Waived {
+			bd.Waived++
+			waived = append(waived, f.Rule+" (waived)")
+			continue
+		}
+		if bd.Open == 0 || f.Severity > bd.Worst {
+			bd.Worst = f.Severity
+		}
+		bd.Open++
+		open = append(open, f.Rule)
+	}
+	sort.Strings(open)
+	sort.Strings(waived)
+	bd.Rules = append(open, waived...)
+	return bd
+}
+
+// legend lists only what the picture uses.
+func (b *builder) legend() {
+	seen := map[Style]bool{}
+	for _, e := range b.g.Edges {
+		seen[e.Style] = true
+	}
+	for _, s := range []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe} {
+		if seen[s] {
+			b.g.Legend.Styles = append(b.g.Legend.Styles, s)
+		}
+	}
+	sev := map[Severity]bool{}
+	for _, n := range b.g.Nodes {
+		if n.Badge == nil {
+			continue
+		}
+		if n.Badge.Open > 0 {
+			sev[n.Badge.Worst] = true
+		}
+		if n.Badge.Waived > 0 {
+			b.g.Legend.Waived = true
+		}
+	}
+	for s := SevCritical; s >= SevInfo; s-- {
+		if sev[s] {
+			b.g.Legend.Severities = append(b.g.Legend.Severities, s)
+		}
+	}
+	b.g.Legend.Failure = b.failure
+}
+
+func zonesLine(instances, zones int) string {
+	if zones <= 1 {
+		return "1 zone"
+	}
+	per := spread(instances, zones)
+	parts := make([]string, len(per))
+	for i, n := range per {
+		parts[i] = fmt.Sprintf("%s:%d", zoneName(i), n)
+	}
+	return fmt.Sprintf("%d zones (%s)", zones, strings.Join(parts, " "))
+}
+
+// spread places n instances round-robin over z zones, as a balanced
+// deployment would; zone a gets the remainder first.
+func spread(n, z int) []int {
+	per := make([]int, z)
+	for i := 0; i < n; i++ {
+		per[i%z]++
+	}
+	return per
+}
+
+func zoneName(i int) string { return string(rune('a' + i%26)) }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,138 @@
+package diagram
+
+import (
+	"fmt"
+	"strings"
+)
+
+// View selects which part of the system a diagram shows.
+type View string
+
+// The views: the whole system, one path through it, or what one zone down
+// leaves standing.
+const (
+	Overview View = "overview"
+	Read     View = "read"
+	Write    View = "write"
+	Async    View = "async"
+	Failure  View = "failure"
+)
+
+// Views lists every view in the order help texts show them.
+var Views = []View{Overview, Read, Write, Async, Failure}
+
+// ParseView checks a --view value.
+func ParseView(s string) (View, error) {
+	for _, v := range Views {
+		if string(v) == s {
+			return v, nil
+		}
+	}
+	names := make([]string, len(Views))
+	for i, v := range Views {
+		names[i] = string(v)
+	}
+	return "", fmt.Errorf("unknown view %q: use one of %s", s, strings.Join(names, ", "))
+}
+
+// Kind is what a node stands for; renderers pick shape and fill from it.
+type Kind string
+
+// Node kinds, one per tier of the talk's picture.
+const (
+	KindClients   Kind = "clients"
+	KindProbe     Kind = "probe"
+	KindCDN       Kind = "cdn"
+	KindLB        Kind = "lb"
+	KindApp       Kind = "app"
+	KindCache     Kind = "cache"
+	KindPrimary   Kind = "primary"
+	KindReplicas  Kind = "replicas"
+	KindQueue     Kind = "queue"
+	KindWorkers   Kind = "workers"
+	KindCollector Kind = "collector"
+)
+
+// Status is how a node fares in the failure view.
+type Status int
+
+// Statuses, from unharmed to gone.
+const (
+	StatusUp       Status = iota
+	StatusDegraded        // still serving, with less capacity or a failover
+	StatusDown            // not serving
+)
+
+// Style is what an edge carries; renderers pick line and colour from it.
+type Style string
+
+// Edge styles.
+const (
+	StyleRequest     Style = "request"     // a synchronous request
+	StyleHit         Style = "hit"         // a cache lookup that the read view shows as a hit
+	StyleMiss        Style = "miss"        // a cache miss falling through to the database
+	StyleAsync       Style = "async"       // a message through the queue
+	StyleReplication Style = "replication" // primary to replicas
+	StyleTelemetry   Style = "telemetry"   // metrics, logs, traces to the collector
+	StyleProbe       Style = "probe"       // the external uptime check
+)
+
+// Graph is a drawn design, independent of the output format. Nodes and
+// edges are in a fixed order so that every renderer is deterministic.
+type Graph struct {
+	Title    string
+	Subtitle string
+	Nodes    []*Node
+	Edges    []*Edge
+	// Notes are sentences shown under the picture: assumptions the view
+	// makes and what it leaves out.
+	Notes  []string
+	Legend Legend
+}
+
+// Node is one component (or one group of identical instances).
+type Node struct {
+	ID    string
+	Kind  Kind
+	Title string
+	// Lines describe the component: technology, counts, settings.
+	Lines []string
+	// Numbers are the estimator's figures (utilisation, cost); empty when
+	// the diagram was drawn without an estimate.
+	Numbers []string
+	Status  Status
+	// StatusText says what the failure view did to the node.
+	StatusText string
+	Badge      *Badge
+	// Component is the schema's name for the tier ("services", "cache"),
+	// which findings refer to.
+	Component string
+}
+
+// Edge is traffic from one node to another.
+type Edge struct {
+	From, To string
+	Style    Style
+	// Label lines: the peak rate first, then bytes or the operations.
+	Label []string
+	// Lost marks an edge the failure view cut or rerouted.
+	Lost bool
+}
+
+// Legend says which styles and severities the picture uses, so that it
+// only explains what is drawn.
+type Legend struct {
+	Styles     []Style
+	Severities []Severity
+	Waived     bool
+	Failure    bool
+}
+
+func (g *Graph) node(id string) *Node {
+	for _, n := range g.Nodes {
+		if n.ID == id {
+			return n
+		}
+	}
+	return nil
+}
