@@ -19,6 +19,7 @@ type diagramOptions struct {
 	output string
 	view   string
 	force  bool
+	shards bool
 }
 
 var diagramFormats = []string{"svg", "dot", "mermaid", "png"}
@@ -57,7 +58,10 @@ Formats (-f, or taken from the -o extension):
   png       the SVG converted by rsvg-convert (librsvg), if installed
 
 Without -o the diagram goes to standard output; -o - does the same. An
-existing file is never replaced without --force.`,
+existing file is never replaced without --force.
+
+tradeoff-render is looked for in $TRADEOFF_RENDER, next to the tradeoff
+executable, then on PATH. Install it with: go install ./cmd/tradeoff-render`,
 		Example: `  tradeoff diagram examples/shortener.cue -o shortener.svg
   tradeoff diagram examples/shortener.cue --view failure -o failure.svg
   tradeoff diagram examples/shortener.cue -f mermaid >> docs/design.md
@@ -84,6 +88,7 @@ existing file is never replaced without --force.`,
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file, or - for standard output (default: standard output)")
 	cmd.Flags().StringVar(&opts.view, "view", string(diagram.Overview), "what to draw: "+strings.Join(views, ", "))
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing output file")
+	cmd.Flags().BoolVar(&opts.shards, "expand-shards", false, "draw every database shard and its replicas as separate nodes")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(diagramFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("view", cobra.FixedCompletions(views, cobra.ShellCompDirectiveNoFileComp))
 	cmd.ValidArgsFunction = designFileCompletion
@@ -129,7 +134,7 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	if err != nil {
 		return err
 	}
-	g, err := diagram.Build(diagram.Input{Design: d}, view)
+	g, err := diagram.Build(diagram.Input{Design: d}, view, diagram.Options{ExpandShards: opts.shards})
 	if err != nil {
 		return err
 	}
@@ -149,7 +154,11 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		out = dot.Bytes()
 	}
 	if format == "svg" || format == "png" {
-		svg, err := diagram.RenderSVG(cmd.Context(), dot.Bytes())
+		bin, err := diagram.FindRenderer(app.Getenv(diagram.RendererEnv))
+		if err != nil {
+			return renderError(err)
+		}
+		svg, err := diagram.RenderSVG(cmd.Context(), bin, dot.Bytes())
 		if err != nil {
 			return renderError(err)
 		}

@@ -45,7 +45,7 @@ var componentIDs = map[string]string{
 var nodeOrder = []string{idClients, idProbe, idCDN, idLB, idApp, idQueue, idCache, idDB, idReplicas, idWorkers, idCollector}
 
 // Build draws the design for one view.
-func Build(in Input, view View) (*Graph, error) {
+func Build(in Input, view View, opts Options) (*Graph, error) {
 	if in.Design == nil {
 		return nil, fmt.Errorf("diagram: no design")
 	}
@@ -66,6 +66,9 @@ func Build(in Input, view View) (*Graph, error) {
 	if view == Overview || view == Failure {
 		b.observability()
 	}
+	if opts.ExpandShards {
+		b.expandShards()
+	}
 	b.finish()
 	return b.g, nil
 }
@@ -78,13 +81,13 @@ type edgeKey struct {
 // flow is the traffic on one edge, per operation, before it becomes labels.
 type flow struct {
 	edgeKey
-	ops     []string
-	rps     []float64 // NaN where unknown
-	bytesIn float64   // request bytes per second, for client edges
+	ops      []string
+	rps      []float64 // NaN where unknown
+	bytesIn  float64   // request bytes per second, for client edges
 	bytesOut float64
 	msgBytes float64 // message bytes per second, for queue edges
-	note    string
-	lost    bool
+	note     string
+	lost     bool
 }
 
 type builder struct {
@@ -591,17 +594,13 @@ func (b *builder) labelEdges() []*Edge {
 	for _, f := range b.edges {
 		flows = append(flows, f)
 	}
-	rank := map[string]int{}
-	for i, id := range nodeOrder {
-		rank[id] = i
-	}
 	sort.Slice(flows, func(i, j int) bool {
 		a, c := flows[i], flows[j]
-		if rank[a.from] != rank[c.from] {
-			return rank[a.from] < rank[c.from]
+		if rankOf(a.from) != rankOf(c.from) {
+			return rankOf(a.from) < rankOf(c.from)
 		}
-		if rank[a.to] != rank[c.to] {
-			return rank[a.to] < rank[c.to]
+		if rankOf(a.to) != rankOf(c.to) {
+			return rankOf(a.to) < rankOf(c.to)
 		}
 		return a.style < c.style
 	})

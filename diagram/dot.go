@@ -84,7 +84,6 @@ func sinks(g *Graph) []string {
 	return ids
 }
 
-
 func dotTitle(g *Graph) string {
 	return fmt.Sprintf(`<FONT POINT-SIZE="%s"><B>%s</B></FONT><BR/><FONT POINT-SIZE="%s" COLOR="%s">%s</FONT><BR/> `,
 		titleFontSize, html(g.Title), detailFontSize, colorSubtle, html(g.Subtitle))

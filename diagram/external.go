@@ -30,9 +30,20 @@ func (e *MissingToolError) Error() string {
 	return fmt.Sprintf("%s not found: %s", e.Tool, e.Hint)
 }
 
-// FindRenderer looks for tradeoff-render next to the running executable,
-// where `go build` or a release archive puts both, and then on PATH.
-func FindRenderer() (string, error) {
+// RendererEnv names the environment variable that points at the renderer,
+// for packagers who install it elsewhere.
+const RendererEnv = "TRADEOFF_RENDER"
+
+// FindRenderer looks for tradeoff-render: at override when that is set
+// (from $TRADEOFF_RENDER), else next to the running executable, where `go
+// build` or a release archive puts both, and then on PATH.
+func FindRenderer(override string) (string, error) {
+	if override != "" {
+		if fi, err := os.Stat(override); err == nil && !fi.IsDir() {
+			return override, nil
+		}
+		return "", &MissingToolError{Tool: override, Hint: "$" + RendererEnv + " names a renderer that does not exist; unset it to look next to tradeoff and on PATH"}
+	}
 	name := RendererName
 	if runtime.GOOS == "windows" {
 		name += ".exe"
@@ -55,12 +66,9 @@ or build it next to tradeoff: go build -o "$(dirname "$(command -v tradeoff)")" 
 DOT (-f dot) and Mermaid (-f mermaid) need nothing else`}
 }
 
-// RenderSVG lays out DOT source as SVG with tradeoff-render.
-func RenderSVG(ctx context.Context, dot []byte) ([]byte, error) {
-	bin, err := FindRenderer()
-	if err != nil {
-		return nil, err
-	}
+// RenderSVG lays out DOT source as SVG with the renderer at bin (see
+// FindRenderer).
+func RenderSVG(ctx context.Context, bin string, dot []byte) ([]byte, error) {
 	return pipe(ctx, bin, dot, "-T", "svg")
 }
 

@@ -50,13 +50,17 @@ func formatRPS(v float64) string { return formatRate(v, "rps") }
 
 func formatRate(v float64, unit string) string { return formatNumber(v) + " " + unit }
 
-// formatPercent prints 0.9 as "90%" and 0.9995 as "99.95%".
+// formatPercent prints 0.9 as "90%", 0.413 as "41%", 0.055 as "5.5%", and
+// keeps the nines of 0.9995 ("99.95%"), where they are the whole point.
 func formatPercent(r float64) string {
 	p := r * 100
-	if p == math.Trunc(p) || p >= 10 && math.Abs(p-math.Round(p)) < 0.05 {
+	switch {
+	case p >= 99 && p < 100:
+		return trim(strconv.FormatFloat(p, 'f', 2, 64)) + "%"
+	case p >= 10:
 		return strconv.FormatFloat(math.Round(p), 'f', -1, 64) + "%"
 	}
-	return trim(strconv.FormatFloat(p, 'f', 2, 64)) + "%"
+	return trim(strconv.FormatFloat(p, 'f', 1, 64)) + "%"
 }
 
 // formatUSD prints whole dollars with thousands separators.
