@@ -123,3 +123,18 @@ func must(s string, err error) string {
 	}
 	return s
 }
+
+// TestTradeoffDoesNotLinkGraphviz guards the start-up time of validate,
+// estimate and review: go-graphviz compiles WebAssembly in its init(), so
+// only tradeoff-render may import it.
+func TestTradeoffDoesNotLinkGraphviz(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../cmd/tradeoff").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/goccy/go-graphviz") || strings.HasPrefix(dep, "github.com/tetratelabs/wazero") {
+			t.Errorf("cmd/tradeoff links %s; draw through the tradeoff-render sub-process instead", dep)
+		}
+	}
+}
