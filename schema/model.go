@@ -20,6 +20,7 @@ type Design struct {
 	Queue         Queue                  `json:"queue"`
 	Consistency   map[string]Consistency `json:"consistency"`
 	Observability Observability          `json:"observability"`
+	Security      Security               `json:"security"`
 	Waivers       []Waiver               `json:"waivers"`
 	Overrides     map[string]Override    `json:"overrides"`
 
@@ -204,6 +205,14 @@ type Observability struct {
 	Traces      bool   `json:"traces"`
 	UptimeProbe bool   `json:"uptimeProbe"`
 	AlertsOn    string `json:"alertsOn"`
+}
+
+// Security is what stands between the design and the internet.
+type Security struct {
+	TLS              string `json:"tls"`
+	RateLimit        *Rate  `json:"rateLimit,omitempty"`
+	EncryptionAtRest bool   `json:"encryptionAtRest"`
+	PublicDatabase   bool   `json:"publicDatabase"`
 }
 
 // Waiver is an accepted risk.
