@@ -21,9 +21,10 @@ const (
 // checkDesign finds what the schema cannot express: references between
 // fields (an operation named in slo.p99 must exist), contradictions
 // between choices, and magnitudes no real system has. Positions come from
-// the design's Source.
-func checkDesign(d *Design) Errors {
-	c := &checker{d: d}
+// the design's Source. Parts of the design that did not decode (broken)
+// have their own errors already; checks that read them are skipped.
+func checkDesign(d *Design, broken map[string]bool) Errors {
+	c := &checker{d: d, broken: broken}
 	c.references()
 	c.paths()
 	c.magnitudes()
@@ -33,21 +34,36 @@ func checkDesign(d *Design) Errors {
 }
 
 type checker struct {
-	d    *Design
-	errs Errors
+	d      *Design
+	broken map[string]bool
+	errs   Errors
+}
+
+// ok reports whether every part a check reads decoded.
+func (c *checker) ok(paths ...string) bool {
+	for _, p := range paths {
+		if isBroken(c.broken, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *checker) errorf(path, format string, args ...any) {
 	c.errs = append(c.errs, &Error{Pos: c.d.Source.Pos(path), Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (c *checker) opList() string {
-	return strings.Join(c.d.OperationNames(), ", ")
+// text is the value as the user wrote it, for quoting in a message.
+func (c *checker) text(path, fallback string) string {
+	if t := c.d.Source.valueText(path); t != "" {
+		return t
+	}
+	return fallback
 }
 
 func (c *checker) references() {
 	d := c.d
-	if len(d.Queue.Carries) > 0 && !d.Queue.Enabled() {
+	if c.ok("queue.kind", "queue.carries") && len(d.Queue.Carries) > 0 && !d.Queue.Enabled() {
 		c.errorf("queue.carries", `queue.kind is "none", so it carries nothing: choose a queue kind or remove carries`)
 	}
 }
@@ -73,7 +89,7 @@ func referenceErrors(user cue.Value, src *Source) Errors {
 	var errs Errors
 	unknown := func(path, name string) {
 		if !ops[name] {
-			errs = append(errs, &Error{Pos: src.Pos(path), Path: path, Msg: fmt.Sprintf("unknown operation %q: the operations are %s", name, list)})
+			errs = append(errs, &Error{Pos: src.LabelPos(path), Path: path, Msg: fmt.Sprintf("unknown operation %q: the operations are %s", name, list)})
 		}
 	}
 	for _, parent := range []string{"slo.p99", "consistency"} {
@@ -106,23 +122,23 @@ func (c *checker) paths() {
 			seen[comp] = true
 			switch comp {
 			case "cdn":
-				if !d.CDN.Enabled {
+				if c.ok("cdn.enabled") && !d.CDN.Enabled {
 					c.errorf(path, "the path passes through the CDN but cdn.enabled is false")
 				}
 			case "loadBalancer":
-				if d.LoadBalancer.Kind == "none" {
+				if c.ok("loadBalancer.kind") && d.LoadBalancer.Kind == "none" {
 					c.errorf(path, `the path passes through the load balancer but loadBalancer.kind is "none"`)
 				}
 			case "cache":
-				if !d.Cache.Enabled() {
+				if c.ok("cache.kind") && !d.Cache.Enabled() {
 					c.errorf(path, `the path passes through the cache but cache.kind is "none"`)
 				}
 			case "replicas":
-				if d.Database.Replicas == 0 {
+				if c.ok("database.replicas") && d.Database.Replicas == 0 {
 					c.errorf(path, "the path reads from replicas but database.replicas is 0")
 				}
 			case "queue", "workers":
-				if !d.Queue.Enabled() {
+				if c.ok("queue.kind") && !d.Queue.Enabled() {
 					c.errorf(path, `the path passes through the queue but queue.kind is "none"`)
 				}
 			}
@@ -149,7 +165,7 @@ func (c *checker) magnitudes() {
 				c.errorf(base+".data.objects", "%.3g objects is beyond any real system: check the magnitude", float64(op.Data.Objects))
 			}
 			if op.Data.ObjectSize > maxObjectSize {
-				c.errorf(base+".data.objectSize", "an object of %s is beyond what one design entry should model: check the unit", op.Data.ObjectSize)
+				c.errorf(base+".data.objectSize", "an object of %s is beyond what one design entry should model: check the unit", c.text(base+".data.objectSize", op.Data.ObjectSize.String()))
 			}
 			if op.Data.ObjectSize <= 0 {
 				c.errorf(base+".data.objectSize", "an object must have a size greater than zero")
@@ -164,7 +180,7 @@ func (c *checker) magnitudes() {
 			c.errorf("slo.p99."+name, "a p99 of zero cannot be met: give the latency users can accept, e.g. \"50ms\"")
 		}
 	}
-	if a := float64(c.d.SLO.Availability); a >= 1 || a <= 0 {
+	if a := float64(c.d.SLO.Availability); c.ok("slo.availability") && (a >= 1 || a <= 0) {
 		c.errorf("slo.availability", "availability must be above 0%% and below 100%%: no machine has 100%% uptime")
 	}
 	if c.d.Cache.TTL != nil && *c.d.Cache.TTL <= 0 {
@@ -180,7 +196,7 @@ func (c *checker) magnitudes() {
 
 func (c *checker) contradictions() {
 	d := c.d
-	if d.System.Footprint == SingleNode {
+	if c.ok("system.footprint", "services") && d.System.Footprint == SingleNode {
 		if d.Services.Zones > 1 {
 			c.errorf("services.zones", "a single-node footprint runs in one zone: set footprint to \"multi-zone\" or zones to 1")
 		}
@@ -188,32 +204,32 @@ func (c *checker) contradictions() {
 			c.errorf("services.instances", "a single-node footprint runs one instance: set footprint to \"multi-zone\" or instances to 1")
 		}
 	}
-	if d.System.Footprint != MultiRegion && d.System.Regions > 1 {
+	if c.ok("system.footprint", "system.regions") && d.System.Footprint != MultiRegion && d.System.Regions > 1 {
 		c.errorf("system.regions", "several regions need footprint \"multi-region\"")
 	}
-	if d.Database.ReadFromReplicas && d.Database.Replicas == 0 {
+	if c.ok("database.readFromReplicas", "database.replicas") && d.Database.ReadFromReplicas && d.Database.Replicas == 0 {
 		c.errorf("database.readFromReplicas", "reads cannot go to replicas when database.replicas is 0")
 	}
 	if card := d.Database.ShardKeyCardinality; card != nil && float64(*card) < 1 {
 		c.errorf("database.shardKeyCardinality", "a shard key needs at least one distinct value")
 	}
-	if d.CDN.CacheableShare != nil && !d.CDN.Enabled {
+	if c.ok("cdn.enabled", "cdn.cacheableShare") && d.CDN.CacheableShare != nil && !d.CDN.Enabled {
 		c.errorf("cdn.cacheableShare", "cdn.cacheableShare is set but the CDN is not enabled")
 	}
-	if d.Cache.Enabled() && d.Cache.Zipf == nil && d.Cache.HitRatio == nil {
+	if c.ok("cache.kind", "cache.zipf", "cache.hitRatio") && d.Cache.Enabled() && d.Cache.Zipf == nil && d.Cache.HitRatio == nil {
 		c.errorf("cache", "a cache needs its popularity skew (zipf, e.g. 0.9) or the hit ratio the design assumes (hitRatio, e.g. \"90%%\"), so its hit ratio can be estimated")
 	}
-	if !d.Cache.Enabled() {
+	if c.ok("cache.kind") && !d.Cache.Enabled() {
 		for _, f := range []string{"ttl", "memory", "invalidation", "zipf", "hitRatio", "hotKeyShare"} {
 			if d.Source.Has("cache." + f) {
 				c.errorf("cache."+f, `cache.kind is "none", so cache.%s has no effect: choose a cache kind or remove it`, f)
 			}
 		}
 	}
-	if d.Queue.Enabled() && d.Queue.Kind == "sqs" && d.System.Cloud != "aws" {
+	if c.ok("queue.kind", "system.cloud") && d.Queue.Kind == "sqs" && d.System.Cloud != "aws" {
 		c.errorf("queue.kind", "SQS is AWS-only, but system.cloud is %q", d.System.Cloud)
 	}
-	if d.Database.Kind == "dynamodb" && d.System.Cloud != "aws" {
+	if c.ok("database.kind", "system.cloud") && d.Database.Kind == "dynamodb" && d.System.Cloud != "aws" {
 		c.errorf("database.kind", "DynamoDB is AWS-only, but system.cloud is %q", d.System.Cloud)
 	}
 }

@@ -318,12 +318,18 @@ var rangeReasons = map[string]string{
 }
 
 func outOfRange(value, path, bound string) string {
-	if f := fieldAt(path); f != nil {
+	f := fieldAt(path)
+	if f != nil {
 		if r, ok := rangeReasons[f.Path]; ok {
 			bound = r
 		}
 	}
-	return value + " is out of range: " + bound
+	msg := value + " is out of range: " + bound
+	// 99.9 where a fraction belongs is a percentage without its sign.
+	if n, err := strconv.ParseFloat(value, 64); err == nil && n > 1 && n < 100 && f != nil && strings.Contains(f.Want, "%") {
+		msg += fmt.Sprintf(" (did you mean \"%s%%\"?)", value)
+	}
+	return msg
 }
 
 func kindWords(kind string) string {

@@ -150,7 +150,7 @@ func (r *fieldReader) field(path string, value ast.Expr, doc string, required bo
 			r.field(path+"."+pat, elem, "", false)
 			return
 		}
-		r.out = append(r.out, Field{Path: path, Want: "a struct", Required: required, Group: true, Doc: doc})
+		r.out = append(r.out, Field{Path: path, Want: "a struct of fields", Required: required, Group: true, Doc: doc})
 		r.walk(path, st)
 		return
 	}

@@ -368,32 +368,19 @@ func (l *loader) check(user cue.Value, files []string) (*Design, error) {
 		return nil, es
 	}
 	if user.IncompleteKind() != cue.StructKind {
-		return nil, Errors{{Pos: src.Pos(""), Msg: "a design is a struct of fields (system, traffic, slo, ...), not a " + user.IncompleteKind().String()}}
+		return nil, Errors{{Pos: src.Pos(""), Msg: "a design is a struct of fields (system, traffic, slo, ...), not " + kindWords(user.IncompleteKind().String())}}
 	}
 	u := user.Unify(l.def)
 	es := append(l.validate(u, src), referenceErrors(user, src)...)
+	d, broken, decodeErrs := l.decodeParts(u, src)
+	es = append(es, decodeErrs...)
+	es = append(es, checkDesign(d, broken)...)
 	if len(es) > 0 {
 		es = dedupe(es)
 		es.sort()
 		return nil, es
 	}
-	var d Design
-	if err := u.Decode(&d); err != nil {
-		es := l.decodeErrors(err, src)
-		return nil, es
-	}
-	d.Source = src
-	for name, op := range d.Traffic {
-		op.Name = name
-	}
-	for i := range d.Waivers {
-		d.Waivers[i].Index = i
-	}
-	if es := checkDesign(&d); len(es) > 0 {
-		es.sort()
-		return nil, es
-	}
-	return &d, nil
+	return d, nil
 }
 
 // validate reports every error. CUE stops descending into a value once it

@@ -10,8 +10,6 @@ import (
 	"cuelang.org/go/cue"
 )
 
-var cueUnmarshaler = reflect.TypeFor[cue.Unmarshaler]()
-
 // TestModelMatchesSchema proves the Go model mirrors design.cue: it walks
 // #Design, optional fields included, into every struct, map value and list
 // element, and compares each level's field names with the json tags of the

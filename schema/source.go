@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/format"
 )
 
@@ -15,6 +16,8 @@ type Source struct {
 	// Files are the files the design was read from.
 	Files []string
 	pos   map[string]Position
+	// label holds where a scalar field was named, when pos holds its value.
+	label map[string]Position
 	// leaves keeps each scalar's value; its text is formatted only when a
 	// message quotes it, since formatting every leaf of a large design
 	// costs a tenth of a load.
@@ -22,7 +25,7 @@ type Source struct {
 }
 
 func newSource(files []string, user cue.Value) *Source {
-	s := &Source{Files: files, pos: map[string]Position{}, leaves: map[string]cue.Value{}}
+	s := &Source{Files: files, pos: map[string]Position{}, label: map[string]Position{}, leaves: map[string]cue.Value{}}
 	s.walk("", user)
 	return s
 }
@@ -30,6 +33,19 @@ func newSource(files []string, user cue.Value) *Source {
 func (s *Source) walk(path string, v cue.Value) {
 	if p := fromToken(v.Pos()); p.IsValid() {
 		s.pos[path] = p
+	}
+	// A value written in the file is reported where the value is, as CUE
+	// reports its own errors, rather than at its label.
+	if n := v.Source(); n != nil && v.IncompleteKind() != cue.StructKind && v.IncompleteKind() != cue.ListKind {
+		if f, ok := n.(*ast.Field); ok {
+			n = f.Value
+		}
+		if p := fromToken(n.Pos()); p.IsValid() && p != s.pos[path] {
+			if l, ok := s.pos[path]; ok {
+				s.label[path] = l
+			}
+			s.pos[path] = p
+		}
 	}
 	switch v.IncompleteKind() {
 	case cue.StructKind:
@@ -77,6 +93,17 @@ func (s *Source) Pos(path string) Position {
 		return Position{File: s.Files[0], Line: 1, Col: 1}
 	}
 	return Position{}
+}
+
+// LabelPos returns where the field at path was named: for an error about
+// the name itself, such as an unknown operation.
+func (s *Source) LabelPos(path string) Position {
+	if s != nil {
+		if p, ok := s.label[path]; ok {
+			return p
+		}
+	}
+	return s.Pos(path)
 }
 
 // Has reports whether the user wrote the field at path (rather than taking

@@ -1,0 +1,118 @@
+package schema
+
+import (
+	"reflect"
+	"strings"
+
+	"cuelang.org/go/cue"
+)
+
+// decodeParts decodes a design part by part — each top-level section, and
+// each field or entry of it — instead of all at once, so that a design
+// with an error in one part still yields the rest. The semantic checks
+// then run on every part that decoded, and a design reports its schema
+// errors and its contradictions together. broken holds the paths of the
+// parts that did not decode (their errors are reported elsewhere, or
+// returned here when only decoding found them).
+func (l *loader) decodeParts(u cue.Value, src *Source) (d *Design, broken map[string]bool, errs Errors) {
+	d = &Design{Source: src}
+	broken = map[string]bool{}
+	dv := reflect.ValueOf(d).Elem()
+	for i := 0; i < dv.NumField(); i++ {
+		name := jsonName(dv.Type().Field(i))
+		if name == "" {
+			continue
+		}
+		sv := u.LookupPath(cue.MakePath(cue.Str(name)))
+		if !sv.Exists() {
+			continue
+		}
+		l.decodeField(sv, dv.Field(i), name, src, broken, &errs, 1)
+	}
+	for name, op := range d.Traffic {
+		op.Name = name
+	}
+	for i := range d.Waivers {
+		d.Waivers[i].Index = i
+	}
+	return d, broken, errs
+}
+
+// decodeField decodes v into dst; structs and maps are decoded field by
+// field (entry by entry) down to the second level.
+func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *Source, broken map[string]bool, errs *Errors, depth int) {
+	typ := dst.Type()
+	isUnit := reflect.PointerTo(typ).Implements(cueUnmarshaler)
+	if depth <= 2 && !isUnit && v.IncompleteKind()&cue.StructKind != 0 || depth <= 2 && !isUnit && v.Err() != nil {
+		switch typ.Kind() {
+		case reflect.Struct:
+			for i := 0; i < typ.NumField(); i++ {
+				name := jsonName(typ.Field(i))
+				if name == "" {
+					continue
+				}
+				fv := v.LookupPath(cue.MakePath(cue.Str(name)))
+				if !fv.Exists() {
+					continue
+				}
+				l.decodeField(fv, dst.Field(i), joinField(path, name), src, broken, errs, depth+1)
+			}
+			return
+		case reflect.Map:
+			it, err := v.Fields()
+			if err != nil {
+				break
+			}
+			if dst.IsNil() {
+				dst.Set(reflect.MakeMap(typ))
+			}
+			for it.Next() {
+				key := it.Selector().Unquoted()
+				elem := reflect.New(typ.Elem()).Elem()
+				p := joinField(path, key)
+				if l.decodeField(it.Value(), elem, p, src, broken, errs, depth+1); !isBroken(broken, p) {
+					dst.SetMapIndex(reflect.ValueOf(key), elem)
+				}
+			}
+			return
+		}
+	}
+	// An optional field the design leaves out exists only as a constraint:
+	// it stays nil.
+	if typ.Kind() == reflect.Pointer && !v.IsConcrete() && v.IncompleteKind() != cue.StructKind {
+		return
+	}
+	if err := v.Validate(cue.Concrete(true)); err != nil {
+		broken[path] = true
+		return
+	}
+	target := reflect.New(typ)
+	if err := v.Decode(target.Interface()); err != nil {
+		broken[path] = true
+		*errs = append(*errs, l.decodeErrors(err, src)...)
+		return
+	}
+	dst.Set(target.Elem())
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" || !f.IsExported() {
+		return ""
+	}
+	return name
+}
+
+var cueUnmarshaler = reflect.TypeFor[cue.Unmarshaler]()
+
+// isBroken reports whether the part at path, a part holding it, or a part
+// inside it did not decode.
+func isBroken(broken map[string]bool, path string) bool {
+	for b := range broken {
+		if b == path || strings.HasPrefix(path, b+".") || strings.HasPrefix(path, b+"[") ||
+			strings.HasPrefix(b, path+".") || strings.HasPrefix(b, path+"[") {
+			return true
+		}
+	}
+	return false
+}
