@@ -50,7 +50,7 @@ func (c *checker) ok(paths ...string) bool {
 }
 
 func (c *checker) errorf(path, format string, args ...any) {
-	c.errs = append(c.errs, &Error{Pos: c.d.Source.Pos(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, &Error{Pos: c.d.Source.ValuePos(path), Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 // text is the value as the user wrote it, for quoting in a message.
@@ -89,7 +89,7 @@ func referenceErrors(user cue.Value, src *Source) Errors {
 	var errs Errors
 	unknown := func(path, name string) {
 		if !ops[name] {
-			errs = append(errs, &Error{Pos: src.LabelPos(path), Path: path, Msg: fmt.Sprintf("unknown operation %q: the operations are %s", name, list)})
+			errs = append(errs, &Error{Pos: src.Pos(path), Path: path, Msg: fmt.Sprintf("unknown operation %q: the operations are %s", name, list)})
 		}
 	}
 	for _, parent := range []string{"slo.p99", "consistency"} {

@@ -16,8 +16,9 @@ type Source struct {
 	// Files are the files the design was read from.
 	Files []string
 	pos   map[string]Position
-	// label holds where a scalar field was named, when pos holds its value.
-	label map[string]Position
+	// value holds where a scalar field's value was written, when that is
+	// not where the field was named (pos).
+	value map[string]Position
 	// leaves keeps each scalar's value; its text is formatted only when a
 	// message quotes it, since formatting every leaf of a large design
 	// costs a tenth of a load.
@@ -25,7 +26,7 @@ type Source struct {
 }
 
 func newSource(files []string, user cue.Value) *Source {
-	s := &Source{Files: files, pos: map[string]Position{}, label: map[string]Position{}, leaves: map[string]cue.Value{}}
+	s := &Source{Files: files, pos: map[string]Position{}, value: map[string]Position{}, leaves: map[string]cue.Value{}}
 	s.walk("", user)
 	return s
 }
@@ -34,17 +35,14 @@ func (s *Source) walk(path string, v cue.Value) {
 	if p := fromToken(v.Pos()); p.IsValid() {
 		s.pos[path] = p
 	}
-	// A value written in the file is reported where the value is, as CUE
-	// reports its own errors, rather than at its label.
+	// Remember where a scalar's value was written too: errors about the
+	// value point at it, as CUE's own errors do.
 	if n := v.Source(); n != nil && v.IncompleteKind() != cue.StructKind && v.IncompleteKind() != cue.ListKind {
 		if f, ok := n.(*ast.Field); ok {
 			n = f.Value
 		}
 		if p := fromToken(n.Pos()); p.IsValid() && p != s.pos[path] {
-			if l, ok := s.pos[path]; ok {
-				s.label[path] = l
-			}
-			s.pos[path] = p
+			s.value[path] = p
 		}
 	}
 	switch v.IncompleteKind() {
@@ -95,11 +93,11 @@ func (s *Source) Pos(path string) Position {
 	return Position{}
 }
 
-// LabelPos returns where the field at path was named: for an error about
-// the name itself, such as an unknown operation.
-func (s *Source) LabelPos(path string) Position {
+// ValuePos returns where the value of the field at path was written, for a
+// message about the value rather than the field.
+func (s *Source) ValuePos(path string) Position {
 	if s != nil {
-		if p, ok := s.label[path]; ok {
+		if p, ok := s.value[path]; ok {
 			return p
 		}
 	}
