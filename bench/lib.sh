@@ -40,6 +40,7 @@ write_section() {
 	local name=$1
 	shift
 	"$BENCH_BIN/benchreport" section -file "$REPO/BENCHMARKS.md" -name "$name" "$@"
+	"$BENCH_BIN/benchreport" summary -file "$REPO/BENCHMARKS.md"
 }
 
 # prepare installs the tools, builds the binaries under test and warns if

@@ -18,6 +18,7 @@ var commands = map[string]func(args []string) error{
 	"predict": predictCmd,
 	"calib":   calibCmd,
 	"measure": measureCmd,
+	"summary": summaryCmd,
 }
 
 func main() {

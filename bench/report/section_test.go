@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestReplaceSection(t *testing.T) {
 	tests := []struct {
@@ -34,5 +37,20 @@ func TestReplaceSection(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSummaryListsRowsWithATarget(t *testing.T) {
+	doc := "<!-- BEGIN summary -->\nold\n<!-- END summary -->\n<!-- BEGIN cli -->\n## CLI\n\n" +
+		"| design | command | median | ratio | target | verdict | date | rerun |\n|---|---|---:|---:|---:|---|---|---|\n" +
+		"| shortener | validate | 9 ms | 1.05× | ≤ 1.3× | meets | 2026-11-26 | `bench/cli.sh shortener` |\n" +
+		"| shortener | other | 9 ms | 1.05× | – | – | 2026-11-26 | `bench/cli.sh shortener` |\n<!-- END cli -->\n"
+	got := summarize(doc)
+	want := "| CLI | shortener, validate | median 9 ms; ratio 1.05× | ≤ 1.3× | meets | 2026-11-26 | `bench/cli.sh shortener` |\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("summary lacks\n%s\ngot\n%s", want, got)
+	}
+	if strings.Contains(got, "other") {
+		t.Errorf("a row without a target was summarised:\n%s", got)
 	}
 }
