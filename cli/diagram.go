@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tradeoff-dev/tradeoff/diagram"
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -134,7 +136,11 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	if err != nil {
 		return err
 	}
-	g, err := diagram.Build(diagram.Input{Design: d}, view, diagram.Options{ExpandShards: opts.shards})
+	in, err := diagramInput(d)
+	if err != nil {
+		return err
+	}
+	g, err := diagram.Build(in, view, diagram.Options{ExpandShards: opts.shards})
 	if err != nil {
 		return err
 	}
@@ -174,6 +180,21 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		return err
 	}
 	return writeFileAtomic(opts.output, out, opts.force)
+}
+
+// diagramInput runs the design down the pipeline: the estimate's numbers
+// (peak scenario, embedded prices) and the review's findings.
+func diagramInput(d *schema.Design) (diagram.Input, error) {
+	est, err := estimator.Estimate(d, estimator.Options{})
+	if err != nil {
+		return diagram.Input{}, err
+	}
+	ctx, err := rules.NewContext(d)
+	if err != nil {
+		return diagram.Input{}, fmt.Errorf("internal error: %v", err)
+	}
+	rep := rules.Review(ctx, rules.Options{})
+	return diagram.Input{Design: d, Numbers: diagram.FromEstimate(est), Findings: diagram.FromReview(rep)}, nil
 }
 
 // renderError keeps a missing tool's hint, which spans lines, readable.

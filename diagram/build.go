@@ -101,6 +101,8 @@ type builder struct {
 	hitKnown bool
 	failure  bool
 	rerouted bool
+	// assumed is set when a figure rests on an estimator assumption.
+	assumed bool
 	// fail holds the failure view's verdict per node ID.
 	fail map[string]*verdict
 	// extra notes, in the order they were found.
@@ -167,7 +169,7 @@ func (b *builder) nodes() {
 		}
 		ttl := ""
 		if c.TTL != nil {
-			ttl = "TTL " + c.TTL.String()
+			ttl = "TTL " + formatDuration(c.TTL.Seconds())
 			if c.TTLJitter > 0 {
 				ttl += " ±" + formatPercent(float64(c.TTLJitter))
 			}
@@ -176,6 +178,9 @@ func (b *builder) nodes() {
 		hit := ""
 		if b.hitKnown {
 			hit = "hit ratio " + formatPercent(b.hit)
+			if a := c.HitRatio; a != nil && b.in.Numbers != nil && formatPercent(float64(*a)) != formatPercent(b.hit) {
+				hit += " (design assumes " + formatPercent(float64(*a)) + ")"
+			}
 		}
 		add(idCache, KindCache, "cache", "cache", c.Kind+" · "+c.Pattern, size, ttl, hit)
 	}
@@ -270,7 +275,10 @@ func (b *builder) numbers() {
 			continue
 		}
 		var parts []string
-		if load.Utilisation >= 0 {
+		if load.Utilisation >= 1 {
+			parts = append(parts, "overloaded: "+formatPercent(load.Utilisation)+" busy at peak")
+			n.Overloaded = true
+		} else if load.Utilisation >= 0 {
 			parts = append(parts, formatPercent(load.Utilisation)+" busy at peak")
 		}
 		if load.MonthlyUSD > 0 {
@@ -281,7 +289,8 @@ func (b *builder) numbers() {
 			parts = append(parts, cost)
 		}
 		if load.Assumed && len(parts) > 0 {
-			parts[len(parts)-1] += " (assumed)"
+			parts[len(parts)-1] += " *"
+			b.assumed = true
 		}
 		n.Numbers = parts
 	}
@@ -549,6 +558,9 @@ func (b *builder) finish() {
 		g.Subtitle += " and figures from the estimate"
 	}
 	g.Notes = append(g.Notes, b.viewNotes()...)
+	if b.assumed {
+		g.Notes = append(g.Notes, "* rests on an estimator assumption: see tradeoff estimate --explain")
+	}
 	g.Notes = append(g.Notes, b.notes...)
 	b.legend()
 }
@@ -667,7 +679,7 @@ func (b *builder) badges() {
 	var loose []Finding
 	for _, f := range b.in.Findings {
 		id := nodeID(f.Component)
-		if b.g.node(id) == nil {
+		if b.g.node(id) == nil && !b.placeholder(id) {
 			loose = append(loose, f)
 			continue
 		}
@@ -692,6 +704,28 @@ func (b *builder) badges() {
 		note += ": " + strings.Join(bd.Rules, ", ")
 		b.notes = append(b.notes, note)
 	}
+}
+
+// placeholder draws a tier the design lacks but a finding is about (no
+// telemetry, no CDN), dashed, so the finding sits where the tier would be.
+// Views of one path leave them out.
+func (b *builder) placeholder(id string) bool {
+	titles := map[string]string{idCDN: "CDN", idLB: "load balancer", idCache: "cache", idQueue: "queue",
+		idReplicas: "read replicas", idWorkers: "workers", idCollector: "telemetry collector"}
+	title, ok := titles[id]
+	if !ok || (b.view != Overview && b.view != Failure) {
+		return false
+	}
+	kind := map[string]Kind{idCDN: KindCDN, idLB: KindLB, idCache: KindCache, idQueue: KindQueue,
+		idReplicas: KindReplicas, idWorkers: KindWorkers, idCollector: KindCollector}[id]
+	n := &Node{ID: id, Kind: kind, Title: title, Lines: []string{"not in the design"}, Missing: true}
+	// Keep the talk's order among the drawn nodes.
+	i := 0
+	for i < len(b.g.Nodes) && rankOf(b.g.Nodes[i].ID) < rankOf(id) {
+		i++
+	}
+	b.g.Nodes = append(b.g.Nodes[:i], append([]*Node{n}, b.g.Nodes[i:]...)...)
+	return true
 }
 
 func badgeOf(fs []Finding) *Badge {

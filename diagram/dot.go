@@ -109,6 +109,10 @@ func dotNodeAttrs(n *Node) string {
 	case StatusDegraded:
 		fill = colorDegrFill
 	}
+	if n.Missing {
+		fill = "#ffffff"
+		style += ",dashed"
+	}
 	attrs := []string{
 		"shape=" + look.shape,
 		fmt.Sprintf("style=%q", style),
@@ -136,8 +140,12 @@ func dotNodeLabel(n *Node) string {
 	for _, l := range n.Lines {
 		row(fmt.Sprintf(`<FONT POINT-SIZE="%s" COLOR="%s">%s</FONT>`, detailFontSize, colorSubtle, html(l)))
 	}
-	for _, l := range n.Numbers {
-		row(fmt.Sprintf(`<FONT POINT-SIZE="%s"><B>%s</B></FONT>`, detailFontSize, html(l)))
+	for i, l := range n.Numbers {
+		color := colorText
+		if i == 0 && n.Overloaded {
+			color = colorDown
+		}
+		row(fmt.Sprintf(`<FONT POINT-SIZE="%s" COLOR="%s"><B>%s</B></FONT>`, detailFontSize, color, html(l)))
 	}
 	if n.StatusText != "" {
 		color := colorDegraded
@@ -225,34 +233,44 @@ func dotEdgeAttrs(e *Edge) string {
 // the view's notes.
 func dotLegend(g *Graph) string {
 	var rows []string
-	cell := func(sample, text string) string {
-		return fmt.Sprintf(`<TR><TD ALIGN="RIGHT">%s</TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, sample, colorText, html(text))
+	// cell is one key row: a fixed-width sample (on bg, if any) and its text.
+	cell := func(sample, text, bg string) string {
+		if bg != "" {
+			bg = ` BGCOLOR="` + bg + `"`
+		}
+		return fmt.Sprintf(`<TR><TD ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="84" HEIGHT="18"%s>%s</TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, bg, sample, colorText, html(text))
 	}
 	for _, s := range g.Legend.Styles {
 		look := styleLooks[s]
-		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"><B>%s</B></FONT>`, look.color, lineSample(look.style)), look.label))
+		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"><B>%s</B></FONT>`, look.color, lineSample(look.style)), look.label, ""))
 	}
 	for _, s := range g.Legend.Severities {
 		c := severityColors[s]
-		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"> %s </FONT>`, c[1], s), "worst open finding on the component is "+s.String()))
-		rows[len(rows)-1] = strings.Replace(rows[len(rows)-1], `<TD ALIGN="RIGHT">`, `<TD ALIGN="RIGHT" BGCOLOR="`+c[0]+`">`, 1)
+		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"><B>%s</B></FONT>`, c[1], s), "worst open finding on the component is "+s.String(), c[0]))
 	}
 	if g.Legend.Waived {
-		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"> waived </FONT>`, colorWaived), "findings the team accepted (waivers in the design)"))
+		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s">waived</FONT>`, colorWaived), "findings the team accepted (waivers in the design)", ""))
 	}
 	if g.Legend.Failure {
 		rows = append(rows,
-			strings.Replace(cell(fmt.Sprintf(`<FONT COLOR="%s"><B>✕ down</B></FONT>`, colorDown), "not serving with zone a down"), `<TD ALIGN="RIGHT">`, `<TD ALIGN="RIGHT" BGCOLOR="`+colorDownFill+`">`, 1),
-			strings.Replace(cell(fmt.Sprintf(`<FONT COLOR="%s"><B>▲ degraded</B></FONT>`, colorDegraded), "serving with less capacity, or after a failover"), `<TD ALIGN="RIGHT">`, `<TD ALIGN="RIGHT" BGCOLOR="`+colorDegrFill+`">`, 1))
+			cell(fmt.Sprintf(`<FONT COLOR="%s"><B>✕ down</B></FONT>`, colorDown), "not serving with zone a down", colorDownFill),
+			cell(fmt.Sprintf(`<FONT COLOR="%s"><B>▲ degraded</B></FONT>`, colorDegraded), "serving with less capacity, or after a failover", colorDegrFill))
 	}
+	var notes []string
 	for _, n := range g.Notes {
-		rows = append(rows, fmt.Sprintf(`<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="%s">• %s</FONT></TD></TR>`, colorSubtle, html(n)))
+		notes = append(notes, fmt.Sprintf(`<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="%s">• %s</FONT></TD></TR>`, colorSubtle, html(n)))
 	}
-	if len(rows) == 0 {
+	if len(rows) == 0 && len(notes) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(`<TABLE BORDER="1" COLOR="#cfd8dc" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3"><TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="%s"><B>Legend</B></FONT></TD></TR>%s</TABLE>`,
-		detailFontSize, strings.Join(rows, ""))
+	// The key is a table of its own, so a long note does not stretch its
+	// sample column.
+	key := ""
+	if len(rows) > 0 {
+		key = fmt.Sprintf(`<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">%s</TABLE></TD></TR>`, strings.Join(rows, ""))
+	}
+	return fmt.Sprintf(`<TABLE BORDER="1" COLOR="#cfd8dc" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="%s"><B>Legend</B></FONT></TD></TR>%s%s</TABLE>`,
+		detailFontSize, key, strings.Join(notes, ""))
 }
 
 func lineSample(style string) string {

@@ -115,3 +115,17 @@ func formatBytes(b float64) string {
 	}
 	return decimalBytes(b)
 }
+
+// formatDuration prints a duration in its largest whole unit: "1d", "6h",
+// "90s", "250ms".
+func formatDuration(seconds float64) string {
+	for _, u := range []struct {
+		secs float64
+		name string
+	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}} {
+		if seconds >= u.secs && math.Mod(seconds, u.secs) == 0 {
+			return strconv.FormatFloat(seconds/u.secs, 'f', -1, 64) + u.name
+		}
+	}
+	return formatNumber(seconds*1000) + "ms"
+}

@@ -100,7 +100,12 @@ type Node struct {
 	// Numbers are the estimator's figures (utilisation, cost); empty when
 	// the diagram was drawn without an estimate.
 	Numbers []string
-	Status  Status
+	// Missing marks a tier the design lacks, drawn because a finding is
+	// about its absence.
+	Missing bool
+	// Overloaded marks a tier busier than its capacity at peak.
+	Overloaded bool
+	Status     Status
 	// StatusText says what the failure view did to the node.
 	StatusText string
 	Badge      *Badge

@@ -138,6 +138,9 @@ func mermaidClasses(g *Graph) string {
 		case StatusDegraded:
 			fill = colorDegrFill
 		}
+		if n.Missing {
+			fill, extra = "#ffffff", ",stroke-dasharray:6 4"
+		}
 		fmt.Fprintf(&b, "    style %s fill:%s,stroke:%s,stroke-width:%spx,color:%s%s\n", n.ID, fill, border, width, colorText, extra)
 	}
 	if hasLegend(g) {
