@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/spf13/cobra"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+	"github.com/tradeoff-dev/tradeoff/wizard"
+)
+
+type initOptions struct {
+	force      bool
+	yes        bool
+	accessible bool
+	// flags holds every question's flag value; only the ones the user set
+	// become answers.
+	flags map[string]*string
+	bools map[string]*bool
+}
+
+func newInitCmd(app *App) *cobra.Command {
+	opts := &initOptions{flags: map[string]*string{}, bools: map[string]*bool{}}
+	cmd := &cobra.Command{
+		Use:   "init [FILE]",
+		Short: "Answer a few questions and get a design file that validates",
+		Long: `Ask about the system — its traffic, promises, budget and building blocks —
+and write a formatted, commented CUE design to FILE (default design.cue),
+with the talk's "how to choose" hint beside every choice.
+
+Every question is also a flag. Questions left unanswered take the talk's URL
+shortener's value, which the file marks as an example to replace. --yes
+answers every remaining question that way, so a script needs no terminal.
+
+Without a terminal, pass --yes, or --accessible to answer one line per
+question (also ACCESSIBLE=1; an empty line keeps the example).`,
+		Example: `  tradeoff init
+  tradeoff init --cloud gcp --cache redis --db postgres --queue rabbitmq payments.cue
+  tradeoff init --yes --name shortener
+  printf 'links\n\n\n' | tradeoff init --accessible links.cue`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "design.cue"
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if filepath.Ext(path) != ".cue" {
+				return usageErrorf("%s: init writes CUE: name the file with a .cue extension", path)
+			}
+			a, err := opts.answers(cmd)
+			if err != nil {
+				return err
+			}
+			env := app.Getenv
+			if env == nil {
+				env = os.Getenv
+			}
+			if v := env("ACCESSIBLE"); v != "" && v != "0" && v != "false" {
+				opts.accessible = true
+			}
+			// huh itself falls back to accessible prompts on a dumb terminal.
+			if env("TERM") == "dumb" {
+				opts.accessible = true
+			}
+			return initRun(app, cmd, path, a, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.force, "force", "f", false, "overwrite FILE if it exists")
+	f.BoolVarP(&opts.yes, "yes", "y", false, "take the example for every question not answered by a flag; ask nothing")
+	f.BoolVar(&opts.accessible, "accessible", false, "ask one plain-text prompt at a time, for screen readers and piped answers (also ACCESSIBLE=1)")
+	for _, q := range wizard.Questions() {
+		usage := q.Usage
+		if q.Example != "" {
+			usage += fmt.Sprintf(" (example: %s)", q.Example)
+		}
+		if q.Kind == wizard.YesNo {
+			opts.bools[q.Key] = f.Bool(q.Key, false, usage)
+			continue
+		}
+		opts.flags[q.Key] = f.String(q.Key, "", usage)
+		if len(q.Options) > 0 {
+			var values []string
+			for _, o := range q.Options {
+				values = append(values, o.Value)
+			}
+			cmd.RegisterFlagCompletionFunc(q.Key, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+	cmd.ValidArgsFunction = designFileCompletion
+	return cmd
+}
+
+// answers turns the flags the user set into answers, checking each as the
+// form would, then all of them together.
+func (opts *initOptions) answers(cmd *cobra.Command) (*wizard.Answers, error) {
+	a := wizard.NewAnswers()
+	for _, q := range wizard.Questions() {
+		if !cmd.Flags().Changed(q.Key) {
+			continue
+		}
+		if b, ok := opts.bools[q.Key]; ok {
+			a.Set(q.Key, fmt.Sprint(*b))
+			continue
+		}
+		v := strings.TrimSpace(*opts.flags[q.Key])
+		if q.Kind == wizard.Several {
+			v = strings.ReplaceAll(v, " ", "")
+		}
+		a.Set(q.Key, v)
+	}
+	// A queue implies background work for it to carry.
+	if a.Given(wizard.KeyQueue) && !a.Given(wizard.KeyBackground) {
+		a.Set(wizard.KeyBackground, "true")
+	}
+	if err := a.Check(); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return a, nil
+}
+
+func initRun(app *App, cmd *cobra.Command, path string, a *wizard.Answers, opts *initOptions) error {
+	if _, err := os.Lstat(path); err == nil && !opts.force {
+		return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
+	}
+	if !opts.yes {
+		if err := ask(app, cmd, a, opts.accessible); err != nil {
+			return err
+		}
+	}
+	data, err := wizard.Render(a)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	d, err := schema.LoadBytes(path, data, "cue")
+	if err != nil {
+		return fmt.Errorf("internal error: the design init wrote does not validate; please report it:\n%v", err)
+	}
+	if err := writeNew(path, data, opts.force); err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "wrote %s: ok (%s)\n", path, summary(d))
+	if n := strings.Count(string(data), "// example"); n > 0 {
+		fmt.Fprintf(out, "%d values are the shortener's examples, marked \"example\" in the file: replace them with yours.\n", n)
+	}
+	fmt.Fprintf(out, "next: edit %s, then tradeoff validate %s\n", path, path)
+	return nil
+}
+
+// ask runs the screens whose questions no flag answered.
+func ask(app *App, cmd *cobra.Command, a *wizard.Answers, accessible bool) error {
+	in := app.Stdin
+	if accessible {
+		in = wizard.NewOneByteReader(app.Stdin)
+	}
+	for n := 1; n <= wizard.Screens; n++ {
+		s := wizard.NewScreen(n, a, accessible)
+		if s == nil {
+			continue
+		}
+		if !accessible && !stdinIsTerminal(app.Stdin) {
+			return usageErrorf("init asks questions, but standard input is not a terminal: pass --yes to take the examples for the questions no flag answers, or --accessible to answer one line per question")
+		}
+		err := s.Run(cmd.Context(), in, app.Stderr)
+		switch {
+		case errors.Is(err, huh.ErrUserAborted):
+			return errors.New("init cancelled: nothing written")
+		case errors.Is(err, wizard.ErrInputEnded):
+			return fmt.Errorf("%v: nothing written; give one line per question (an empty line keeps the example), or pass --yes", err)
+		case err != nil:
+			return err
+		}
+	}
+	return nil
+}
+
+func stdinIsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// writeNew writes data to path through a temporary file in the same
+// directory, so that an interrupted write leaves nothing half-written.
+// Without force it links rather than renames, which fails if path appeared
+// meanwhile instead of overwriting it.
+func writeNew(path string, data []byte, force bool) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tradeoff-init-*.cue")
+	if err != nil {
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+	}
+	defer func() {
+		if rmErr := os.Remove(tmp.Name()); err == nil && rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
+			err = rmErr
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+	}
+	if force {
+		err = os.Rename(tmp.Name(), path)
+	} else {
+		err = os.Link(tmp.Name(), path)
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
+		}
+		if err != nil {
+			// Some file systems have no hard links: check, then rename.
+			if _, statErr := os.Lstat(path); statErr == nil {
+				return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
+			}
+			err = os.Rename(tmp.Name(), path)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the temporary file's name from an error: the user named
+// the file, not the temporary one.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

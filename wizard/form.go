@@ -1,0 +1,285 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+)
+
+// Screens is how many forms tradeoff init shows, one after another: each
+// is built once the answers it depends on are known (the operations'
+// names, whether there is background work, the chosen building blocks), so
+// that accessible mode, which cannot hide questions, asks only the ones
+// that apply.
+const Screens = 3
+
+// ErrInputEnded is returned when standard input ends before every question
+// was answered: huh would otherwise take the examples in silence.
+var ErrInputEnded = errors.New("standard input ended before every question was answered")
+
+// Screen is one form of questions.
+type Screen struct {
+	// Form is the huh form the full-screen mode runs (nil in accessible
+	// mode, which builds each prompt as it asks it).
+	Form       *huh.Form
+	n          int
+	a          *Answers
+	accessible bool
+	groups     []screenGroup
+	// commits write the chosen options into the answers once the form is
+	// done (typed answers are written as they are typed).
+	commits []func()
+	inputs  []*huh.Input
+}
+
+type screenGroup struct {
+	title     string
+	questions []*Question
+}
+
+// NewScreen builds form n (1 to Screens) with the questions that apply and
+// that no flag has answered yet; it returns nil when there is nothing to
+// ask.
+func NewScreen(n int, a *Answers, accessible bool) *Screen {
+	s := &Screen{n: n, a: a, accessible: accessible}
+	var group *screenGroup
+	for _, q := range questions {
+		if q.Form != n || !a.Asked(q) || a.Given(q.Key) {
+			continue
+		}
+		if group == nil || group.title != q.Group {
+			s.groups = append(s.groups, screenGroup{title: q.Group})
+			group = &s.groups[len(s.groups)-1]
+		}
+		group.questions = append(group.questions, q)
+	}
+	if len(s.groups) == 0 {
+		return nil
+	}
+	if accessible {
+		return s
+	}
+	var groups []*huh.Group
+	for _, g := range s.groups {
+		var fields []huh.Field
+		for _, q := range g.questions {
+			fields = append(fields, s.field(q)...)
+		}
+		groups = append(groups, huh.NewGroup(fields...).Title(s.groupTitle(g)))
+	}
+	s.Form = huh.NewForm(groups...).WithAccessible(false).WithShowHelp(true)
+	return s
+}
+
+func (s *Screen) groupTitle(g screenGroup) string {
+	return fmt.Sprintf("%s   (part %d of %d)", g.title, s.n, Screens)
+}
+
+// field builds the huh field for one question: in full-screen mode with
+// its hint as the description (under the options, for choices); in
+// accessible mode after a note that says it all, since huh's accessible
+// prompts print only a title, and lipgloss pads a title of several lines.
+func (s *Screen) field(q *Question) []huh.Field {
+	a, accessible := s.a, s.accessible
+	title := a.Text(q.Title)
+	hint := a.Text(q.Hint)
+	// A title that names an operation follows the name as it is typed.
+	titleFn := func() string { return a.Text(q.Title) }
+	var f huh.Field
+	var pre []huh.Field
+	var post []huh.Field
+	switch q.Kind {
+	case Text:
+		if q.Example != "" {
+			hint += "\nExample: " + q.Example + " (the shortener's). An empty answer takes it."
+		}
+		in := huh.NewInput().Key(q.Key).Placeholder(q.Example).
+			Accessor(&textAccessor{a: a, key: q.Key}).
+			Validate(func(v string) error {
+				v = strings.TrimSpace(v)
+				if v == "" && q.Example != "" {
+					return nil
+				}
+				return q.Validate(a, v)
+			})
+		if accessible {
+			pre = []huh.Field{huh.NewNote().Title(title).Description(hint)}
+			in.Title(">")
+		} else {
+			in.TitleFunc(titleFn, a.values).Description(hint)
+		}
+		s.inputs = append(s.inputs, in)
+		f = in
+	case YesNo:
+		c := huh.NewConfirm().Key(q.Key).Affirmative("Yes").Negative("No").
+			Accessor(&boolAccessor{a: a, key: q.Key})
+		if accessible {
+			pre = []huh.Field{huh.NewNote().Title(title).Description(hint)}
+			c.Title("Answer y or n")
+		} else {
+			c.Title(title).Description(hint)
+		}
+		f = c
+	case Choice:
+		v := a.Get(q.Key)
+		var opts []huh.Option[string]
+		for _, o := range q.OptionsFor(a) {
+			opts = append(opts, huh.NewOption(o.Label, o.Value))
+		}
+		sel := huh.NewSelect[string]().Key(q.Key).Options(opts...).Value(&v)
+		s.commit(func() { a.Set(q.Key, v) })
+		if accessible {
+			pre = []huh.Field{huh.NewNote().Title(title).Description(hint)}
+			sel.Title("Options (an empty answer keeps the shortener's choice, " + v + "):")
+		} else {
+			sel.TitleFunc(titleFn, a.values)
+			post = []huh.Field{note(hint, "The shortener's choice is preselected.")}
+		}
+		f = sel
+	case Several:
+		v := a.List(q.Key)
+		var opts []huh.Option[string]
+		for _, o := range q.OptionsFor(a) {
+			opts = append(opts, huh.NewOption(o.Label, o.Value).Selected(slices.Contains(v, o.Value)))
+		}
+		ms := huh.NewMultiSelect[string]().Key(q.Key).Options(opts...).Value(&v)
+		s.commit(func() { a.Set(q.Key, strings.Join(inOptionOrder(q, v), ",")) })
+		if accessible {
+			pre = []huh.Field{huh.NewNote().Title(title).Description(hint)}
+			ms.Title("Options (the shortener's are ticked; a number ticks or unticks one, 0 when done):")
+		} else {
+			ms.Title(title)
+			post = []huh.Field{note(hint, "The shortener's choices are ticked: x or space ticks and unticks.")}
+		}
+		f = ms
+	default:
+		panic("wizard: unknown question kind")
+	}
+	return append(append(pre, f), post...)
+}
+
+// commit registers what writes a chosen option into the answers: when
+// the full-screen form is done, or in accessible mode as soon as the
+// question is answered.
+func (s *Screen) commit(c func()) { s.commits = append(s.commits, c) }
+
+// Commit writes the chosen options into the answers.
+func (s *Screen) Commit() {
+	for _, c := range s.commits {
+		c()
+	}
+}
+
+// Run asks the screen's questions: full-screen on a terminal, or one
+// prompt at a time in accessible mode (for screen readers and piped
+// answers). It returns huh.ErrUserAborted on Ctrl-C and ErrInputEnded when
+// piped answers run out.
+func (s *Screen) Run(ctx context.Context, in io.Reader, out io.Writer) error {
+	if s.accessible {
+		return s.runAccessible(in, out)
+	}
+	if err := s.Form.WithInput(in).WithOutput(out).RunWithContext(ctx); err != nil {
+		return err
+	}
+	s.Commit()
+	return nil
+}
+
+// runAccessible does what huh's own accessible mode does, field by field,
+// but builds each prompt when it asks it (so that titles name the
+// operations just named), prints each group's title, and stops as soon as
+// the input has ended instead of taking every remaining example in
+// silence.
+func (s *Screen) runAccessible(in io.Reader, out io.Writer) (err error) {
+	br, ok := in.(*OneByteReader)
+	if !ok {
+		br = NewOneByteReader(in)
+	}
+	defer func() {
+		// huh indexes its options with the last line it read when the
+		// input ends mid-question; that is the input ending, not a bug
+		// to crash on.
+		if r := recover(); r != nil {
+			if !br.Ended() {
+				panic(r)
+			}
+			err = ErrInputEnded
+		}
+	}()
+	for _, g := range s.groups {
+		fmt.Fprintf(out, "\n== %s ==\n\n", s.groupTitle(g))
+		for _, q := range g.questions {
+			s.commits = nil
+			for _, f := range s.field(q) {
+				f.Init()
+				f.Focus()
+				_ = f.RunAccessible(out, br)
+				if _, isNote := f.(*huh.Note); !isNote {
+					fmt.Fprintln(out)
+				}
+			}
+			if br.Ended() {
+				return ErrInputEnded
+			}
+			s.Commit()
+		}
+	}
+	return nil
+}
+
+// textAccessor keeps a typed answer in the answers as it is typed, so that
+// a later field's check (a name already in use) sees it at once. Empty
+// means "use the example".
+type textAccessor struct {
+	a   *Answers
+	key string
+}
+
+func (t *textAccessor) Get() string {
+	if t.a.Given(t.key) {
+		return t.a.values[t.key]
+	}
+	return ""
+}
+
+func (t *textAccessor) Set(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		delete(t.a.values, t.key)
+		return
+	}
+	t.a.Set(t.key, v)
+}
+
+type boolAccessor struct {
+	a   *Answers
+	key string
+}
+
+func (b *boolAccessor) Get() bool  { return b.a.Bool(b.key) }
+func (b *boolAccessor) Set(v bool) { b.a.Set(b.key, strconv.FormatBool(v)) }
+
+// note shows a hint under a choice's options. huh reads _ and * in notes
+// as markup, so the hint's own are escaped.
+func note(hint, tail string) *huh.Note {
+	hint = strings.NewReplacer("_", `\_`, "*", `\*`, "`", "\\`").Replace(hint)
+	return huh.NewNote().Description(hint + "\n_" + tail + "_")
+}
+
+// inOptionOrder sorts chosen values in the order the question lists them,
+// so that the same choices always write the same file.
+func inOptionOrder(q *Question, chosen []string) []string {
+	var out []string
+	for _, o := range q.Options {
+		if slices.Contains(chosen, o.Value) {
+			out = append(out, o.Value)
+		}
+	}
+	return out
+}
