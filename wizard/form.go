@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 )
 
@@ -136,10 +138,14 @@ func (s *Screen) field(q *Question) []huh.Field {
 		s.commit(func() { a.Set(q.Key, v) })
 		if accessible {
 			pre = []huh.Field{huh.NewNote().Title(title).Description(hint)}
-			sel.Title("Options (an empty answer keeps the shortener's choice, " + v + "):")
+			keeps := "an empty answer keeps the shortener's choice, " + v
+			if q.Preselected != "" {
+				keeps = "an empty answer chooses " + v
+			}
+			sel.Title("Options (" + keeps + "):")
 		} else {
 			sel.TitleFunc(titleFn, a.values)
-			post = []huh.Field{note(hint, "The shortener's choice is preselected.")}
+			post = []huh.Field{note(hint, cmp.Or(q.Preselected, "The shortener's choice is preselected."))}
 		}
 		f = sel
 	case Several:
@@ -184,11 +190,33 @@ func (s *Screen) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	if s.accessible {
 		return s.runAccessible(in, out)
 	}
-	if err := s.Form.WithInput(in).WithOutput(out).RunWithContext(ctx); err != nil {
+	// What huh's Form.RunWithContext does, with the height fix below.
+	s.Form.SubmitCmd = tea.Quit
+	s.Form.CancelCmd = tea.Interrupt
+	_, err := tea.NewProgram(fitHeight{s.Form}, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithReportFocus()).Run()
+	if s.Form.State == huh.StateAborted || errors.Is(err, tea.ErrInterrupted) {
+		return huh.ErrUserAborted
+	}
+	if err != nil {
 		return err
 	}
 	s.Commit()
 	return nil
+}
+
+// fitHeight works around huh v1.0.0 drawing a group one line taller than
+// the terminal when the tallest group does not fit (it leaves out of its
+// sums the blank line above the help), which scrolls the group's title off
+// the top of the screen.
+type fitHeight struct{ *huh.Form }
+
+func (m fitHeight) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		ws.Height--
+		msg = ws
+	}
+	_, cmd := m.Form.Update(msg)
+	return m, cmd
 }
 
 // runAccessible does what huh's own accessible mode does, field by field,
@@ -206,7 +234,7 @@ func (s *Screen) runAccessible(in io.Reader, out io.Writer) (err error) {
 		// input ends mid-question; that is the input ending, not a bug
 		// to crash on.
 		if r := recover(); r != nil {
-			if !br.Ended() {
+			if !br.EOF() {
 				panic(r)
 			}
 			err = ErrInputEnded
@@ -225,6 +253,11 @@ func (s *Screen) runAccessible(in io.Reader, out io.Writer) (err error) {
 				}
 			}
 			if br.Ended() {
+				return ErrInputEnded
+			}
+			// A prompt returns its last invalid line when the input ends
+			// before a valid one.
+			if q.Kind == Text && s.a.Given(q.Key) && q.Validate(s.a, s.a.Get(q.Key)) != nil {
 				return ErrInputEnded
 			}
 			s.Commit()

@@ -57,6 +57,9 @@ type Question struct {
 	Unless string
 	// Usage is the flag's help line.
 	Usage string
+	// Preselected says what the preselected option of a choice is, when
+	// it is not the shortener's choice.
+	Preselected string
 }
 
 // Question keys, which are also the flag names.
@@ -187,15 +190,16 @@ func checkName(_ *Answers, v string) error {
 }
 
 // checkOpName checks an operation's name and that it differs from the
-// others: they become keys of traffic, slo.p99 and consistency.
+// names asked before it: they become keys of traffic, slo.p99 and
+// consistency.
 func checkOpName(self string) func(*Answers, string) error {
 	return func(a *Answers, v string) error {
 		if err := checkName(a, v); err != nil {
 			return err
 		}
-		for _, k := range []string{KeyReadOp, KeyWriteOp, KeyBackgroundOp} {
-			if k == self || (k == KeyBackgroundOp && !a.Bool(KeyBackground)) {
-				continue
+		for _, k := range []string{KeyReadOp, KeyWriteOp} {
+			if k == self {
+				break
 			}
 			if a.Get(k) == v {
 				return fmt.Errorf("%q already names another operation", v)
@@ -489,19 +493,19 @@ func catalogue() []*Question {
 			Usage: "queue: sqs, rabbitmq, kafka or nats"},
 
 		// Form 3: sizing, consistency and observability.
-		{Key: KeyInstances, Form: 3, Group: "Sizing", Kind: Text,
+		{Key: KeyInstances, Form: 3, Group: "Fleet", Kind: Text,
 			Title:   "Application instances",
 			Hint:    "Spread across the zones; the estimate tells whether they carry the peak.",
 			Example: "4", Check: checkInt(1, 100000),
 			When: distributed, Unless: "a single-node footprint runs one instance",
 			Usage: "application instances"},
-		{Key: KeyDBReplicas, Form: 3, Group: "Sizing", Kind: Text,
+		{Key: KeyDBReplicas, Form: 3, Group: "Fleet", Kind: Text,
 			Title:   "Database replicas",
 			Hint:    "Replicas multiply read capacity and stand by for failover; eventual reads may be served by them. 0 means the primary alone.",
 			Example: "2", Check: checkInt(0, 100),
 			When: distributed, Unless: "a single-node footprint has no replicas",
 			Usage: "database read replicas"},
-		{Key: KeyLBNeed, Form: 3, Group: "Sizing", Kind: Choice,
+		{Key: KeyLBNeed, Form: 3, Group: "Fleet", Preselected: "Choose the one that is true for you.", Kind: Choice,
 			Title:   "Why run your own proxy rather than the managed one?",
 			Hint:    "Name the trade-off: you take on patching and scaling the proxy for this.",
 			Example: "custom-routing",
@@ -514,25 +518,25 @@ func catalogue() []*Question {
 			When:   func(a *Answers) bool { return SelfRunLB(a.Get(KeyLB)) },
 			Unless: "only a self-run load balancer (nginx, haproxy) needs a reason",
 			Usage:  "why a self-run load balancer: custom-routing, portability, static-files or cost"},
-		{Key: KeyCacheMemory, Form: 3, Group: "Sizing", Kind: Text,
+		{Key: KeyCacheMemory, Form: 3, Group: "Cache sizing", Kind: Text,
 			Title:   "Cache memory per node",
 			Hint:    "Enough for the hot set: more memory buys a higher hit ratio.",
 			Example: "13GiB", Check: checkBytes,
 			When: hasCache, Unless: "there is no cache (--cache none)",
 			Usage: "cache memory per node, such as 13GiB"},
-		{Key: KeyHitRatio, Form: 3, Group: "Sizing", Kind: Text,
+		{Key: KeyHitRatio, Form: 3, Group: "Cache sizing", Kind: Text,
 			Title:   "Cache hit ratio",
 			Hint:    "The share of reads the cache answers: an assumption until you measure it.",
 			Example: "90%", Check: checkHitRatio,
 			When: hasCache, Unless: "there is no cache (--cache none)",
 			Usage: "share of reads the cache answers, such as 90%"},
-		{Key: KeyMutable, Form: 3, Group: "Sizing", Kind: YesNo,
+		{Key: KeyMutable, Form: 3, Group: "Cache sizing", Kind: YesNo,
 			Title:   "Can a stored object change after it is written?",
 			Hint:    "If it can, a cached copy becomes a lie: the cache deletes the key on write. If not, cached entries never go stale.",
 			Example: "false",
 			When:    hasCache, Unless: "there is no cache (--cache none)",
 			Usage: "stored objects change after they are written"},
-		{Key: KeyAccessPattern, Form: 3, Group: "Sizing", Kind: Text,
+		{Key: KeyAccessPattern, Form: 3, Group: "Why NoSQL", Kind: Text,
 			Title: "Which access pattern, at which scale, demands {db}?",
 			Hint:  `Say why NoSQL beats a relational database here, e.g. "key lookups by user_id at 50k writes/s".`,
 			Check: checkSentence,
@@ -540,13 +544,13 @@ func catalogue() []*Question {
 			Usage: "the access pattern that justifies a NoSQL database"},
 
 		{Key: KeyReadConsistency, Form: 3, Group: "Consistency", Kind: Choice,
-			Title: "{read} needs", Hint: consistencyHint, Example: "eventual", Options: consistencyOptions,
+			Title: "{read}: what must a reader see after a write?", Hint: consistencyHint, Example: "eventual", Options: consistencyOptions,
 			Usage: "consistency of the read: strong, read-your-writes or eventual"},
 		{Key: KeyWriteConsistency, Form: 3, Group: "Consistency", Kind: Choice,
-			Title: "{write} needs", Hint: consistencyHint, Example: "strong", Options: consistencyOptions,
+			Title: "{write}: what must a reader see after it?", Hint: consistencyHint, Example: "strong", Options: consistencyOptions,
 			Usage: "consistency of the write: strong, read-your-writes or eventual"},
 		{Key: KeyBackgroundConsistency, Form: 3, Group: "Consistency", Kind: Choice,
-			Title: "{background} needs", Hint: consistencyHint, Example: "eventual", Options: consistencyOptions,
+			Title: "{background}: what must a reader see after it?", Hint: consistencyHint, Example: "eventual", Options: consistencyOptions,
 			When: background, Unless: "there is no background work (--background=false)",
 			Usage: "consistency of the background work: strong, read-your-writes or eventual"},
 

@@ -20,6 +20,7 @@ type OneByteReader struct {
 	// after a partial last line still answered that line's prompt.
 	pending int
 	ended   bool
+	eof     bool
 }
 
 // NewOneByteReader wraps r.
@@ -38,6 +39,7 @@ func (b *OneByteReader) Read(p []byte) (int, error) {
 		}
 	}
 	if errors.Is(err, io.EOF) && n == 0 {
+		b.eof = true
 		if b.pending == 0 {
 			b.ended = true
 		}
@@ -48,3 +50,7 @@ func (b *OneByteReader) Read(p []byte) (int, error) {
 
 // Ended reports whether a prompt asked for a line after the input ended.
 func (b *OneByteReader) Ended() bool { return b.ended }
+
+// EOF reports whether the input has ended, even after a last line without
+// a newline.
+func (b *OneByteReader) EOF() bool { return b.eof }

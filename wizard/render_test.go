@@ -1,0 +1,95 @@
+package wizard
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// Every combination of choices the form offers must write a design the rest
+// of the tool accepts.
+func TestEveryChoiceWritesADesignThatValidates(t *testing.T) {
+	tests := []struct {
+		name string
+		set  map[string]string
+		want []string // lines the design must contain
+	}{
+		{"the shortener's examples", nil, []string{`rate:         "3B/month" // example: replace with yours`, `path: ["loadBalancer", "services", "cache", "replicas"]`, `readFromReplicas: true`, `replay: true`}},
+		{"a single node with nothing in front", map[string]string{KeyFootprint: "single-node", KeyLB: "none", KeyCache: "none", KeyBackground: "false"},
+			[]string{`loadBalancer: kind: "none"`, `path: ["services", "database"]`, `zones:     1`, `replicas: 0`}},
+		{"several regions", map[string]string{KeyFootprint: "multi-region"}, []string{`footprint: "multi-region"`}},
+		{"a self-run proxy says why", map[string]string{KeyLB: "nginx", KeyLBNeed: "static-files"}, []string{`need:      "static-files"`, `instances: 2`}},
+		{"memcached has no replicas", map[string]string{KeyCache: "memcached"}, []string{`kind: "memcached"`}},
+		{"managed redis", map[string]string{KeyCache: "managed-redis"}, []string{`kind: "managed-redis"`}},
+		{"mutable objects are deleted from the cache on write", map[string]string{KeyMutable: "true"}, []string{`invalidation: "delete-on-write"`, `mutable:    true`}},
+		{"strong reads never read a replica", map[string]string{KeyReadConsistency: "strong"}, []string{`path: ["loadBalancer", "services", "cache", "database"]`}},
+		{"no replicas", map[string]string{KeyDBReplicas: "0"}, []string{`replicas: 0`}},
+		{"NoSQL with its reason", map[string]string{KeyDB: "cassandra", KeyAccessPattern: `writes by "id" at 20k/s`}, []string{`accessPattern: "writes by \"id\" at 20k/s"`}},
+		{"NoSQL without its reason", map[string]string{KeyDB: "mongodb"}, []string{`// accessPattern: say which access pattern`}},
+		{"DynamoDB and SQS on AWS", map[string]string{KeyDB: "dynamodb", KeyQueue: "sqs"}, []string{`kind: "dynamodb"`, `kind: "sqs"`}},
+		{"NATS", map[string]string{KeyQueue: "nats"}, []string{`kind: "nats"`}},
+		{"no budget", map[string]string{KeyBudget: "none"}, nil},
+		{"names that are not identifiers", map[string]string{KeyReadOp: "get-link", KeyWriteOp: "if", KeyBackgroundOp: "for"},
+			[]string{`"get-link": {`, `"if": {`, `carries: ["for"]`}},
+		{"observing nothing", map[string]string{KeyObserve: "", KeyAlerts: "none"}, []string{`metrics:     false`, `logs:        "none"`, `alertsOn:    "none"`}},
+		{"numbers are written plainly", map[string]string{KeyPeakFactor: "2.50", KeyInstances: "007", KeyBudget: "1200.5"}, []string{`peakFactor:   2.5`, `instances: 7`, `monthlyUSD: 1200.5`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAnswers()
+			for k, v := range tt.set {
+				a.Set(k, v)
+			}
+			out, err := Render(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := schema.LoadBytes("design.cue", out, "cue"); err != nil {
+				t.Fatalf("does not validate: %v\n%s", err, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("missing %q in:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	a := NewAnswers()
+	first, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		again, _ := Render(a)
+		if string(again) != string(first) {
+			t.Fatal("two renders of the same answers differ")
+		}
+	}
+}
+
+func TestOnlyUnansweredValuesAreMarkedAsExamples(t *testing.T) {
+	a := NewAnswers()
+	a.Set(KeyReadRate, "3B/month") // the same as the example, but said
+	out, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "rate:         \"3B/month\"\n") {
+		t.Errorf("an answered rate is marked as an example:\n%s", out)
+	}
+	if !strings.Contains(string(out), `rate:         "30M/month" // example`) {
+		t.Errorf("an unanswered rate is not marked as an example:\n%s", out)
+	}
+}
+
+func TestRenderRefusesInvalidAnswers(t *testing.T) {
+	a := NewAnswers()
+	a.Set(KeyReadRate, "lots")
+	if _, err := Render(a); err == nil || !strings.Contains(err.Error(), "--read-rate") {
+		t.Fatalf("err = %v, want one naming --read-rate", err)
+	}
+}
