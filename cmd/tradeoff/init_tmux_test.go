@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// These tests run the real full-screen form in a terminal: tmux types the
+// answers (send-keys) and reads the screen (capture-pane). They need
+// Debian's tmux, which scripts/ci-tools.sh installs; they run when CI=true
+// or TMUX_TESTS=1, and then fail, rather than skip, if tmux is missing.
+
+func needTmux(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("CI") != "true" && os.Getenv("TMUX_TESTS") == "" {
+		t.Skip("runs the form in tmux when CI=true or TMUX_TESTS=1")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Fatal("tmux is not installed (scripts/ci-tools.sh installs it): ", err)
+	}
+	return tmux
+}
+
+// terminal is one tmux session, on a server of its own, running a command.
+type terminal struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func startTerminal(t *testing.T, tmux, dir string, command string) *terminal {
+	t.Helper()
+	term := &terminal{t: t, tmux: tmux, socket: fmt.Sprintf("tradeoff-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	// The pane stays for a while after the command, so that its last
+	// screen can be read; the server is killed when the test ends.
+	shell := fmt.Sprintf("%s; echo EXIT=$?; sleep 60", command)
+	term.cmd("-f", "/dev/null", "new-session", "-d", "-s", "init", "-x", "100", "-y", "40", "-c", dir, shell)
+	t.Cleanup(func() { exec.Command(tmux, "-L", term.socket, "kill-server").Run() })
+	return term
+}
+
+func (term *terminal) cmd(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command(term.tmux, append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (term *terminal) screen() string { return term.cmd("capture-pane", "-p", "-t", "init") }
+
+// waitFor waits until the screen shows text.
+func (term *terminal) waitFor(text string) {
+	term.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := term.screen()
+		if strings.Contains(s, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("the screen never showed %q; it shows:\n%s", text, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// keys types into the pane: text literally, and named keys such as Enter.
+func (term *terminal) keys(keys ...string) {
+	term.t.Helper()
+	for _, k := range keys {
+		switch k {
+		case "Enter", "Down", "Up", "C-c", "C-u":
+			term.cmd("send-keys", "-t", "init", k)
+		default:
+			term.cmd("send-keys", "-t", "init", "-l", k)
+		}
+	}
+}
+
+func tradeoffBinary(t *testing.T) string {
+	t.Helper()
+	// testscript.Main put a copy of this test binary, run as tradeoff, on
+	// PATH.
+	bin, err := exec.LookPath("tradeoff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// TestInitInATerminal answers the "links" design in the real form, one
+// field at a time, waiting for each field to take the focus (the form
+// marks it with ┃) before typing: keys typed ahead of a focus change would
+// land in the wrong field. The file written must validate and be the very
+// file the same answers make by flags or piped to accessible mode.
+func TestInitInATerminal(t *testing.T) {
+	tmux := needTmux(t)
+	dir := t.TempDir()
+	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init links.cue")
+	steps := []struct {
+		focus string
+		keys  []string
+	}{
+		{"┃ Name of the system", []string{"links", "Enter"}},
+		{"┃ Cloud", []string{"Down", "Enter"}},
+		{"┃ Footprint", []string{"Enter"}},
+		{"┃ Name the read users do most", []string{"get-link", "Enter"}},
+		{"┃ Average rate of get-link", []string{"5k/s", "Enter"}},
+		{"┃ Name the main write", []string{"shorten", "Enter"}},
+		{"┃ Average rate of shorten", []string{"2M/day", "Enter"}},
+		{"┃ Is there slow or follow-up work", []string{"Enter"}},
+		{"┃ Peak factor", []string{"2", "Enter"}},
+		{"┃ Growth per year", []string{"Enter"}},
+		{"┃ Name the background work", []string{"count-click", "Enter"}},
+		{"┃ Average rate of count-click", []string{"5k/s", "Enter"}},
+		{"┃ p99 latency for get-link", []string{"30ms", "Enter"}},
+		{"┃ p99 latency for shorten", []string{"Enter"}},
+		{"┃ Availability", []string{"99.9%", "Enter"}},
+		{"┃ Monthly budget in USD", []string{"none", "Enter"}},
+		{"┃ Load balancer", []string{"Down", "Down", "Enter"}},
+		{"┃ Cache", []string{"Enter"}},
+		{"┃ Database", []string{"Enter"}},
+		{"┃ Queue for count-click", []string{"Up", "Enter"}},
+		{"┃ Application instances", []string{"6", "Enter"}},
+		{"┃ Database replicas", []string{"Enter"}},
+		{"┃ Why run your own proxy", []string{"Down", "Enter"}},
+		{"┃ Cache memory per node", []string{"4GiB", "Enter"}},
+		{"┃ Cache hit ratio", []string{"Enter"}},
+		{"┃ Can a stored object change", []string{"y"}},
+		{"┃ get-link: what must a reader see", []string{"Up", "Enter"}},
+		{"┃ shorten: what must a reader see", []string{"Enter"}},
+		{"┃ count-click: what must a reader see", []string{"Enter"}},
+		{"┃ What will you see in production?", []string{"Down", "Down", "Down", "Down", "x", "Enter"}},
+		{"┃ Page on", []string{"Enter"}},
+	}
+	for _, step := range steps {
+		term.waitFor(step.focus)
+		term.keys(step.keys...)
+	}
+	term.waitFor("EXIT=0")
+	if s := term.screen(); !strings.Contains(s, `wrote links.cue: ok (design "links", 3 operations on gcp, multi-zone)`) {
+		t.Errorf("no summary on the screen:\n%s", s)
+	}
+	path := filepath.Join(dir, "links.cue")
+	if _, err := schema.Load(path, nil); err != nil {
+		t.Fatalf("the design written does not validate: %v", err)
+	}
+	got, _ := os.ReadFile(path)
+	want, err := os.ReadFile("../../wizard/testdata/links.golden.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the terminal form wrote a different design from the golden one:\n%s", got)
+	}
+}
+
+// TestInitInATerminalCtrlCLeavesNothing interrupts the form halfway.
+func TestInitInATerminalCtrlCLeavesNothing(t *testing.T) {
+	tmux := needTmux(t)
+	dir := t.TempDir()
+	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init halfway.cue")
+	term.waitFor("┃ Name of the system")
+	term.keys("halfway", "Enter")
+	term.waitFor("┃ Cloud")
+	term.keys("C-c")
+	term.waitFor("EXIT=2")
+	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
+		t.Errorf("no word of the cancel:\n%s", s)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("ctrl+c left %v behind", entries)
+	}
+}
