@@ -246,4 +246,3 @@ func TestInitFlagErrorsExitTwo(t *testing.T) {
 		}
 	}
 }
-

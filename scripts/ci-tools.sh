@@ -8,6 +8,7 @@ PACKAGES=(
 	graphviz         # diagram: the DOT output must be accepted by Graphviz's own dot
 	librsvg2-bin     # diagram: rsvg-convert turns the SVG into PNG
 	fonts-liberation # diagram: Arial-metric font, so PNG labels fit their boxes
+	tmux             # init: the form's end-to-end test runs under tmux
 )
 
 missing=()

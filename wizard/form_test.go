@@ -183,7 +183,6 @@ func TestFormDrivenByKeysWritesTheGoldenDesign(t *testing.T) {
 	golden.Check(t, linksGolden, got)
 }
 
-
 func TestFormRejectsAnInvalidAnswerAndKeepsTheFocus(t *testing.T) {
 	a := NewAnswers()
 	d := newDriver(t, NewScreen(1, a, false))
