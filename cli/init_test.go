@@ -49,18 +49,18 @@ var linksLines = []string{
 	"6", "", "2", "4GiB", "", "y", "2", "", "", "5", "0", "",
 }
 
-type run struct {
+type initResult struct {
 	code           int
 	stdout, stderr string
 }
 
-func runInit(t *testing.T, stdin string, env map[string]string, args ...string) run {
+func runInit(t *testing.T, stdin string, env map[string]string, args ...string) initResult {
 	t.Helper()
 	var out, errb bytes.Buffer
 	app := &App{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return env[k] }}
 	code := app.Run(append([]string{"init"}, args...))
-	return run{code, out.String(), errb.String()}
+	return initResult{code, out.String(), errb.String()}
 }
 
 func readGolden(t *testing.T, path string) []byte {
