@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/schema"
 	"github.com/tradeoff-dev/tradeoff/wizard"
 )
@@ -37,6 +39,9 @@ with the talk's "how to choose" hint beside every choice.
 Every question is also a flag. Questions left unanswered take the talk's URL
 shortener's value, which the file marks as an example to replace. --yes
 answers every remaining question that way, so a script needs no terminal.
+
+Once the file is written, init prints the estimate's verdict (cost, p99
+against the SLO, availability) and the review's first findings.
 
 Without a terminal, pass --yes, or --accessible to answer one line per
 question (also ACCESSIBLE=1; an empty line keeps the example).`,
@@ -150,8 +155,47 @@ func initRun(app *App, cmd *cobra.Command, path string, a *wizard.Answers, opts 
 	if n := strings.Count(string(data), "// example"); n > 0 {
 		fmt.Fprintf(out, "%d values are the shortener's examples, marked \"example\" in the file: replace them with yours.\n", n)
 	}
-	fmt.Fprintf(out, "next: edit %s, then tradeoff validate %s\n", path, path)
+	initHeadline(out, d)
+	fmt.Fprintf(out, "\nnext: edit %s, then tradeoff estimate --explain %s and tradeoff review %s\n", path, path, path)
 	return nil
+}
+
+// initHeadlineFindings is how many findings the summary lists.
+const initHeadlineFindings = 3
+
+// initHeadline shows what estimate and review make of the new design, so
+// that a newcomer sees at once what the choices cost, whether they meet the
+// SLOs, and which trade-offs they make. The file is written by then: a
+// problem here is reported, not fatal.
+func initHeadline(w io.Writer, d *schema.Design) {
+	fmt.Fprintln(w)
+	if r, err := estimator.Estimate(d, estimator.Options{}); err != nil {
+		fmt.Fprintf(w, "estimate: %v\n", err)
+	} else {
+		fmt.Fprintf(w, "estimate: %s\n", r.Verdict.Summary)
+		for _, reason := range r.Verdict.Reasons {
+			fmt.Fprintf(w, "  %s\n", reason)
+		}
+	}
+	ctx, err := rules.NewContext(d)
+	if err != nil {
+		fmt.Fprintf(w, "review: %v\n", err)
+		return
+	}
+	var active []rules.Finding
+	for _, f := range rules.Review(ctx, rules.Options{}).Findings {
+		if !f.Waived() {
+			active = append(active, f)
+		}
+	}
+	if len(active) == 0 {
+		fmt.Fprintln(w, "review: no findings: every rule is satisfied")
+		return
+	}
+	fmt.Fprintf(w, "review: %d finding(s); the first %d:\n", len(active), min(len(active), initHeadlineFindings))
+	for _, f := range active[:min(len(active), initHeadlineFindings)] {
+		fmt.Fprintf(w, "  %-8s %s  %s\n", strings.ToUpper(f.Severity.String()), f.ID, f.Title)
+	}
 }
 
 // ask runs the screens whose questions no flag answered.
