@@ -98,12 +98,13 @@ for t in "${targets[@]}"; do
 		calibrate gomap 127.0.0.1:8091 "${pids[-1]}"
 		;;
 	shortener)
+		reset_bench_db
 		scaffold_shortener bench/service/shortener.cue "$work/app"
 		start_worker
 		worker_pid=${pids[-1]}
 		[ -x "$app_dir/worker" ] || worker_pid=
 		start_app 127.0.0.1:8093
-		calibrate shortener 127.0.0.1:8093 "${app_pids[-1]}" "$worker_pid"
+		calibrate shortener 127.0.0.1:8093 "$last_app_pid" "$worker_pid"
 		;;
 	*)
 		echo "unknown target $t: choose gomap or shortener" >&2

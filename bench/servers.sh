@@ -3,7 +3,7 @@
 # stopped, by that PID, when the script exits.
 
 pids=()
-app_pids=()
+BENCH_DB=tradeoff_bench
 cleanup_servers() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
@@ -39,14 +39,13 @@ start_nginx() { # start_nginx ADDR DIR: nginx `return 302` from bench/service/ng
 }
 
 # scaffold_shortener DESIGN DIR: scaffold the design's service into DIR,
-# build its server (and worker), give it an empty database and an empty
-# Redis database (9), and set app_env for start_app.
+# build its server (and worker), empty its Redis database (9), and set
+# app_env for start_app. It uses the database reset_bench_db made.
 scaffold_shortener() {
-	local design=$1 dir=$2 db=tradeoff_bench
+	local design=$1 dir=$2 db=$BENCH_DB
 	"$BENCH_BIN/tradeoff" scaffold "$design" -o "$dir" --module example.com/shortener >"$dir.scaffold.log" 2>&1 ||
 		{ cat "$dir.scaffold.log" >&2; return 1; }
 	(cd "$dir" && go build -o server ./cmd/server && { [ ! -d cmd/worker ] || go build -o worker ./cmd/worker; })
-	psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 	redis-cli -n 9 flushdb >/dev/null
 	app_dir=$dir
 	app_env=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" REDIS_URL="redis://127.0.0.1:6379/9"
@@ -59,18 +58,20 @@ start_worker() { # start_worker: the click consumer, if the service has one
 	pids+=($!)
 }
 
-start_app() { # start_app ADDR [VAR=VALUE...]: one server instance
+# start_app ADDR [VAR=VALUE...]: one server instance, its PID in
+# last_app_pid; later variables override app_env.
+start_app() {
 	local addr=$1
 	shift
 	env LISTEN_ADDR="$addr" BASE_URL="http://$addr" "${app_env[@]}" "$@" "$app_dir/server" >>"$app_dir.server.log" 2>&1 &
+	last_app_pid=$!
 	pids+=($!)
-	app_pids+=($!)
 	wait_http "http://$addr/readyz"
 }
 
-stop_apps() { # stop_apps: the server instances, not the worker or references
-	for p in "${app_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-	app_pids=()
+stop_pid() { # stop_pid PID: one process this script started
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 pin_servers() { # pin_servers CPUS: move every started process and its children
@@ -79,4 +80,16 @@ pin_servers() { # pin_servers CPUS: move every started process and its children
 		taskset -a -pc "$1" "$p" >/dev/null 2>&1 || true
 		for c in $(pgrep -P "$p" 2>/dev/null); do taskset -a -pc "$1" "$c" >/dev/null 2>&1 || true; done
 	done
+}
+
+reset_bench_db() { # reset_bench_db: an empty PostgreSQL database for the servers under test
+	psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB"
+}
+
+start_refcache() { # start_refcache ADDR REDIS_DB: the hand-written cache-aside reference
+	(cd "$REPO/bench/refcache" && go build -o "$BENCH_BIN/refcache" .)
+	redis-cli -n "$2" flushdb >/dev/null
+	"$BENCH_BIN/refcache" -addr "$1" -db "postgres://postgres@127.0.0.1:5432/$BENCH_DB?sslmode=disable" -redis "redis://127.0.0.1:6379/$2" &
+	pids+=($!)
+	wait_http "http://$1/healthz"
 }

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The generated URL shortener under load, next to two references in the
-# same run: nginx answering `return 302` (the ceiling for a redirect here)
-# and a minimal Go net/http server redirecting from an in-memory map
-# (bench/refserver). The shortener is scaffolded from
+# The generated URL shortener under load, next to references measured in
+# the same run: nginx answering `return 302` (the ceiling for a redirect
+# here), a minimal Go net/http server redirecting from an in-memory map
+# (bench/refserver), and a hand-written cache-aside server (bench/refcache:
+# Redis, then PostgreSQL). The shortener is scaffolded from
 # bench/service/shortener.cue and runs against the machine's PostgreSQL,
-# Redis and NATS JetStream. wrk loads 127.0.0.1 only, for DURATION each.
+# Redis and NATS JetStream. wrk loads 127.0.0.1 only, DURATION per run.
 # Updates the "service" section of BENCHMARKS.md.
 #
 #   bench/service.sh                every scenario
-#   bench/service.sh shortener-warm one scenario (plus its reference)
+#   bench/service.sh shortener-warm one scenario (plus the references it is judged by)
 #
-# Scenarios: nginx-302, gomap-warm, gomap-create, shortener-warm (redirects
-# of codes already in the in-process LRU and Redis), shortener-redis (the
-# same with the in-process LRU off, so every hit is a Redis GET),
-# shortener-cold (every code asked once: a cache miss each time) and
-# shortener-create (POST /api/links). Two configurations: "shared" (wrk -t2
-# and the servers share both cores) and "pinned" (wrk -t1 on core 0, the
-# server processes on core 1; PostgreSQL, Redis and NATS are the machine's
-# and stay unpinned).
+# Scenarios: nginx-302, gomap-warm, cacheaside-warm, shortener-warm (codes
+# already in the in-process LRU and Redis), shortener-redis (the same with
+# the LRU off: every hit a Redis GET), cacheaside-cold and shortener-cold
+# (caches emptied before the run, each code asked once: every request a
+# miss), gomap-create, cacheaside-create and shortener-create (POST
+# /api/links). Two configurations: "shared" (wrk -t2 and the servers share
+# both cores) and "pinned" (wrk -t1 on core 0, the processes this script
+# started on core 1; PostgreSQL, Redis and NATS are the machine's own and
+# stay unpinned).
 #
-# ROUNDS (default 3) rounds of every scenario, interleaved so drift hits all
-# alike; DURATION (default 10s); CONFIGS (default "shared pinned").
+# ROUNDS (default 3) rounds of every scenario, interleaved so that drift
+# hits all alike; DURATION (default 10s); CONFIGS (default "shared pinned");
+# CONNS (64) connections; WARM_CODES (100000) and COLD_CODES (200000) links.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 prepare
@@ -28,7 +31,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONFIGS=${CONFIGS:-shared pinned}
 WARM_CODES=${WARM_CODES:-100000}
-COLD_CODES=${COLD_CODES:-300000}
+COLD_CODES=${COLD_CODES:-200000}
 CONNS=${CONNS:-64}
 
 cd "$REPO"
@@ -36,62 +39,83 @@ work=$RESULTS/service
 rm -rf "$work" && mkdir -p "$work"
 go build -o "$BENCH_BIN/seed" ./bench/seed
 
-all=(nginx-302 gomap-warm shortener-warm shortener-redis shortener-cold gomap-create shortener-create)
+all=(nginx-302 gomap-warm cacheaside-warm shortener-warm shortener-redis cacheaside-cold shortener-cold gomap-create cacheaside-create shortener-create)
 if [ $# -gt 0 ]; then
-	scenarios=("$@")
-	for s in "${scenarios[@]}"; do
+	scenarios=()
+	for s in "$@"; do
 		[[ " ${all[*]} " == *" $s "* ]] || { echo "unknown scenario $s: choose from ${all[*]}" >&2; exit 2; }
+		# The references a scenario is judged by run with it.
+		case $s in
+		shortener-warm) scenarios+=(gomap-warm) ;;
+		shortener-redis) scenarios+=(gomap-warm cacheaside-warm) ;;
+		shortener-cold) scenarios+=(gomap-warm cacheaside-cold) ;;
+		shortener-create) scenarios+=(gomap-warm cacheaside-create) ;;
+		*) scenarios+=(gomap-warm) ;;
+		esac
+		scenarios+=("$s")
 	done
-	# The reference of every ratio is measured in the same run.
-	[[ " ${scenarios[*]} " == *" gomap-warm "* ]] || scenarios=(gomap-warm "${scenarios[@]}")
+	# Keep the canonical order, once each.
+	picked=()
+	for s in "${all[@]}"; do [[ " ${scenarios[*]} " == *" $s "* ]] && picked+=("$s"); done
+	scenarios=("${picked[@]}")
 else
 	scenarios=("${all[@]}")
 fi
-wants() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
-wants_shortener() { [[ " ${scenarios[*]} " == *" shortener-"* ]]; }
+wants() { [[ " ${scenarios[*]} " == *" $1"* ]]; }
 
 . "$REPO/bench/servers.sh"
-REF=127.0.0.1:8091 NGINX=127.0.0.1:8092 APP=127.0.0.1:8093 APPREDIS=127.0.0.1:8094
-start_refserver "$REF"
-start_nginx "$NGINX" "$work/nginx"
+# Cold scenarios get instances of their own, with their own Redis
+# databases, emptied before each cold run without disturbing the warm ones.
+REF=127.0.0.1:8091 NGINX=127.0.0.1:8092 APP=127.0.0.1:8093 APPREDIS=127.0.0.1:8094 APPCOLD=127.0.0.1:8097
+CACHEASIDE=127.0.0.1:8096 CACHEASIDECOLD=127.0.0.1:8098
+reset_bench_db
+wants gomap && start_refserver "$REF"
+wants nginx && start_nginx "$NGINX" "$work/nginx"
+wants cacheaside && start_refcache "$CACHEASIDE" 10 && start_refcache "$CACHEASIDECOLD" 12
 
-if wants_shortener; then
-	if ! has_command scaffold; then
-		echo "tradeoff has no scaffold command yet: measuring the references only" >&2
-		scenarios=($(printf '%s\n' "${scenarios[@]}" | grep -v '^shortener-'))
-	else
-		echo "== scaffolding bench/service/shortener.cue"
-		scaffold_shortener bench/service/shortener.cue "$work/app"
-		start_worker
-		start_app "$APP"
-		echo "== seeding $WARM_CODES + $COLD_CODES links"
-		"$BENCH_BIN/seed" -url "http://$APP" -n "$WARM_CODES" -o "$work/warm.codes"
-		"$BENCH_BIN/seed" -url "http://$APP" -n "$COLD_CODES" -o "$work/cold.codes"
-		# Nothing the seeding cached may survive: restart with empty
-		# process memory and an empty Redis database.
-		stop_apps
-		redis-cli -n 9 flushdb >/dev/null
-		start_app "$APP"
-		start_app "$APPREDIS" LOCAL_CACHE_SIZE=0
-		# Split the cold codes so that no code is asked twice in the run.
-		nconf=$(wc -w <<<"$CONFIGS")
-		split -n "l/$((nconf * ROUNDS))" -d -a 3 "$work/cold.codes" "$work/cold."
-		echo "== warming the cache with every warm code"
-		wrk -t2 -c"$CONNS" -d10s -s bench/wrk/shortener.lua "http://$APP" -- sequential "$work/warm.codes" 2 | grep RESULT
-		wrk -t2 -c"$CONNS" -d5s -s bench/wrk/shortener.lua "http://$APPREDIS" -- sequential "$work/warm.codes" 2 | grep RESULT
-	fi
+if wants shortener && ! has_command scaffold; then
+	echo "tradeoff has no scaffold command yet: measuring the references only" >&2
+	scenarios=($(printf '%s\n' "${scenarios[@]}" | grep -v '^shortener-'))
 fi
-if wants gomap-warm; then
-	"$BENCH_BIN/seed" -url "http://$REF" -n "$WARM_CODES" -o "$work/ref.codes" >/dev/null
+cold_pid=
+start_cold_app() { # the cold instance, with empty process memory and an empty Redis database 11
+	[ -z "$cold_pid" ] || stop_pid "$cold_pid"
+	redis-cli -n 11 flushdb >/dev/null
+	start_app "$APPCOLD" REDIS_URL=redis://127.0.0.1:6379/11
+	cold_pid=$last_app_pid
+}
+if wants shortener; then
+	echo "== scaffolding bench/service/shortener.cue"
+	scaffold_shortener bench/service/shortener.cue "$work/app"
+	start_worker
+	start_app "$APP"
+	start_app "$APPREDIS" LOCAL_CACHE_SIZE=0
 fi
 
-# pin CONFIG: the servers on core 1 (pinned) or on every core (shared);
-# run_wrk places the load generator.
-pin() {
+seed() { # seed NAME ADDR N: create N links, codes in $work/NAME.codes
+	echo "== seeding $3 links into $1"
+	"$BENCH_BIN/seed" -url "http://$2" -n "$3" -o "$work/$1.codes"
+}
+warm() { # warm URL CODES: ask every code once
+	wrk -t2 -c"$CONNS" -d10s -s bench/wrk/shortener.lua "$1" -- sequential "$work/$2.codes" 2 | grep -q RESULT
+}
+if wants gomap; then seed gomap "$REF" "$WARM_CODES"; fi
+if wants cacheaside; then
+	seed cacheaside-warm "$CACHEASIDE" "$WARM_CODES"
+	seed cacheaside-cold "$CACHEASIDE" "$COLD_CODES"
+	warm "http://$CACHEASIDE" cacheaside-warm
+fi
+if wants shortener; then
+	seed shortener-warm "$APP" "$WARM_CODES"
+	seed shortener-cold "$APP" "$COLD_CODES"
+	warm "http://$APP" shortener-warm
+	warm "http://$APPREDIS" shortener-warm
+fi
+
+pin() { # pin CONFIG: the servers on core 1 (pinned) or on every core (shared)
 	if [ "$1" = pinned ]; then pin_servers 1; else pin_servers "0-$(($(nproc) - 1))"; fi
 }
-
-run_wrk() { # run_wrk CONFIG URL ARGS... : one wrk run, its RESULT line
+run_wrk() { # run_wrk CONFIG URL ARGS...: one wrk run, its RESULT line
 	local config=$1 url=$2
 	shift 2
 	if [ "$config" = pinned ]; then
@@ -101,25 +125,32 @@ run_wrk() { # run_wrk CONFIG URL ARGS... : one wrk run, its RESULT line
 	fi | grep '^RESULT'
 }
 
-slice=0
 for config in $CONFIGS; do
 	pin "$config"
 	for r in $(seq "$ROUNDS"); do
 		for s in "${scenarios[@]}"; do
 			out="$work/$config.$s.$r.txt"
 			case $s in
-			nginx-302) run_wrk "$config" "http://$NGINX" random "$work/ref.codes" >"$out" ;;
-			gomap-warm) run_wrk "$config" "http://$REF" random "$work/ref.codes" >"$out" ;;
-			gomap-create) run_wrk "$config" "http://$REF" create >"$out" ;;
-			shortener-warm) run_wrk "$config" "http://$APP" random "$work/warm.codes" >"$out" ;;
-			shortener-redis) run_wrk "$config" "http://$APPREDIS" random "$work/warm.codes" >"$out" ;;
-			shortener-cold)
-				run_wrk "$config" "http://$APP" sequential "$(printf '%s/cold.%03d' "$work" "$slice")" >"$out"
-				wc -l <"$(printf '%s/cold.%03d' "$work" "$slice")" | sed 's/^/codes=/' >>"$out"
-				slice=$((slice + 1))
+			nginx-302) run_wrk "$config" "http://$NGINX" random "$work/gomap.codes" ;;
+			gomap-warm) run_wrk "$config" "http://$REF" random "$work/gomap.codes" ;;
+			gomap-create) run_wrk "$config" "http://$REF" create ;;
+			cacheaside-warm) run_wrk "$config" "http://$CACHEASIDE" random "$work/cacheaside-warm.codes" ;;
+			cacheaside-create) run_wrk "$config" "http://$CACHEASIDE" create ;;
+			shortener-warm) run_wrk "$config" "http://$APP" random "$work/shortener-warm.codes" ;;
+			shortener-redis) run_wrk "$config" "http://$APPREDIS" random "$work/shortener-warm.codes" ;;
+			shortener-create) run_wrk "$config" "http://$APP" create ;;
+			cacheaside-cold)
+				redis-cli -n 12 flushdb >/dev/null
+				run_wrk "$config" "http://$CACHEASIDECOLD" sequential "$work/$s.codes"
+				echo "codes=$COLD_CODES"
 				;;
-			shortener-create) run_wrk "$config" "http://$APP" create >"$out" ;;
-			esac
+			shortener-cold)
+				start_cold_app
+				pin "$config"
+				run_wrk "$config" "http://$APPCOLD" sequential "$work/$s.codes"
+				echo "codes=$COLD_CODES"
+				;;
+			esac >"$out"
 			echo "$config round $r $s: $(cut -d' ' -f4-7 "$out" | head -1)"
 		done
 	done
@@ -128,6 +159,6 @@ pin shared
 
 args=()
 [ $# -gt 0 ] && args=(-scenarios "${scenarios[*]}")
-bench/.bin/benchreport service -duration "$DURATION" -conns "$CONNS" -codes "$WARM_CODES" "${args[@]}" "$work" | tee "$work/section.md"
+bench/.bin/benchreport service -duration "$DURATION" -conns "$CONNS" -codes "$WARM_CODES" -cold-codes "$COLD_CODES" "${args[@]}" "$work" | tee "$work/section.md"
 write_section service -key 3 <"$work/section.md"
 echo "updated the service section of BENCHMARKS.md"
