@@ -25,6 +25,9 @@ func (l *loader) decodeParts(u cue.Value, src *Source) (d *Design, broken map[st
 		}
 		sv := u.LookupPath(cue.MakePath(cue.Str(name)))
 		if !sv.Exists() {
+			// A section left out: a required one is reported missing,
+			// and no check may read its zero value as the design's.
+			broken[name] = true
 			continue
 		}
 		l.decodeField(sv, dv.Field(i), name, src, broken, &errs, 1)
@@ -77,9 +80,13 @@ func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *S
 			return
 		}
 	}
-	// An optional field the design leaves out exists only as a constraint:
-	// it stays nil.
-	if typ.Kind() == reflect.Pointer && !v.IsConcrete() && v.IncompleteKind() != cue.StructKind {
+	// A field without a value (a required field left out, or an optional
+	// one that only exists as a constraint) stays zero; the first is
+	// reported by validation.
+	if dv, _ := v.Default(); !dv.IsConcrete() {
+		if typ.Kind() != reflect.Pointer {
+			broken[path] = true
+		}
 		return
 	}
 	if err := v.Validate(cue.Concrete(true)); err != nil {
@@ -89,7 +96,12 @@ func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *S
 	target := reflect.New(typ)
 	if err := v.Decode(target.Interface()); err != nil {
 		broken[path] = true
-		*errs = append(*errs, l.decodeErrors(err, src)...)
+		for _, e := range l.decodeErrors(err, src) {
+			if e.Path == "" {
+				e.Path = path
+			}
+			*errs = append(*errs, e)
+		}
 		return
 	}
 	dst.Set(target.Elem())

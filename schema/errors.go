@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
@@ -112,7 +113,7 @@ var unitHints = map[string]string{
 	"#Count":        `a count such as 1000000 or "360M"`,
 	"#Ratio":        `a fraction from 0 to 1 or a percentage, such as 0.25 or "25%"`,
 	"#Availability": `an availability below 100%, such as "99.95%" or 0.9995`,
-	"#Name":         `a name of letters, digits, "-" and "_", starting with a lower-case letter`,
+	"#Name":         `a name of up to 63 letters, digits, "-" and "_", starting with a lower-case letter`,
 	"#OverrideID":   `an estimator default id such as "app.rps_per_core"`,
 	"#RuleID":       `a rule id such as "CACHE003"`,
 	"#Date":         `a date written YYYY-MM-DD, such as "2027-01-31"`,
@@ -253,7 +254,7 @@ func (l *loader) message(path string, e cueerrors.Error, src *Source) string {
 			got, kind = arg(1), arg(3)
 		}
 		if want != "" {
-			return fmt.Sprintf("%s is %s: want %s", got, kindWords(kind), want)
+			return fmt.Sprintf("%s is %s: want %s", shorten(got), kindWords(kind), want)
 		}
 	case format == "conflicting values %s and %s":
 		if strings.HasPrefix(want, "one of ") && !(allows(want, arg(0)) && allows(want, arg(1))) {
@@ -261,25 +262,25 @@ func (l *loader) message(path string, e cueerrors.Error, src *Source) string {
 			if arg(1) == user {
 				got = arg(1)
 			}
-			return enumMessage(got, want)
+			return enumMessage(shorten(got), want)
 		}
-		return fmt.Sprintf("conflicting values %s and %s: the field is given two different values", arg(0), arg(1))
+		return fmt.Sprintf("conflicting values %s and %s: the field is given two different values", shorten(arg(0)), shorten(arg(1)))
 	case format == "invalid value %v (out of bound %s)":
 		bound := arg(1)
 		if m := reMatchBound.FindStringSubmatch(bound); m != nil {
 			if hint, ok := patternHint[unescapeCUE(m[1])]; ok {
-				return fmt.Sprintf("invalid value %s: want %s", arg(0), hint)
+				return fmt.Sprintf("invalid value %s: want %s", shorten(arg(0)), hint)
 			}
 			if want != "" {
-				return fmt.Sprintf("invalid value %s: want %s", arg(0), want)
+				return fmt.Sprintf("invalid value %s: want %s", shorten(arg(0)), want)
 			}
 		}
 		if m := reCmpBound.FindStringSubmatch(bound); m != nil {
-			return outOfRange(arg(0), path, "must be "+words(m[1])+" "+strings.TrimSpace(m[2]))
+			return outOfRange(shorten(arg(0)), path, "must be "+words(m[1])+" "+strings.TrimSpace(m[2]))
 		}
 	case strings.HasPrefix(format, "incompatible integer bounds"), strings.HasPrefix(format, "incompatible number bounds"):
 		if user != "" && want != "" {
-			return outOfRange(user, path, "want "+want)
+			return outOfRange(shorten(user), path, "want "+want)
 		}
 	case format == "incompatible list lengths (%d and %d)":
 		if arg(0) == "0" || arg(1) == "0" {
@@ -330,6 +331,17 @@ func outOfRange(value, path, bound string) string {
 		msg += fmt.Sprintf(" (did you mean \"%s%%\"?)", value)
 	}
 	return msg
+}
+
+// shorten keeps a quoted value readable in a one-line message: a value of
+// hundreds of characters is cut in the middle.
+func shorten(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:40]) + "…" + string(r[len(r)-12:]) + fmt.Sprintf(" (%d characters)", len(r))
 }
 
 func kindWords(kind string) string {
@@ -395,7 +407,7 @@ func words(op string) string {
 // disjunctionMessage turns the failure of every alternative of a choice
 // into one line: what the user wrote, and what the field wants.
 func (l *loader) disjunctionMessage(path string, subs []cueerrors.Error, src *Source) string {
-	user := src.valueText(path)
+	user := shorten(src.valueText(path))
 	want := ""
 	if f := fieldAt(path); f != nil {
 		want = f.Want
@@ -413,7 +425,7 @@ func (l *loader) disjunctionMessage(path string, subs []cueerrors.Error, src *So
 					if strings.HasPrefix(path, "overrides.") {
 						hint = want
 					}
-					return fmt.Sprintf("invalid value %s: want %s", args[0], hint)
+					return fmt.Sprintf("invalid value %s: want %s", shorten(fmt.Sprint(args[0])), hint)
 				}
 			}
 		}

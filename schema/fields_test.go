@@ -40,7 +40,7 @@ func TestFieldAt(t *testing.T) {
 		{"database.shardKey", "database.shardKey", "text not empty"},
 		{"waivers[3].expires", "waivers[].expires", `a date written YYYY-MM-DD, such as "2027-01-31"`},
 		{`overrides."app.rps_per_core"`, "overrides.<id>", ""},
-		{"queue.carries[0]", "queue.carries[]", `a name of letters, digits, "-" and "_", starting with a lower-case letter`},
+		{"queue.carries[0]", "queue.carries[]", `a name of up to 63 letters, digits, "-" and "_", starting with a lower-case letter`},
 		{"consistency.redirect.partition", "consistency.<operation>.partition", `one of "CP", "AP", "CA"`},
 	}
 	for _, tt := range tests {

@@ -128,7 +128,7 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 		return nil, Errors{{Pos: Position{File: name}, Msg: "cannot read: " + err.Error()}}
 	}
 	if len(data) > MaxFileSize {
-		return nil, Errors{{Pos: Position{File: name}, Msg: fmt.Sprintf("file is larger than %d MiB: a design is a page or two, not a data dump", MaxFileSize>>20)}}
+		return nil, Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("file is larger than %d MiB: a design is a page or two, not a data dump", MaxFileSize>>20)}}
 	}
 	return data, nil
 }
@@ -179,6 +179,13 @@ func (l *loader) loadBytes(name string, data []byte, format string) (*Design, er
 		f, err := parser.ParseFile(name, data, parser.ParseComments)
 		if err != nil {
 			return nil, l.syntaxError(name, err)
+		}
+		var es Errors
+		for imp := range f.ImportSpecs() {
+			es = append(es, &Error{Pos: fromToken(imp.Path.Pos()), Msg: fmt.Sprintf("import %s is not supported: a design file stands alone (to share CUE between files, make the design a directory holding one package)", imp.Path.Value)})
+		}
+		if len(es) > 0 {
+			return nil, es
 		}
 		v = l.ctx.BuildFile(f)
 	}
