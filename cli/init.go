@@ -48,7 +48,7 @@ question (also ACCESSIBLE=1; an empty line keeps the example).`,
 		Example: `  tradeoff init
   tradeoff init --cloud gcp --cache redis --db postgres --queue rabbitmq payments.cue
   tradeoff init --yes --name shortener
-  printf 'links\n\n\n' | tradeoff init --accessible links.cue`,
+  tradeoff init --accessible links.cue < answers.txt   # one answer a line`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := "design.cue"
@@ -133,6 +133,11 @@ func (opts *initOptions) answers(cmd *cobra.Command) (*wizard.Answers, error) {
 func initRun(app *App, cmd *cobra.Command, path string, a *wizard.Answers, opts *initOptions) error {
 	if _, err := os.Lstat(path); err == nil && !opts.force {
 		return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
+	}
+	// Before any question: a missing directory found after the last answer
+	// would waste them all.
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s: cannot write there: the directory %s does not exist", path, filepath.Dir(path))
 	}
 	if !opts.yes {
 		if err := ask(app, cmd, a, opts.accessible); err != nil {

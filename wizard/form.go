@@ -134,6 +134,9 @@ func (s *Screen) field(q *Question) []huh.Field {
 		for _, o := range q.OptionsFor(a) {
 			opts = append(opts, huh.NewOption(o.Label, o.Value))
 		}
+		if v == "" {
+			v = q.OptionsFor(a)[0].Value
+		}
 		sel := huh.NewSelect[string]().Key(q.Key).Options(opts...).Value(&v)
 		s.commit(func() { a.Set(q.Key, v) })
 		if accessible {

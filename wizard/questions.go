@@ -506,9 +506,8 @@ func catalogue() []*Question {
 			When: distributed, Unless: "a single-node footprint has no replicas",
 			Usage: "database read replicas"},
 		{Key: KeyLBNeed, Form: 3, Group: "Fleet", Preselected: "Choose the one that is true for you.", Kind: Choice,
-			Title:   "Why run your own proxy rather than the managed one?",
-			Hint:    "Name the trade-off: you take on patching and scaling the proxy for this.",
-			Example: "custom-routing",
+			Title: "Why run your own proxy rather than the managed one?",
+			Hint:  "Name the trade-off: you take on patching and scaling the proxy for this.",
 			Options: []Option{
 				{Value: "custom-routing", Label: "custom routing rules"},
 				{Value: "portability", Label: "portability across providers"},

@@ -20,6 +20,7 @@ func TestEveryChoiceWritesADesignThatValidates(t *testing.T) {
 			[]string{`loadBalancer: kind: "none"`, `path: ["services", "database"]`, `zones:     1`, `replicas: 0`}},
 		{"several regions", map[string]string{KeyFootprint: "multi-region"}, []string{`footprint: "multi-region"`}},
 		{"a self-run proxy says why", map[string]string{KeyLB: "nginx", KeyLBNeed: "static-files"}, []string{`need:      "static-files"`, `instances: 2`}},
+		{"a self-run proxy nobody said why for gets no invented reason", map[string]string{KeyLB: "haproxy"}, []string{`// need: say why you run your own proxy`}},
 		{"memcached has no replicas", map[string]string{KeyCache: "memcached"}, []string{`kind: "memcached"`}},
 		{"managed redis", map[string]string{KeyCache: "managed-redis"}, []string{`kind: "managed-redis"`}},
 		{"mutable objects are deleted from the cache on write", map[string]string{KeyMutable: "true"}, []string{`invalidation: "delete-on-write"`, `mutable:    true`}},
