@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -75,7 +74,7 @@ func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, toda
 	}
 	ctx, err := rules.NewContext(d)
 	if err != nil {
-		return fmt.Errorf("internal error: %v", err)
+		return err
 	}
 	rep := rules.Review(ctx, rules.Options{Today: today})
 	ropts := render.Options{FailOn: failOn, Color: app.Color && opts.output == "text", Version: version()}

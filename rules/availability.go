@@ -1,5 +1,10 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+)
+
 // The availability family: load balancing and redundancy. "No machine has
 // 100% uptime. At scale, something is always failing — plan for it."
 
@@ -8,7 +13,7 @@ const talkAvailability = `The talk: "no machine has 100% uptime. At scale, somet
 const talkLB = `The talk, "Load balancer": "The balancer health-checks the fleet and routes around the dead node — clients never notice."`
 
 func init() {
-	register(avSingleProxy, avSingleInstance, avOneZone, avNoHealthChecks, avSelfRunProxy, avNoBalancer)
+	register(avSingleProxy, avSingleInstance, avOneZone, avNoHealthChecks, avSelfRunProxy, avNoBalancer, avBelowSLO)
 }
 
 var avSingleProxy = &Rule{
@@ -196,5 +201,40 @@ var avNoBalancer = &Rule{
 		}
 		return []Finding{at("loadBalancer", "loadBalancer.kind",
 			"%d instances and no load balancer: nothing routes requests away from an instance that dies", d.Services.Instances)}
+	},
+}
+
+var avBelowSLO = &Rule{
+	ID:       "AVAIL007",
+	Category: CategoryAvailability,
+	Severity: High,
+	Title:    "Estimated availability below the SLO",
+	Why: `Tiers in series multiply their availabilities: every hop a request needs is one more thing that can be ` +
+		`down. When the product of the providers' SLAs along the worst synchronous path is below the SLO, the ` +
+		`design's error budget is spent before anything goes wrong that the SLAs do not already allow.`,
+	Detection: `The estimator's availability of the worst synchronous operation's path (tiers in series, redundant ` +
+		`members in parallel, provider SLAs from estimator/data/sla.yaml) is below slo.availability.`,
+	FalsePositives: `Provider SLAs are refund thresholds, usually below measured availability; a team with measured ` +
+		`figures can override them.`,
+	Remediation: `Take a tier off the critical path (serve from cache, make the write asynchronous), add redundancy ` +
+		`where the estimate lists a single point of failure, or set the SLO the path can meet.`,
+	References: []string{talkAvailability, `system-design-primer, "Availability in parallel vs in sequence" (estimation.md §4.3).`},
+	Bad: Example{`
+		slo: availability: "99.99%"
+	`},
+	Good: Example{`
+		slo: availability: "99.9%"
+	`},
+	Check: func(c *Context) []Finding {
+		if c.Estimate == nil || c.Estimate.Availability.MeetsSLO {
+			return nil
+		}
+		a := c.Estimate.Availability
+		msg := fmt.Sprintf("the %s path is estimated at %s against a %s SLO: about %s min of downtime a month against a %s-minute error budget",
+			a.WorstOperation, pct(a.Estimated), pct(a.SLO), num(a.DowntimeMinutes), num(a.ErrorBudgetMinutes))
+		if len(a.SinglePoints) > 0 {
+			msg += "; single points of failure: " + strings.Join(a.SinglePoints, "; ")
+		}
+		return []Finding{at("availability", "slo.availability", "%s", msg)}
 	},
 }

@@ -14,7 +14,7 @@ const talkCache = `The talk, "Caching": "It is the single highest-leverage tool 
 
 func init() {
 	register(cacheStampede, cacheSyncExpiry, cacheStaleTTL, cacheMemcachedDurable, cacheRedisCore,
-		cacheCDNUncacheable, cacheWriteBehindLossless, cacheImmutableLie, cacheUnused)
+		cacheCDNUncacheable, cacheWriteBehindLossless, cacheImmutableLie, cacheUnused, cacheBelowWorkingSet, cacheColdStart)
 }
 
 var cacheStampede = &Rule{
@@ -190,21 +190,13 @@ var cacheRedisCore = &Rule{
 			return nil
 		}
 		per, ok := c.figure("redis.get_per_node")
-		if !ok {
-			return nil
-		}
-		hit := 1.0
-		if cc.HitRatio != nil {
-			hit = float64(*cc.HitRatio)
-		}
-		reads := readRPSThrough(c, "cache")
-		ops := reads * (2 - hit)
-		if ops <= per.V() {
+		comp := c.component("cache")
+		if !ok || comp == nil || comp.Cache == nil || comp.Cache.OpsPerSecond <= per.V() {
 			return nil
 		}
 		return []Finding{at("cache", "cache.nodes",
-			"one Redis node must serve %s ops/s at peak (%s of reads plus a SET per miss at a %s hit ratio), beyond the %s ops/s one node's core serves (redis.get_per_node)",
-			num(ops), rps(reads), pct(hit), num(per.V()))}
+			"one Redis node must serve %s ops/s at peak (a GET per cached read plus a SET per miss at a %s hit ratio), beyond the %s ops/s one node's core serves (redis.get_per_node)",
+			num(comp.Cache.OpsPerSecond), pct(comp.Cache.HitRatio), num(per.V()))}
 	},
 }
 
@@ -417,4 +409,81 @@ func bytesWords(b *schema.Bytes) string {
 		return "unstated size"
 	}
 	return b.String()
+}
+
+var cacheBelowWorkingSet = &Rule{
+	ID:       "CACHE005",
+	Category: CategoryCache,
+	Severity: Medium,
+	Title:    "Cache memory below the working set: the hit ratio the design assumes is out of reach",
+	Why: `A cache spends memory to buy hits. Under skewed (Zipf) popularity, the hit ratio a given memory buys can be ` +
+		`estimated; when it is below what the design assumes, every miss the design did not plan for lands on the ` +
+		`database.`,
+	Detection: `cache.hitRatio is stated and the estimator's hit ratio (Che's approximation for LRU over the stored ` +
+		`objects at the design's Zipf skew, with the cache's memory and per-item overhead) is below it.`,
+	FalsePositives: `Popularity more skewed than the stated zipf exponent gives more hits; measure it and state it.`,
+	Remediation:    `Add memory (cache.memory or cache.nodes) until the estimate reaches the assumed ratio, or plan the database for the estimated one.`,
+	References:     []string{talkCache, `Che, Tung & Wang (2002); Fricker, Robert & Roberts, arXiv 1202.3974 (estimation.md §4.5).`},
+	Bad: Example{`
+		cache: {memory: "2GiB", hitRatio: "90%"}
+	`},
+	Good: Example{`
+		cache: {memory: "2GiB", hitRatio: "40%"}
+	`},
+	Check: func(c *Context) []Finding {
+		comp := c.component("cache")
+		if comp == nil || comp.Cache == nil || comp.Cache.AssumedHitRatio == nil {
+			return nil
+		}
+		cd := comp.Cache
+		if cd.HitRatio >= *cd.AssumedHitRatio {
+			return nil
+		}
+		msg := fmt.Sprintf("%s of cache holds %s of %s objects (%s usable), for an estimated %s hit ratio against the %s the design assumes",
+			schema.FormatBytes(cd.MemoryBytes), num(cd.CapacityObjects), num(cd.Objects), schema.FormatBytes(cd.CapacityObjects*cd.ItemBytes),
+			pct(cd.HitRatio), pct(*cd.AssumedHitRatio))
+		if cd.WorkingSetBytes != nil {
+			msg += fmt.Sprintf("; the assumed ratio needs a working set of %s usable", schema.FormatBytes(*cd.WorkingSetBytes))
+		}
+		return []Finding{at("cache", "cache.memory", "%s", msg)}
+	},
+}
+
+var cacheColdStart = &Rule{
+	ID:       "CACHE008",
+	Category: CategoryCache,
+	Severity: High,
+	Title:    "The database cannot survive a cold cache at peak",
+	Why: `A cache that absorbs most reads lets the database be sized for the misses — until the cache restarts, ` +
+		`fails over or is flushed. Then every read is a miss, at peak, and a database sized for misses falls over, ` +
+		`taking the service with it while the cache refills.`,
+	Detection: `In the estimator's cold-cache scenario (every cached read misses at peak), the database tier that ` +
+		`serves the misses (replicas when reads go there, else the primary) reaches 100% of its read capacity.`,
+	FalsePositives: `A cache warmed from a snapshot (cache.persistence) before taking traffic never starts cold; the estimate does not model warming.`,
+	Remediation:    `Give the cache a replica and persistence so it rarely starts cold, add database read capacity for the cold case, or warm the cache before routing traffic to it.`,
+	References:     []string{talkCache},
+	Bad: Example{`
+		traffic: redirect: rate: "100B/month"
+		cache: nodes: 4
+		database: replicas: 1
+	`},
+	Good: Example{`
+		traffic: redirect: rate: "10B/month"
+		database: replicas: 2
+	`},
+	Check: func(c *Context) []Finding {
+		cold := c.scenario("cold-cache")
+		if cold == nil || !c.Design.Cache.Enabled() {
+			return nil
+		}
+		for _, t := range cold.Components {
+			if (t.Name != "database" && t.Name != "replicas") || float64(t.Utilization) < 1 {
+				continue
+			}
+			return []Finding{at(t.Name, "cache.replicas",
+				"with a cold cache at peak every read goes to the %s, which runs at %s of capacity: the database falls over while the cache refills",
+				t.Name, utilWords(float64(t.Utilization)))}
+		}
+		return nil
+	},
 }

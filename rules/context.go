@@ -12,15 +12,50 @@ import (
 type Context struct {
 	Design  *schema.Design
 	Figures *estimator.Catalog
+	// Estimate is the peak-scenario estimate on a 12-month horizon; rules
+	// that need it stay silent when it is nil.
+	Estimate *estimator.Result
 }
 
-// NewContext prepares a review of d with the embedded figures.
+// NewContext prepares a review of d: the embedded figures and the
+// estimate. An error is about the design (an unknown override id) and is
+// returned as the estimator reports it, with its position.
 func NewContext(d *schema.Design) (*Context, error) {
 	cat, err := estimator.DefaultCatalog()
 	if err != nil {
 		return nil, err
 	}
-	return &Context{Design: d, Figures: cat}, nil
+	est, err := estimator.Estimate(d, estimator.Options{Catalog: cat})
+	if err != nil {
+		return nil, err
+	}
+	return &Context{Design: d, Figures: cat, Estimate: est}, nil
+}
+
+// component returns the estimate of one tier, or nil.
+func (c *Context) component(name string) *estimator.Component {
+	if c.Estimate == nil {
+		return nil
+	}
+	for i := range c.Estimate.Components {
+		if c.Estimate.Components[i].Name == name {
+			return &c.Estimate.Components[i]
+		}
+	}
+	return nil
+}
+
+// scenario returns one scenario of the estimate, or nil.
+func (c *Context) scenario(name string) *estimator.Scenario {
+	if c.Estimate == nil {
+		return nil
+	}
+	for i := range c.Estimate.Scenarios {
+		if c.Estimate.Scenarios[i].Name == name {
+			return &c.Estimate.Scenarios[i]
+		}
+	}
+	return nil
 }
 
 // figure returns a sourced figure by id, or false when the catalogue has no

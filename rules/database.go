@@ -12,7 +12,7 @@ import (
 const talkDatabase = `The talk, "Databases": "Two moves carry you a long way: replication for read load and availability, and partitioning for write load and raw size."`
 
 func init() {
-	register(dbWritesBeyondPrimary, dbHotShardKey, dbNoSQLUnjustified, dbNoFailover, dbConnections, dbIdleReplicas, dbSequentialRange)
+	register(dbWritesBeyondPrimary, dbHotShardKey, dbNoSQLUnjustified, dbNoFailover, dbConnections, dbIdleReplicas, dbSequentialRange, dbStorageHorizon)
 }
 
 var nosql = map[string]bool{"dynamodb": true, "cassandra": true, "mongodb": true}
@@ -41,26 +41,19 @@ var dbWritesBeyondPrimary = &Rule{
 	`},
 	Check: func(c *Context) []Finding {
 		db := c.Design.Database
-		if !db.Relational() || db.Shards > 1 {
+		comp := c.component("database")
+		if !db.Relational() || db.Shards > 1 || comp == nil || comp.DB == nil || comp.DB.WritesPerSec <= comp.DB.WriteCapacity {
 			return nil
 		}
-		commits, ok := c.figure(db.Kind + ".commits_per_node")
-		if !ok {
-			return nil
-		}
-		writes, ops := 0.0, []*schema.Operation{}
+		var ops []*schema.Operation
 		for _, op := range c.opsThrough("database") {
 			if !op.IsRead() {
-				writes += peakRPS(op)
 				ops = append(ops, op)
 			}
 		}
-		if writes <= commits.V() {
-			return nil
-		}
 		return []Finding{at("database", "database.shards",
 			"%s of peak writes (%s) go to one %s primary, which commits about %s per second (%s.commits_per_node): replicas add no write capacity",
-			rps(writes), opNames(ops), db.Kind, num(commits.V()), db.Kind)}
+			rps(comp.DB.WritesPerSec), opNames(ops), db.Kind, num(comp.DB.WriteCapacity), db.Kind)}
 	},
 }
 
@@ -280,4 +273,37 @@ func downtime(a float64) string {
 		return num(minutes/60) + " h"
 	}
 	return num(minutes) + " min"
+}
+
+var dbStorageHorizon = &Rule{
+	ID:       "DB008",
+	Category: CategoryDatabase,
+	Severity: High,
+	Title:    "Storage outgrows the database within the horizon",
+	Why: `Data only grows: every write that is kept adds to it, and traffic growth compounds that. Partitioning ` +
+		`is the move that scales raw size — but resharding a full database is slow and risky, so it has to be ` +
+		`planned before the disk fills.`,
+	Detection: `The estimator's stored bytes at the growth horizon (objects now plus the write operations' data ` +
+		`growing at their stated growth, kept for their retention) exceed the storage the database has: ` +
+		`database.storage per node (or db.storage_per_node from estimator/data/defaults.yaml) × shards.`,
+	FalsePositives: `Data archived or expired outside the stated retention; state the retention.`,
+	Remediation:    `Provision more storage per node, shard by a high-cardinality key, or shorten retention.`,
+	References:     []string{talkDatabase, `The talk, "Partitioning": "write throughput and total size scale with the number of shards."`},
+	Bad: Example{`
+		database: storage: "200GB"
+	`},
+	Good: Example{`
+		database: storage: "2TB"
+	`},
+	Check: func(c *Context) []Finding {
+		comp := c.component("database")
+		if comp == nil || comp.DB == nil || comp.DB.StorageCapacity <= 0 || comp.DB.StorageHorizon <= comp.DB.StorageCapacity {
+			return nil
+		}
+		db := comp.DB
+		return []Finding{at("database", "database.storage",
+			"stored data grows from %s to %s within %d months, beyond the %s the database holds (%s)",
+			schema.FormatBytes(db.StorageBytes), schema.FormatBytes(db.StorageHorizon), c.Estimate.HorizonMonths,
+			schema.FormatBytes(db.StorageCapacity), plural(db.Shards, "shard", "shards"))}
+	},
 }

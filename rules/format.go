@@ -47,7 +47,8 @@ func pct(f float64) string {
 	case p == math.Trunc(p):
 		return strconv.FormatFloat(p, 'f', 0, 64) + "%"
 	case p >= 99:
-		return strconv.FormatFloat(p, 'f', -1, 64) + "%"
+		t := strings.TrimRight(strconv.FormatFloat(p, 'f', 3, 64), "0")
+		return strings.TrimSuffix(t, ".") + "%"
 	}
 	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 }

@@ -1,12 +1,14 @@
 package rules
 
+import "math"
+
 // The latency family: p99 is the slowest request in a hundred — the tail,
 // not the average, is what users feel.
 
 const talkP99 = `The talk: "p99 = the slowest 1 request in 100. The tail, not the average, is what users actually feel — so that's what you optimize."`
 
 func init() {
-	register(latNoSLO, latBelowRoundTrips)
+	register(latNoSLO, latBelowRoundTrips, latAboveSLO)
 }
 
 var latNoSLO = &Rule{
@@ -77,6 +79,52 @@ var latBelowRoundTrips = &Rule{
 			out = append(out, at(op.Name, "slo.p99."+op.Name,
 				"%s's p99 SLO is %s but its path crosses %d tiers at %s a round trip at least (%s): %s before any work is done",
 				op.Name, slo, hops, ms(rtt.V()/1000), joinPath(op.Path), ms(floor)))
+		}
+		return out
+	},
+}
+
+var latAboveSLO = &Rule{
+	ID:       "LAT001",
+	Category: CategoryLatency,
+	Severity: High,
+	Title:    "Estimated p99 above the SLO",
+	Why: `The p99 is what users feel, and it is set by the slowest hop on the path and by queueing where a tier runs ` +
+		`busy. When the estimate's p99 is above the SLO at peak, the design promises a latency its own numbers do not ` +
+		`deliver.`,
+	Detection: `For each operation with a p99 SLO, the estimator's peak-scenario p99 (queueing at each tier by M/M/c, the ` +
+		`cache hit/miss mixture, per-hop distributions combined numerically; see tradeoff estimate --explain) is above ` +
+		`the SLO, or unbounded because a tier on the path is saturated.`,
+	FalsePositives: `The estimate uses throughput and latency defaults from estimator/data/defaults.yaml; measured figures ` +
+		`set through overrides in the design replace them.`,
+	Remediation: `Find the hop that dominates (tradeoff estimate --explain), then add capacity there, cache in front of it, ` +
+		`or take it off the path; or relax the SLO to what users accept.`,
+	References: []string{talkP99, `estimation.md §4.1–4.2 (M/M/c queueing; percentiles do not add).`},
+	Bad: Example{`
+		slo: p99: redirect: "3ms"
+	`},
+	Good: Example{`
+		slo: p99: redirect: "50ms"
+	`},
+	Check: func(c *Context) []Finding {
+		if c.Estimate == nil {
+			return nil
+		}
+		var out []Finding
+		for _, op := range c.Estimate.Operations {
+			if op.SLOP99Ms == nil || op.MeetsSLO {
+				continue
+			}
+			p99 := float64(op.P99Ms)
+			if math.IsInf(p99, 0) || math.IsNaN(p99) {
+				out = append(out, at(op.Name, "slo.p99."+op.Name,
+					"%s cannot meet its %s p99 at %s: a tier on its path is saturated, so its queue grows without bound",
+					op.Name, ms(*op.SLOP99Ms/1000), rps(op.PeakRPS)))
+				continue
+			}
+			out = append(out, at(op.Name, "slo.p99."+op.Name,
+				"%s's estimated p99 at peak (%s) is %s, above its %s SLO by %s",
+				op.Name, rps(op.PeakRPS), ms(p99/1000), ms(*op.SLOP99Ms/1000), ms((p99-*op.SLOP99Ms)/1000)))
 		}
 		return out
 	},

@@ -200,10 +200,10 @@ var queueTooFewConsumers = &Rule{
 	Remediation:    `Add consumers (and, on Kafka, partitions to match), or make each message cheaper to process.`,
 	References:     []string{talkQueue, `The talk: "Add workers to drain the queue faster; the queue absorbs spikes so producers never block."`},
 	Bad: Example{`
-		queue: {consumers: 2, workTime: "5ms"}
+		queue: {consumers: 1, workTime: "5ms"}
 	`},
 	Good: Example{`
-		queue: {consumers: 6, workTime: "2ms"}
+		queue: {consumers: 4, workTime: "2ms"}
 	`},
 	Check: func(c *Context) []Finding {
 		q := c.Design.Queue
