@@ -44,11 +44,11 @@ func TestEdgesCarryPeakRates(t *testing.T) {
 	}{
 		{"clients send every synchronous operation at peak", nil, "clients", "lb", "3.5k rps"},
 		{"client edges carry bytes in and out", nil, "clients", "lb", "in 1 MB/s · out 1.4 MB/s"},
-		{"cache-aside misses go from the app to the replicas", nil, "app", "replicas", "miss 342 rps"},
-		{"the cache lookup shows the hit ratio", nil, "app", "cache", "3.4k rps · 90% hit"},
+		{"cache-aside misses go from the app to the replicas", nil, "app", "replicas", "miss 1.2k rps"},
+		{"the cache lookup shows the hit ratio", nil, "app", "cache", "3.4k rps · 65% hit"},
 		{"the queue edge carries message bytes", nil, "app", "queue", "685 kB/s"},
 		{"replication carries every write that reaches the primary", nil, "db", "replicas", "≤ 3.5k writes/s"},
-		{"read-through misses go from the cache", func(d *schema.Design) { d.Cache.Pattern = "read-through" }, "cache", "replicas", "miss 342 rps"},
+		{"read-through misses go from the cache", func(d *schema.Design) { d.Cache.Pattern = "read-through" }, "cache", "replicas", "miss 1.2k rps"},
 		{"without a hit ratio the miss rate is unknown", func(d *schema.Design) { d.Cache.HitRatio = nil }, "app", "replicas", "miss ? rps"},
 	}
 	for _, tt := range tests {
