@@ -104,9 +104,11 @@ func (s *Screen) field(q *Question) []huh.Field {
 		in := huh.NewInput().Key(q.Key).Placeholder(q.Example).
 			Accessor(&textAccessor{a: a, key: q.Key}).
 			Validate(func(v string) error {
-				v = strings.TrimSpace(v)
-				if v == "" && q.Example != "" {
-					return nil
+				// An empty answer takes the example, which must fit the
+				// answers so far too (a rate typed in the wrong unit
+				// makes the example growth absurd).
+				if v = strings.TrimSpace(v); v == "" {
+					v = q.Example
 				}
 				return q.Validate(a, v)
 			})

@@ -206,6 +206,24 @@ func TestFormRejectsAnInvalidAnswerAndKeepsTheFocus(t *testing.T) {
 	}
 }
 
+func TestFormChecksAnExampleTakenAgainstEarlierAnswers(t *testing.T) {
+	a := NewAnswers()
+	d := newDriver(t, NewScreen(1, a, false))
+	// 999M/s is possible, but not with the example growth of 10 and a
+	// peak factor of 20.
+	d.send(enter, enter, enter, enter, typed("999M/s"), enter, enter, enter, enter, typed("20"), enter, enter)
+	if got := d.form.GetFocusedField().GetKey(); got != KeyGrowth {
+		t.Fatalf("the example growth was taken: focused on %q", got)
+	}
+	if !strings.Contains(d.form.View(), "at peak after a year of growth") {
+		t.Errorf("no reason given:\n%s", d.form.View())
+	}
+	d.send(typed("1"), enter)
+	if d.form.State != huh.StateCompleted {
+		t.Errorf("growth 1 was refused")
+	}
+}
+
 func TestFormRefusesAnOperationNameAlreadyInUse(t *testing.T) {
 	a := NewAnswers()
 	d := newDriver(t, NewScreen(1, a, false))

@@ -183,8 +183,8 @@ var nameRE = regexp.MustCompile(`^[a-z][a-zA-Z0-9_-]*$`)
 var numberRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 func checkName(_ *Answers, v string) error {
-	if !nameRE.MatchString(v) {
-		return errors.New("start with a lowercase letter, then letters, digits, - or _")
+	if !nameRE.MatchString(v) || !fitsSchema("#Name", v) {
+		return errors.New("up to 63 letters, digits, - or _, starting with a lowercase letter")
 	}
 	return nil
 }
@@ -214,7 +214,7 @@ const maxRatePerSecond = 1e9
 
 func checkRate(_ *Answers, v string) error {
 	r, err := schema.ParseRate(v)
-	if err != nil {
+	if err != nil || !fitsSchema("#Rate", v) {
 		return errors.New(`write a count per period, such as 1200/s, 2M/day or 3B/month`)
 	}
 	if r.PerSecond() <= 0 {
@@ -222,6 +222,48 @@ func checkRate(_ *Answers, v string) error {
 	}
 	if r.PerSecond() > maxRatePerSecond {
 		return errors.New("beyond any real system: check the unit")
+	}
+	return nil
+}
+
+// checkGrowth checks the multiplier and that no operation's peak after a
+// year of growth is beyond the schema's limit, which catches a wrong unit.
+func checkGrowth(a *Answers, v string) error {
+	if err := checkNumber(0, 10000, true)(a, v); err != nil {
+		return err
+	}
+	growth, _ := strconv.ParseFloat(v, 64)
+	return checkPeakAfterGrowth(a, growth, KeyReadRate, KeyWriteRate)
+}
+
+// checkBackgroundRate checks the background work's rate as the others
+// were checked.
+func checkBackgroundRate(a *Answers, v string) error {
+	if err := checkRate(a, v); err != nil {
+		return err
+	}
+	growth, _ := strconv.ParseFloat(a.Get(KeyGrowth), 64)
+	r, _ := schema.ParseRate(v)
+	peak, _ := strconv.ParseFloat(a.Get(KeyPeakFactor), 64)
+	if r.PerSecond()*peak*growth > maxPeakAfterGrowth {
+		return fmt.Errorf("with peak factor %s and growth %s, that is %.3g per second at peak in a year: check the unit", a.Get(KeyPeakFactor), a.Get(KeyGrowth), r.PerSecond()*peak*growth)
+	}
+	return nil
+}
+
+// maxPeakAfterGrowth is the schema's limit on rate × peak factor × growth.
+const maxPeakAfterGrowth = maxRatePerSecond * 100
+
+func checkPeakAfterGrowth(a *Answers, growth float64, rateKeys ...string) error {
+	peak, _ := strconv.ParseFloat(a.Get(KeyPeakFactor), 64)
+	for _, k := range rateKeys {
+		r, err := schema.ParseRate(a.Get(k))
+		if err != nil {
+			continue
+		}
+		if p := r.PerSecond() * peak * growth; p > maxPeakAfterGrowth {
+			return fmt.Errorf("%s at peak after a year of growth is %.3g requests per second: check the rates, peak factor and growth", a.Text(Lookup(k).Title), p)
+		}
 	}
 	return nil
 }
@@ -251,7 +293,7 @@ func checkInt(lo, hi int) func(*Answers, string) error {
 
 func checkLatency(_ *Answers, v string) error {
 	d, err := schema.ParseDuration(v)
-	if err != nil || v == "forever" {
+	if err != nil || !fitsSchema("#Duration", v) {
 		return errors.New(`write a duration such as 50ms or 1.5s`)
 	}
 	if d <= 0 {
@@ -262,14 +304,14 @@ func checkLatency(_ *Answers, v string) error {
 
 func checkAvailability(_ *Answers, v string) error {
 	r, err := schema.ParseRatio(v)
-	if err != nil {
+	if err != nil || !strings.HasSuffix(v, "%") {
 		return errors.New(`write a percentage such as 99.9%`)
 	}
 	if r >= 1 || r <= 0 {
 		return errors.New("must be above 0% and below 100%: no machine has 100% uptime")
 	}
-	if !strings.HasSuffix(v, "%") {
-		return errors.New(`write it as a percentage, such as 99.9%`)
+	if !fitsSchema("#Availability", v) {
+		return errors.New(`write a percentage such as 99.9%`)
 	}
 	return nil
 }
@@ -287,7 +329,7 @@ func checkBudget(_ *Answers, v string) error {
 
 func checkBytes(_ *Answers, v string) error {
 	b, err := schema.ParseBytes(v)
-	if err != nil {
+	if err != nil || !fitsSchema("#Bytes", v) {
 		return errors.New(`write a size such as 512MiB or 13GiB`)
 	}
 	if b <= 0 {
@@ -298,7 +340,7 @@ func checkBytes(_ *Answers, v string) error {
 
 func checkHitRatio(_ *Answers, v string) error {
 	r, err := schema.ParseRatio(v)
-	if err != nil || !strings.HasSuffix(v, "%") {
+	if err != nil || !strings.HasSuffix(v, "%") || !fitsSchema("#Ratio", v) {
 		return errors.New(`write a percentage such as 90%`)
 	}
 	if r <= 0 {
@@ -407,7 +449,7 @@ func catalogue() []*Question {
 		{Key: KeyGrowth, Form: 1, Group: "Shape of the traffic", Kind: Text,
 			Title:   "Growth per year",
 			Hint:    "A traffic multiplier: traffic can grow two orders of magnitude (100) in a year, so design to bend, not snap. 1 means no growth.",
-			Example: "10", Check: checkNumber(0, 10000, true),
+			Example: "10", Check: checkGrowth,
 			Usage: "traffic multiplier per year (1 means no growth)"},
 
 		// Form 2: background work, promises and the building blocks.
@@ -420,7 +462,7 @@ func catalogue() []*Question {
 		{Key: KeyBackgroundRate, Form: 2, Group: "Background work", Kind: Text,
 			Title:   "Average rate of {background}",
 			Hint:    "In the unit you think in: 1200/s, 2M/day, 3B/month.",
-			Example: "3B/month", Check: checkRate,
+			Example: "3B/month", Check: checkBackgroundRate,
 			When: background, Unless: "there is no background work (--background=false)",
 			Usage: "average rate of the background work"},
 

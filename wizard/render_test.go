@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 
@@ -92,5 +94,80 @@ func TestRenderRefusesInvalidAnswers(t *testing.T) {
 	a.Set(KeyReadRate, "lots")
 	if _, err := Render(a); err == nil || !strings.Contains(err.Error(), "--read-rate") {
 		t.Fatalf("err = %v, want one naming --read-rate", err)
+	}
+}
+
+// Whatever answers the form accepts, the file must validate: the form's
+// checks and the schema must agree. Random combinations of valid and
+// invalid values (a seeded source, so a failure repeats) go through Check;
+// every set that passes must render to a design the schema accepts.
+func TestAnswersTheFormAcceptsAlwaysValidate(t *testing.T) {
+	candidates := map[string][]string{
+		KeyName:           {"a", "x-y_z", "a" + strings.Repeat("b", 62), "Bad", "1a", ""},
+		KeyReadOp:         {"get", "get-link", "if", "for", "click", "g" + strings.Repeat("x", 62)},
+		KeyWriteOp:        {"put", "create", "get", "in"},
+		KeyBackgroundOp:   {"click", "put", "import"},
+		KeyReadRate:       {"1/s", "0.5/s", "1200/s", "2M/day", "3B/month", "1T/year", "999M/s", "1k/min", "5/h", "1/year"},
+		KeyWriteRate:      {"1/s", "30M/month", "7.25k/hour"},
+		KeyBackgroundRate: {"1/s", "3B/month"},
+		KeyPeakFactor:     {"1", "3", "1000", "1.5", "0.9"},
+		KeyGrowth:         {"0.1", "1", "100", "10000", "0"},
+		KeyReadP99:        {"1ms", "50ms", "1.5s", "2m", "1h", "0.1ms", "100us", "1µs", "3y"},
+		KeyWriteP99:       {"200ms", "1d"},
+		KeyAvailability:   {"50%", "99%", "99.9%", "99.999%", "9%", "99.99999%"},
+		KeyBudget:         {"1", "6000", "0.01", "none", "1000000"},
+		KeyFootprint:      {"single-node", "multi-zone", "multi-region"},
+		KeyCloud:          {"aws", "gcp", "azure"},
+		KeyLB:             {"managed", "nginx", "haproxy", "none"},
+		KeyCache:          {"redis", "managed-redis", "memcached", "none"},
+		KeyDB:             {"postgres", "mysql", "dynamodb", "cassandra", "mongodb"},
+		KeyQueue:          {"sqs", "rabbitmq", "kafka", "nats"},
+		KeyBackground:     {"true", "false"},
+		KeyInstances:      {"1", "4", "100000"},
+		KeyDBReplicas:     {"0", "1", "100"},
+		KeyCacheMemory:    {"1B", "13GiB", "1.5TB", "512MiB"},
+		KeyHitRatio:       {"1%", "90%", "100%", "99.5%"},
+		KeyMutable:        {"true", "false"},
+		KeyAccessPattern:  {"key lookups by id", `quotes " and \ backslashes`, "ünïcode ✓"},
+		KeyObserve:        {"", "metrics", "metrics,percentiles,logs,traces,uptime-probe"},
+		KeyAlerts:         {"symptoms", "causes", "none"},
+	}
+	keys := make([]string, 0, len(candidates))
+	for k := range candidates {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rng := rand.New(rand.NewPCG(7, 11))
+	accepted := 0
+	for i := 0; i < 400; i++ {
+		a := NewAnswers()
+		for _, k := range keys {
+			if rng.IntN(3) == 0 {
+				continue // left to the example
+			}
+			vs := candidates[k]
+			a.Set(k, vs[rng.IntN(len(vs))])
+		}
+		// Drop answers to questions that do not apply, as the form would
+		// never ask them.
+		for _, q := range Questions() {
+			if a.Given(q.Key) && !a.Asked(q) {
+				delete(a.values, q.Key)
+			}
+		}
+		if a.Check() != nil {
+			continue
+		}
+		accepted++
+		out, err := Render(a)
+		if err != nil {
+			t.Fatalf("answers %v: %v", a.values, err)
+		}
+		if _, err := schema.LoadBytes("design.cue", out, "cue"); err != nil {
+			t.Fatalf("answers %v write a design that does not validate: %v\n%s", a.values, err, out)
+		}
+	}
+	if accepted < 50 {
+		t.Fatalf("only %d of 400 random answer sets were valid: the test proves little", accepted)
 	}
 }
