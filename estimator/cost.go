@@ -128,7 +128,7 @@ func (b *bill) add(component, id string, qty float64, how string) {
 		b.cost.Assumed = true
 	}
 	b.cost.Items = append(b.cost.Items, CostItem{Component: component, PriceID: id, SKU: en.SKU, Quantity: roundTo(qty, 2),
-		Unit: en.Unit, MonthlyUSD: round2(usd), Tag: en.Tag, Derivation: d + " = " + USD(usd)})
+		Unit: en.Unit, MonthlyUSD: round2(usd), Tag: en.Tag, Derivation: d + " = " + USDCents(usd)})
 	b.cost.MonthlyUSD += usd
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -71,19 +72,16 @@ func validScenario(s string) bool {
 	return false
 }
 
-var cachedCatalog *Catalog
+var (
+	catalogOnce sync.Once
+	catalog     *Catalog
+	catalogErr  error
+)
 
 // defaultCatalog parses the embedded files once per process.
 func defaultCatalog() (*Catalog, error) {
-	if cachedCatalog != nil {
-		return cachedCatalog, nil
-	}
-	c, err := DefaultCatalog()
-	if err != nil {
-		return nil, err
-	}
-	cachedCatalog = c
-	return c, nil
+	catalogOnce.Do(func() { catalog, catalogErr = DefaultCatalog() })
+	return catalog, catalogErr
 }
 
 // applyDesignOverrides replaces defaults with the design's overrides. A

@@ -406,3 +406,25 @@ func TestBiggerCacheNeverLowersTheDesignHitRatio(t *testing.T) {
 		prev = h
 	}
 }
+
+func TestConcurrentEstimatesAgree(t *testing.T) {
+	d := load(t, strings.Replace(withCache, "MEMORY", "3GiB", 1))
+	want, _ := json.Marshal(estimate(t, strings.Replace(withCache, "MEMORY", "3GiB", 1), Options{}))
+	done := make(chan string, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			r, err := Estimate(d, Options{})
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			b, _ := json.Marshal(r)
+			done <- string(b)
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; got != string(want) {
+			t.Fatal("concurrent estimates differ")
+		}
+	}
+}

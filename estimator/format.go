@@ -66,6 +66,13 @@ func USD(x float64) string {
 	return fmt.Sprintf("$%.2f", x)
 }
 
+// USDCents formats dollars to the cent, for bill lines: $1,234.56.
+func USDCents(x float64) string {
+	c := math.Round(x * 100)
+	whole := math.Floor(c / 100)
+	return fmt.Sprintf("$%s.%02d", group(whole), int(c-whole*100))
+}
+
 // Pct formats a fraction as a percentage with enough digits to tell
 // 99.95% from 99.99%.
 func Pct(x float64) string {
@@ -74,6 +81,8 @@ func Pct(x float64) string {
 		return strconv.FormatFloat(math.Round(x*1000)/10, 'f', -1, 64) + "%"
 	case x >= 0.999:
 		return strconv.FormatFloat(math.Floor(x*1e6)/1e4, 'f', -1, 64) + "%"
+	case x >= 0.99:
+		return strconv.FormatFloat(math.Round(x*1e4)/100, 'f', -1, 64) + "%"
 	case x >= 0.1:
 		return strconv.FormatFloat(math.Round(x*1000)/10, 'f', -1, 64) + "%"
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -192,19 +193,37 @@ func (e *estimator) survivors(s *scenarioRun, p *plan) {
 	}
 }
 
-var cheMemo = map[[3]float64]float64{}
+// cheMemo remembers Che's results within a process: scenarios and runway
+// probes ask the same question many times. Keys are (objects, skew, size);
+// a negative size asks for the capacity that reaches hit ratio −size.
+var (
+	cheMu   sync.Mutex
+	cheMemo = map[[3]float64]float64{}
+)
 
-func cheCached(n, s, c float64) float64 {
-	k := [3]float64{n, s, c}
-	if h, ok := cheMemo[k]; ok {
-		return h
+func memo(k [3]float64, compute func() float64) float64 {
+	cheMu.Lock()
+	v, ok := cheMemo[k]
+	cheMu.Unlock()
+	if ok {
+		return v
 	}
-	h := CheHitRatio(NewZipf(int64(n), s), c)
+	v = compute()
+	cheMu.Lock()
 	if len(cheMemo) > 4096 {
 		cheMemo = map[[3]float64]float64{}
 	}
-	cheMemo[k] = h
-	return h
+	cheMemo[k] = v
+	cheMu.Unlock()
+	return v
+}
+
+func cheCapacityCached(n, s, h float64) float64 {
+	return memo([3]float64{n, s, -h}, func() float64 { return CheCapacityFor(NewZipf(int64(n), s), h) })
+}
+
+func cheCached(n, s, c float64) float64 {
+	return memo([3]float64{n, s, c}, func() float64 { return CheHitRatio(NewZipf(int64(n), s), c) })
 }
 
 // hitRatio applies Che's approximation to the planned cache memory.
@@ -410,7 +429,7 @@ func (e *estimator) cacheState(s *scenarioRun, p *plan, add func(*tierState)) {
 	if c.objectsKnow && s.objects > 0 {
 		t.deriv = append(t.deriv, fmt.Sprintf("Che's approximation, LRU under Zipf(s=%s) over %s objects: hit ratio %s", Num(c.zipf), Num(s.objects), Pct(s.hitModel)))
 		if c.assumedHit != nil {
-			ws := CheCapacityFor(NewZipf(int64(math.Round(s.objects)), c.zipf), *c.assumedHit) * c.itemBytes
+			ws := cheCapacityCached(math.Round(s.objects), c.zipf, *c.assumedHit) * c.itemBytes
 			det.WorkingSetBytes = &ws
 			memNeed := ws / (1 - c.reserved)
 			det.NodesByMemory = int(math.Ceil(memNeed / c.memPerNode))
