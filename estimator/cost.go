@@ -14,6 +14,7 @@ type volumes struct {
 	cdnRequests   float64 // per month
 	lbGB          float64 // bytes processed by the balancer
 	queueMsgs     float64 // per month
+	peakQueueMsgs float64 // per second at peak, for sizing workers
 	queueBytes    float64 // per month
 	queueStoreGB  float64 // retained
 	dbStorageGB   float64 // per node
@@ -50,6 +51,7 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 				size = float64(op.RequestSize)
 			}
 			v.queueMsgs += perMonth
+			v.peakQueueMsgs += r * op.PeakFactor
 			v.queueBytes += perMonth * size
 			if p.queue.retention > 0 {
 				v.queueStoreGB += r * size * p.queue.retention / GiB
@@ -286,9 +288,15 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 				b.add("queue", id, v.queueStoreGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(v.queueStoreGB)))
 			}
 		}
-		e.note("workers.vcpu_per_consumer", "worker VMs: one consumer per vCPU assumed (CPU-bound work)")
-		vms := int(math.Ceil(float64(sz.consumers*q.groups) / 2))
-		b.vm("workers", vms, 2, fmt.Sprintf("%d consumers × %d group(s) on 2 vCPU VMs:", sz.consumers, q.groups))
+		// Worker CPU follows busy consumers (λ·W per group), not idle ones.
+		perBusy := e.fig("workers.vcpu_per_busy_consumer")
+		busy := v.peakQueueMsgs * p.workers.work * float64(q.groups)
+		vcpu := math.Max(1, math.Ceil(busy*perBusy/e.target))
+		vms := int(math.Ceil(vcpu / 2))
+		if sz.consumers > 0 {
+			b.vm("workers", vms, 2, fmt.Sprintf("%s busy consumers (%s msg/s × %s × %d group(s)) × %s vCPU ÷ %s target = %s vCPU on 2 vCPU VMs:",
+				Num(busy), Num(v.peakQueueMsgs), Ms(p.workers.work), q.groups, Num(perBusy), Num(e.target), Num(vcpu)))
+		}
 	}
 
 	// Internet egress.
@@ -307,6 +315,11 @@ func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
 		e.note("database.storage", fmt.Sprintf("not stated: priced at the data at the horizon, %s GB per node (rows only)", Num(v.dbStorageGB)))
 	}
 	switch {
+	case d.System.Footprint == "single-node":
+		// One box: the database shares the application's VM; only its
+		// disk is an extra line.
+		id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-ssd", "azure": "azure.storage.block.premium_ssd"}[cl]
+		b.add("database", id, v.dbStorageGB, fmt.Sprintf("%s on the application's VM: %s GB disk", d.Database.Kind, Num(v.dbStorageGB)))
 	case d.Database.Relational():
 		engine := d.Database.Kind
 		switch cl {

@@ -113,6 +113,9 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 	}
 
 	switch {
+	case d.System.Footprint == schema.SingleNode:
+		out["database"] = tierAvail{1, "database: on the same node as the services (counted once)", true}
+		out["replicas"] = out["database"]
 	case d.Database.Relational():
 		auto := d.Database.Failover == "automatic"
 		var v float64

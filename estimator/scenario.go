@@ -468,9 +468,13 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 	if d.Database.HotShardShare != nil && b.shards > 1 {
 		hot = s.writes * float64(*d.Database.HotShardShare)
 	}
-	if b.kind == "dynamodb" {
+	unknown := math.IsNaN(b.readCap) || math.IsNaN(b.commits)
+	if b.kind == "dynamodb" || unknown {
 		t.managedAuto = true
 		t.needed = b.shards
+		if unknown {
+			t.deriv = append(t.deriv, fmt.Sprintf("no sourced throughput for %s: utilisation and shards for writes are not estimated; state overrides.%s.reads_per_vcpu and overrides.%s.writes_per_node", b.kind, b.kind, b.kind))
+		}
 	} else {
 		det.ReadCapacity = b.readCap * float64(b.shards)
 		det.WriteCapacity = b.commits * float64(b.shards)
