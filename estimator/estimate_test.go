@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -425,6 +426,25 @@ func TestConcurrentEstimatesAgree(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		if got := <-done; got != string(want) {
 			t.Fatal("concurrent estimates differ")
+		}
+	}
+}
+
+func TestEveryExampleEstimatesToJSON(t *testing.T) {
+	paths, _ := filepath.Glob("../examples/*.cue")
+	for _, p := range paths {
+		d, err := schema.Load(p, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		for _, sc := range ScenarioNames {
+			r, err := Estimate(d, Options{Scenario: sc})
+			if err != nil {
+				t.Fatalf("%s %s: %v", p, sc, err)
+			}
+			if _, err := json.Marshal(r); err != nil {
+				t.Errorf("%s %s: %v", p, sc, err)
+			}
 		}
 	}
 }

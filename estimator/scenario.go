@@ -523,17 +523,23 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 	}
 	// Connections: each instance's pool, and how many are busy by Little's law.
 	det.ConnectionsPool = p.app.instances*d.Services.ConnectionsPerInstance + p.workers.consumers
-	det.ConnectionsBusy = (s.primaryReads + s.writes + s.replicaRd) * (e.rtt + 1/math.Max(b.readPerVCPU, 1))
+	svc := 0.0 // per-query server time; unknown for stores without a figure
+	if b.readPerVCPU > 0 {
+		svc = 1 / b.readPerVCPU
+	}
+	det.ConnectionsBusy = (s.primaryReads + s.writes + s.replicaRd) * (e.rtt + svc)
 	det.ConnectionsMax = d.Database.MaxConnections
 	t.deriv = append(t.deriv, fmt.Sprintf("connections: pool %d = %d instances × %d + %d consumers; busy %s = %s queries/s × (%s + %s) (Little's law)",
 		det.ConnectionsPool, p.app.instances, d.Services.ConnectionsPerInstance, p.workers.consumers, Num(det.ConnectionsBusy),
-		Num(s.primaryReads+s.writes+s.replicaRd), Ms(e.rtt), Ms(1/math.Max(b.readPerVCPU, 1))))
+		Num(s.primaryReads+s.writes+s.replicaRd), Ms(e.rtt), Ms(svc)))
 	add(t)
 
 	if b.replicas > 0 || e.anyPath("replicas") {
 		rt := &tierState{name: "replicas", kind: b.kind, instances: b.replicas * b.shards, load: s.replicaRd, assumed: b.assumed}
 		rt.cap = float64(s.alive["replicas"]*b.shards) * b.readCap
-		if d.Database.ReadFromReplicas {
+		if math.IsNaN(b.readCap) || b.kind == "dynamodb" {
+			rt.cap, rt.managedAuto = 0, true
+		} else if d.Database.ReadFromReplicas {
 			det.ReplicasForReads = ServersFor(s.replicaRd, b.readCap*float64(b.shards), e.target)
 		}
 		rt.needed = max(det.ReplicasForReads, b.replicas) * b.shards
