@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -208,6 +209,18 @@ func ask(app *App, cmd *cobra.Command, a *wizard.Answers, accessible bool) error
 	in := app.Stdin
 	if accessible {
 		in = wizard.NewOneByteReader(app.Stdin)
+		// The prompts block in a read of standard input that Ctrl-C cannot
+		// end; nothing is written before the last answer, so say so and
+		// exit as the full-screen form does.
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt)
+		defer func() { signal.Stop(sigs); close(sigs) }()
+		go func() {
+			if _, ok := <-sigs; ok {
+				fmt.Fprintln(app.Stderr, "\nerror: init cancelled: nothing written")
+				os.Exit(ExitInvalid)
+			}
+		}()
 	}
 	for n := 1; n <= wizard.Screens; n++ {
 		s := wizard.NewScreen(n, a, accessible)

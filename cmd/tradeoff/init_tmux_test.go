@@ -79,6 +79,9 @@ func (term *terminal) waitFor(text string) {
 func (term *terminal) keys(keys ...string) {
 	term.t.Helper()
 	for _, k := range keys {
+		if k == "" {
+			continue
+		}
 		switch k {
 		case "Enter", "Down", "Up", "C-c", "C-u":
 			term.cmd("send-keys", "-t", "init", k)
@@ -174,6 +177,54 @@ func TestInitInATerminalCtrlCLeavesNothing(t *testing.T) {
 	term.waitFor("┃ Name of the system")
 	term.keys("halfway", "Enter")
 	term.waitFor("┃ Cloud")
+	term.keys("C-c")
+	term.waitFor("EXIT=2")
+	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
+		t.Errorf("no word of the cancel:\n%s", s)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("ctrl+c left %v behind", entries)
+	}
+}
+
+// TestInitAccessibleInATerminal answers the accessible prompts typed at a
+// terminal, then interrupts a second run: Ctrl-C must end a prompt that
+// is waiting for a line, and leave nothing behind.
+func TestInitAccessibleInATerminal(t *testing.T) {
+	tmux := needTmux(t)
+	dir := t.TempDir()
+	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init --accessible --name typed --cloud azure --footprint single-node --background=false --lb none --cache none --db mysql --read-rate 20/s acc.cue")
+	// The questions no flag answered, each with its answer: an empty one
+	// keeps the example. A terminal holds lines typed ahead, so waiting
+	// for each title is for the transcript's sake, not the answer's.
+	for _, qa := range [][2]string{
+		{"Name the read users do most", ""},
+		{"Name the main write", ""},
+		{"Average rate of create", ""},
+		{"Peak factor", ""},
+		{"Growth per year", ""},
+		{"p99 latency for redirect", ""},
+		{"p99 latency for create", ""},
+		{"Availability", "99.9%"},
+		{"Monthly budget in USD", "none"},
+		{"redirect: what must a reader see", ""},
+		{"create: what must a reader see", ""},
+		{"What will you see in production?", "0"},
+		{"Page on", ""},
+	} {
+		term.waitFor(qa[0])
+		term.keys(qa[1], "Enter")
+	}
+	term.waitFor("EXIT=0")
+	if _, err := schema.Load(filepath.Join(dir, "acc.cue"), nil); err != nil {
+		t.Fatalf("the design written does not validate: %v\n%s", err, term.screen())
+	}
+
+	dir = t.TempDir()
+	term = startTerminal(t, tmux, dir, tradeoffBinary(t)+" init --accessible halfway.cue")
+	term.waitFor("Name of the system")
+	term.keys("halfway", "Enter")
+	term.waitFor("Enter a number between 1 and 3")
 	term.keys("C-c")
 	term.waitFor("EXIT=2")
 	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
