@@ -230,6 +230,11 @@ func ask(app *App, cmd *cobra.Command, a *wizard.Answers, accessible bool) error
 		if !accessible && !stdinIsTerminal(app.Stdin) {
 			return usageErrorf("init asks questions, but standard input is not a terminal: pass --yes to take the examples for the questions no flag answers, or --accessible to answer one line per question")
 		}
+		// The form draws on standard error: redirected, it would wait for
+		// answers to questions nobody can see.
+		if !accessible && !isTerminal(app.Stderr) {
+			return usageErrorf("init draws its form on standard error, which is not a terminal: leave it on the terminal, or pass --accessible or --yes")
+		}
 		err := s.Run(cmd.Context(), in, app.Stderr)
 		switch {
 		case errors.Is(err, huh.ErrUserAborted):

@@ -234,3 +234,20 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		t.Errorf("ctrl+c left %v behind", entries)
 	}
 }
+
+// TestInitInATerminalWithStderrRedirected: the form draws on standard
+// error; with it redirected init must refuse at once, not wait for answers
+// to questions nobody can see.
+func TestInitInATerminalWithStderrRedirected(t *testing.T) {
+	tmux := needTmux(t)
+	dir := t.TempDir()
+	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init x.cue 2>err.txt")
+	term.waitFor("EXIT=2")
+	b, _ := os.ReadFile(filepath.Join(dir, "err.txt"))
+	if !strings.Contains(string(b), "init draws its form on standard error, which is not a terminal") {
+		t.Errorf("stderr: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.cue")); err == nil {
+		t.Error("a design was written")
+	}
+}
