@@ -20,9 +20,16 @@ cue tool can check designs too:
 
   tradeoff schema > schema.cue
   cue vet -c -d '#Design' schema.cue design.yaml
+  cue export design.cue --out yaml | cue vet -c -d '#Design' schema.cue yaml: -
 
-With --json-schema, print it as a JSON Schema for editors of YAML and JSON
-designs. tradeoff validate also checks what a schema cannot express, such as
+With --json-schema, print it as a JSON Schema (draft 2020-12) for editors of
+YAML and JSON designs; cue reads it too:
+
+  tradeoff schema --json-schema > schema.json
+  cue import -o schema-js.cue jsonschema: schema.json
+  cue vet -c schema-js.cue design.yaml
+
+tradeoff validate also checks what a schema cannot express, such as
 operation names referred to across the file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -36,8 +36,8 @@ func TestExamplesAreValid(t *testing.T) {
 			}
 		})
 	}
-	if n < 6 {
-		t.Fatalf("found %d example designs, want at least 6 (five shapes and the YAML shortener)", n)
+	if n < 7 {
+		t.Fatalf("found %d example designs, want at least 7 (five shapes, the YAML and JSON shorteners)", n)
 	}
 }
 
@@ -85,20 +85,23 @@ func writeShare(d *Design) float64 {
 	return w / all
 }
 
-// TestShortenerYAMLMatchesCUE: the YAML shortener is the same design as the
-// CUE one, field for field, once loaded.
+// TestShortenerYAMLMatchesCUE: the YAML and JSON shorteners are the same
+// design as the CUE one, field for field, once loaded.
 func TestShortenerYAMLMatchesCUE(t *testing.T) {
 	c, err := Load("../examples/shortener.cue", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	y, err := Load("../examples/shortener.yaml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Source, y.Source = nil, nil
-	if !reflect.DeepEqual(c, y) {
-		t.Errorf("shortener.yaml and shortener.cue load to different designs:\n%s", diffDesigns(c, y))
+	c.Source = nil
+	for _, other := range []string{"shortener.yaml", "shortener.json"} {
+		y, err := Load("../examples/"+other, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y.Source = nil
+		if !reflect.DeepEqual(c, y) {
+			t.Errorf("%s and shortener.cue load to different designs:\n%s", other, diffDesigns(c, y))
+		}
 	}
 }
 

@@ -21,3 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Go tools, from the Go module proxy. cue: the stock CUE tool checks designs
+# with the schema `tradeoff schema` prints (cli/schema_test.go).
+GOBIN="$(go env GOPATH)/bin"
+if ! "$GOBIN/cue" version 2>/dev/null | grep -q 'cue version v0.17.1'; then
+	echo "installing: cue v0.17.1"
+	go install cuelang.org/go/cmd/cue@v0.17.1
+fi

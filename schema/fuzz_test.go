@@ -1,0 +1,150 @@
+package schema
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"unicode/utf8"
+)
+
+// The fuzz targets feed arbitrary bytes to the loader in each format, and
+// arbitrary strings to the unit parsers. Their seed corpora live in
+// testdata/fuzz/<target> (the examples, the bad-input corpus and the
+// parsers' table-test inputs); .ci/run runs each target briefly and
+// RELIABILITY.md reports longer runs.
+
+func FuzzLoadCUE(f *testing.F)  { fuzzLoad(f, "fuzz.cue", "cue") }
+func FuzzLoadYAML(f *testing.F) { fuzzLoad(f, "fuzz.yaml", "yaml") }
+func FuzzLoadJSON(f *testing.F) { fuzzLoad(f, "fuzz.json", "json") }
+
+func fuzzLoad(f *testing.F, name, format string) {
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := LoadBytes(name, data, format)
+		if err != nil {
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("error is not a list of positioned errors: %T %v", err, err)
+			}
+			if len(es) == 0 {
+				t.Fatal("an empty list of errors")
+			}
+			for _, e := range es {
+				if e.Pos.File == "" || e.Pos.Line < 1 || e.Pos.Col < 1 {
+					t.Fatalf("error without a file:line:col position: %q", e.Error())
+				}
+				if e.Msg == "" || !utf8.ValidString(e.Msg) {
+					t.Fatalf("error without a readable message: %q", e.Error())
+				}
+			}
+			return
+		}
+		checkLoadedDesign(t, d)
+	})
+}
+
+// checkLoadedDesign asserts what every valid design guarantees the
+// estimator and the rules: names, finite positive rates, an availability
+// strictly between 0 and 1, and positions for every operation.
+func checkLoadedDesign(t *testing.T, d *Design) {
+	t.Helper()
+	if d == nil {
+		t.Fatal("no design and no error")
+	}
+	if d.System.Name == "" || d.Source == nil {
+		t.Fatalf("design without a name or source: %+v", d.System)
+	}
+	if a := float64(d.SLO.Availability); !(a > 0 && a < 1) {
+		t.Fatalf("availability %v accepted", a)
+	}
+	for name, op := range d.Traffic {
+		r := op.Rate.PerSecond()
+		if op.Name != name || !(r > 0) || math.IsInf(r, 0) || r > maxRatePerSecond {
+			t.Fatalf("operation %q: name %q, rate %v accepted", name, op.Name, r)
+		}
+		if op.PeakFactor < 1 || len(op.Path) == 0 {
+			t.Fatalf("operation %q: peak factor %v, path %v accepted", name, op.PeakFactor, op.Path)
+		}
+		if !d.Source.Pos("traffic." + name).IsValid() {
+			t.Fatalf("operation %q has no position", name)
+		}
+	}
+	for name, p99 := range d.SLO.P99 {
+		if p99 <= 0 {
+			t.Fatalf("p99 %v for %q accepted", p99, name)
+		}
+		if _, ok := d.Traffic[name]; !ok {
+			t.Fatalf("p99 for unknown operation %q accepted", name)
+		}
+	}
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"50ms", "1.5s", "90d", "3y", "forever", "292y", "0.3s", "250µs"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err == nil && d < 0 {
+			t.Fatalf("ParseDuration(%q) = %d, negative", s, d)
+		}
+	})
+}
+
+func FuzzParseBytes(f *testing.F) {
+	for _, s := range []string{"512B", "1KiB", "2GB", "1.5TiB", "13GiB", "0B"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := ParseBytes(s)
+		if err == nil && !finiteNonNegative(float64(b)) {
+			t.Fatalf("ParseBytes(%q) = %v", s, float64(b))
+		}
+	})
+}
+
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"1200/s", "2M/day", "30B/month", "2.628M/month", "1.5k/min", "5/hour", "1/year"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRate(s)
+		if err == nil && !finiteNonNegative(float64(r)) {
+			t.Fatalf("ParseRate(%q) = %v", s, float64(r))
+		}
+	})
+}
+
+func FuzzParseCount(f *testing.F) {
+	for _, s := range []string{"1000000", "360M", "1.5k", "2T", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCount(s)
+		if err == nil && !finiteNonNegative(c) {
+			t.Fatalf("ParseCount(%q) = %v", s, c)
+		}
+	})
+}
+
+func FuzzParseRatio(f *testing.F) {
+	for _, s := range []string{"99.95%", "0.9995", "25%", "100%", "0", "1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRatio(s)
+		if err == nil && !(r >= 0 && r <= 1) {
+			t.Fatalf("ParseRatio(%q) = %v, outside [0, 1]", s, float64(r))
+		}
+		// A ratio printed and parsed again is the same ratio, to the six
+		// decimals of a percentage String keeps.
+		if err == nil {
+			back, err := ParseRatio(r.String())
+			if err != nil || math.Abs(float64(back-r)) > 1e-8 {
+				t.Fatalf("ParseRatio(%q) = %v prints as %q, which parses as %v (%v)", s, float64(r), r.String(), float64(back), err)
+			}
+		}
+	})
+}
+
+func finiteNonNegative(f float64) bool { return f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
