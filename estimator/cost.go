@@ -246,8 +246,9 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 			units := float64(sz.cacheNodes) * math.Ceil(memGiB/13) * float64(max(1, c.replicas))
 			b.add("cache", "azure.cache.redis.standard.c3", units, fmt.Sprintf("%d node(s) of %s GiB in 13 GB C3 caches", sz.cacheNodes, Num(memGiB)))
 		default:
-			vms := sz.cacheNodes * (1 + c.replicas) * int(math.Ceil(memGiB/8))
-			b.vm("cache", vms, 2, fmt.Sprintf("self-run %s: %s GiB per node on 8 GiB VMs,", c.kind, Num(memGiB)))
+			// One VM per node, with memory in 8 GiB steps of the 2x8 family.
+			units := math.Ceil(memGiB / 8)
+			b.vm("cache", sz.cacheNodes*(1+c.replicas), 2*units, fmt.Sprintf("self-run %s: %s GiB per node needs a %sx%s VM;", c.kind, Num(memGiB), Num(2*units), Num(8*units)))
 		}
 	}
 
