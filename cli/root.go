@@ -74,6 +74,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 		newExplainCmd,
 		newDiagramCmd,
 		newInitCmd,
+		newReportCmd,
 		newSchemaCmd,
 		newVersionCmd,
 	} {

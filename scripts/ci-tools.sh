@@ -9,6 +9,7 @@ PACKAGES=(
 	librsvg2-bin     # diagram: rsvg-convert turns the SVG into PNG
 	fonts-liberation # diagram: Arial-metric font, so PNG labels fit their boxes
 	tmux             # init: the form's end-to-end test runs under tmux
+	chromium         # report: the HTML review is loaded and screenshotted headless
 )
 
 missing=()

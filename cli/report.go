@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tradeoff-dev/tradeoff/diagram"
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/report"
+	"github.com/tradeoff-dev/tradeoff/rules"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+type reportOptions struct {
+	output  string
+	format  string
+	force   bool
+	layout  string
+	horizon int
+	prices  string
+	failOn  string
+	today   string
+}
+
+var (
+	reportFormats = []string{"html", "markdown"}
+	reportLayouts = []string{"auto", "graphviz", "builtin"}
+)
+
+func newReportCmd(app *App) *cobra.Command {
+	opts := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report FILE -o review.html|review.md",
+		Short: "Write the design review document (HTML or Markdown)",
+		Long: `Write one document for a design review: the verdict first (does the design
+meet its SLOs and budget, and does the review pass), the overview diagram,
+the estimate per scenario and per cloud, p99 against the SLO per operation,
+availability and the error budget, growth charts (monthly cost per cloud and
+utilisation per tier across the horizon, with the month each tier saturates
+marked) and the runway, the findings with their remedies, the waivers, and
+every assumption the figures rest on.
+
+The HTML is one self-contained file: inline CSS and SVG, no scripts, no
+fonts or images fetched from anywhere. It reads on a phone and prints.
+Markdown draws the diagram as a Mermaid block (GitHub renders it) and the
+charts as tables. The same design gives byte-identical output.
+
+The format follows the -o extension (.html, .htm, .md, .markdown) unless -f
+says otherwise; -o - writes to standard output and needs -f. An existing
+file is never replaced without --force.
+
+The HTML diagram is laid out by Graphviz through tradeoff-render when it is
+installed (looked for in $TRADEOFF_RENDER, next to tradeoff, then on PATH),
+else by tradeoff's built-in layout, which needs nothing and says so in the
+caption. --layout graphviz fails with an install hint instead; --layout
+builtin never looks for tradeoff-render (reproducible on any machine).
+
+Exit status:
+  0  the report was written (whatever its verdict; gate with 'tradeoff review')
+  2  invalid design or usage, or the file could not be written`,
+		Example: `  tradeoff report examples/shortener.cue -o review.html
+  tradeoff report design.cue -o docs/review.md --force
+  tradeoff report design.cue -f html -o - > review.html
+  tradeoff report design.cue -o review.html --layout builtin --today 2026-12-01`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := opts.resolve()
+			if err != nil {
+				return err
+			}
+			failOn, err := rules.ParseSeverity(opts.failOn)
+			if err != nil {
+				return usageErrorf("invalid --fail-on: %v", err)
+			}
+			if err := refuseExisting(opts.output, opts.force); err != nil {
+				return err
+			}
+			return reportRun(cmd, app, args[0], format, failOn, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.output, "output", "o", "", "output file (.html or .md), or - for standard output with -f")
+	f.StringVarP(&opts.format, "format", "f", "", "html or markdown (default: from the -o extension)")
+	f.BoolVar(&opts.force, "force", false, "replace an existing output file")
+	f.StringVar(&opts.layout, "layout", "auto", "diagram layout for HTML: auto, graphviz (tradeoff-render) or builtin")
+	f.IntVar(&opts.horizon, "horizon", 12, "growth horizon in months")
+	f.StringVar(&opts.prices, "prices", "", "YAML file overriding prices by id, with optional discounts")
+	f.StringVar(&opts.failOn, "fail-on", "high", "severity at or above which an unwaived finding fails the review's verdict")
+	f.StringVar(&opts.today, "today", "", "judge waiver expiry as of this date (YYYY-MM-DD); default today")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reportFormats, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("layout", cobra.FixedCompletions(reportLayouts, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.ValidArgsFunction = designFileCompletion
+	return cmd
+}
+
+// resolve checks the flags and picks the format: -f, else the extension.
+func (o *reportOptions) resolve() (string, error) {
+	if !oneOf(o.layout, reportLayouts...) {
+		return "", usageErrorf("invalid --layout %q: use auto, graphviz or builtin", o.layout)
+	}
+	if o.horizon < 1 || o.horizon > 120 {
+		return "", usageErrorf("invalid --horizon %d: give a number of months from 1 to 120", o.horizon)
+	}
+	if o.output == "" {
+		return "", usageErrorf("no output file: pass -o review.html or -o review.md (or -o - with -f)")
+	}
+	byExt := ""
+	if o.output != "-" {
+		switch strings.ToLower(filepath.Ext(o.output)) {
+		case ".html", ".htm":
+			byExt = "html"
+		case ".md", ".markdown":
+			byExt = "markdown"
+		}
+	}
+	f := strings.ToLower(o.format)
+	if f == "md" {
+		f = "markdown"
+	}
+	switch {
+	case f == "" && byExt != "":
+		return byExt, nil
+	case f == "" && o.output == "-":
+		return "", usageErrorf("-o - needs a format: add -f html or -f markdown")
+	case f == "":
+		return "", usageErrorf("cannot tell the format from %q: name the file .html or .md, or pass -f", o.output)
+	case !oneOf(f, reportFormats...):
+		return "", usageErrorf("invalid format %q: use html or markdown", o.format)
+	case byExt != "" && byExt != f:
+		return "", usageErrorf("-f %s does not match the output file %s: drop -f or rename the file", f, o.output)
+	}
+	return f, nil
+}
+
+func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.Severity, opts *reportOptions) error {
+	today, err := parseToday(opts.today)
+	if err != nil {
+		return err
+	}
+	d, err := schema.Load(path, app.Stdin)
+	if err != nil {
+		return err
+	}
+	cat, err := catalogWithPrices(opts.prices)
+	if err != nil {
+		return err
+	}
+	est, err := estimateDesign(d, estimator.Options{HorizonMonths: opts.horizon, Catalog: cat})
+	if err != nil {
+		return err
+	}
+	growth, err := report.NewGrowth(d, est, cat)
+	if err != nil {
+		return err
+	}
+	rep, err := reviewDesign(d, today)
+	if err != nil {
+		return err
+	}
+	g, err := diagram.Build(diagram.Input{Design: d, Numbers: diagram.FromEstimate(est), Findings: diagram.FromReview(rep)}, diagram.Overview, diagram.Options{})
+	if err != nil {
+		return err
+	}
+	in := &report.Input{Design: d, Estimate: est, Growth: growth, Review: rep, FailOn: failOn, Version: version()}
+	in.Diagram.Graph = g
+	var out bytes.Buffer
+	switch format {
+	case "markdown":
+		var mmd bytes.Buffer
+		if err := diagram.WriteMermaid(&mmd, g); err != nil {
+			return err
+		}
+		in.Diagram.Mermaid = mmd.String()
+		err = report.WriteMarkdown(&out, in)
+	default:
+		if in.Diagram.SVG, err = graphvizSVG(cmd, app, g, opts.layout); err != nil {
+			return err
+		}
+		err = report.WriteHTML(&out, in)
+	}
+	if err != nil {
+		return err
+	}
+	if opts.output == "-" {
+		_, err := cmd.OutOrStdout().Write(out.Bytes())
+		return err
+	}
+	return writeFileAtomic(opts.output, out.Bytes(), opts.force)
+}
+
+// graphvizSVG lays the diagram out with tradeoff-render when the layout
+// allows it and the binary is there; nil means the built-in layout.
+func graphvizSVG(cmd *cobra.Command, app *App, g *diagram.Graph, layout string) ([]byte, error) {
+	if layout == "builtin" {
+		return nil, nil
+	}
+	bin, err := diagram.FindRenderer(app.Getenv(diagram.RendererEnv))
+	if err != nil {
+		var missing *diagram.MissingToolError
+		if layout == "auto" && errors.As(err, &missing) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "note: %s not found; the diagram uses the built-in layout (--layout builtin says so quietly)\n", diagram.RendererName)
+			return nil, nil
+		}
+		return nil, renderError(err)
+	}
+	var dot bytes.Buffer
+	if err := diagram.WriteDOT(&dot, g); err != nil {
+		return nil, err
+	}
+	svg, err := diagram.RenderSVG(cmd.Context(), bin, dot.Bytes())
+	if err != nil {
+		return nil, renderError(err)
+	}
+	return svg, nil
+}
