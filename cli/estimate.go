@@ -2,11 +2,9 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -98,27 +96,13 @@ func estimateRun(app *App, out io.Writer, path string, opts *estimateOptions) er
 	if err != nil {
 		return err
 	}
-	cat, err := estimator.DefaultCatalog()
+	cat, err := catalogWithPrices(opts.prices)
 	if err != nil {
 		return err
 	}
-	if opts.prices != "" {
-		data, err := os.ReadFile(opts.prices)
-		if err != nil {
-			return &InputError{Err: fmt.Errorf("cannot read prices file: %v\n\thint: --prices takes a YAML file of prices: and discounts:", err)}
-		}
-		cat = cat.Clone()
-		if err := cat.ApplyOverrides(opts.prices, data); err != nil {
-			return &InputError{Err: err}
-		}
-	}
-	r, err := estimator.Estimate(d, estimator.Options{Scenario: opts.scenario, HorizonMonths: opts.horizon, Catalog: cat})
+	r, err := estimateDesign(d, estimator.Options{Scenario: opts.scenario, HorizonMonths: opts.horizon, Catalog: cat})
 	if err != nil {
-		var es schema.Errors
-		if errors.As(err, &es) {
-			return err
-		}
-		return &InputError{Err: err}
+		return err
 	}
 	clouds := estimator.Clouds
 	if opts.cloud != "all" {
