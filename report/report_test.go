@@ -105,9 +105,9 @@ func firstDiff(want, got string) string {
 	return ""
 }
 
-// TestGolden writes every example as HTML (built-in layout) and Markdown
-// and compares them with the golden files, twice, so that a difference
-// between runs is caught as well as a change.
+// TestGolden writes every example as HTML (built-in layout) and Markdown,
+// twice, so that a difference between runs is caught, and compares two of
+// them with golden files (UPDATE_GOLDEN=1 rewrites them).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.cue")
 	if err != nil || len(files) == 0 {
@@ -129,12 +129,14 @@ func TestGolden(t *testing.T) {
 			if !bytes.Equal(h1.Bytes(), h2.Bytes()) || !bytes.Equal(m1.Bytes(), m2.Bytes()) {
 				t.Fatal("two runs over the same input differ")
 			}
-			// HTML goldens for two designs (the page's frame is the same for
-			// all); Markdown for every one.
+			// Goldens for two designs, one that passes and one with a
+			// finding in every category: every example must render the
+			// same way twice, but pinning them all would make every
+			// estimator change rewrite five reports.
 			if name == "shortener" || name == "flawed" {
 				golden(t, name+".html", h1.Bytes())
+				golden(t, name+".md", m1.Bytes())
 			}
-			golden(t, name+".md", m1.Bytes())
 		})
 	}
 }
