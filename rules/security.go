@@ -1,10 +1,16 @@
 package rules
 
+import (
+	"fmt"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
 // The security family: where a performance trade-off leaks one user's data
 // to another or risks money.
 
 func init() {
-	register(secPrivateAtEdge, secMoneyBestEffort)
+	register(secPrivateAtEdge, secMoneyBestEffort, secNoTLS, secNoRateLimit, secUnencrypted, secPublicDatabase)
 }
 
 var secPrivateAtEdge = &Rule{
@@ -75,5 +81,135 @@ var secMoneyBestEffort = &Rule{
 			}
 		}
 		return out
+	},
+}
+
+var secNoTLS = &Rule{
+	ID:       "SEC003",
+	Category: CategorySecurity,
+	Severity: High,
+	Title:    "No TLS: requests travel in plain HTTP",
+	Why: `HTTPS spends a little CPU per connection to keep what users send and receive private and unaltered on the ` +
+		`way. Terminating it at the load balancer is the cheap, common trade (the talk's nginx "can also handle HTTPS"); ` +
+		`not having it at all gives every network on the path the users' data.`,
+	Detection:      `security.tls is "none".`,
+	FalsePositives: `A service reachable only inside a private network behind another TLS-terminating tier; model that tier.`,
+	Remediation:    `Terminate TLS at the load balancer (security.tls: "load-balancer"), or end to end where the network inside is not trusted.`,
+	References:     []string{talkLB, `The talk, "nginx": "the same box can also serve static files and handle HTTPS."`},
+	Bad: Example{`
+		security: tls: "none"
+	`},
+	Good: Example{`
+		security: tls: "load-balancer"
+	`},
+	Check: func(c *Context) []Finding {
+		if c.Design.Security.TLS != "none" {
+			return nil
+		}
+		return []Finding{at("security", "security.tls",
+			"security.tls is none: %s travel in plain HTTP, readable and alterable by every network on the way", opNames(c.Design.Operations()))}
+	},
+}
+
+var secNoRateLimit = &Rule{
+	ID:       "SEC004",
+	Category: CategorySecurity,
+	Severity: Medium,
+	Title:    "Write operations without a per-client rate limit",
+	Why: `Capacity costs money, and a write endpoint open to everyone lets one script spend it: each write is ` +
+		`stored, replicated and kept for its retention. A per-client rate limit trades a little friction for heavy ` +
+		`users against the whole fleet and database being one client's to fill.`,
+	Detection: `security.rateLimit is not set and the design has a synchronous write operation. The finding says how ` +
+		`fast one client could write at the application tier's estimated capacity.`,
+	FalsePositives: `Writes only authenticated, trusted internal clients can make; say so in a waiver.`,
+	Remediation:    `Set security.rateLimit to what one client may send to the write operations (e.g. "10/s"), enforced at the balancer or the service.`,
+	References:     []string{talkCost},
+	Bad: Example{`
+		security: rateLimit: null
+	`},
+	Good: Example{`
+		security: rateLimit: "10/s"
+	`},
+	Check: func(c *Context) []Finding {
+		d := c.Design
+		if d.Security.RateLimit != nil {
+			return nil
+		}
+		for _, op := range d.Operations() {
+			if op.IsRead() || op.Async {
+				continue
+			}
+			msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
+			if comp := c.component("services"); comp != nil && comp.CapacityRPS > 0 && op.Data != nil {
+				perDay := comp.CapacityRPS * schema.SecondsPerDay
+				msg += fmt.Sprintf(": one client at the fleet's %s could store %s objects (%s) a day",
+					rps(comp.CapacityRPS), num(perDay), schema.FormatBytes(perDay*float64(op.Data.ObjectSize)))
+			}
+			return []Finding{at(op.Name, "security", "%s", msg)}
+		}
+		return nil
+	},
+}
+
+var secUnencrypted = &Rule{
+	ID:       "SEC005",
+	Category: CategorySecurity,
+	Severity: Medium,
+	Title:    "Data at rest not encrypted",
+	Why: `Disks, snapshots and backups outlive the machines that wrote them. Managed stores encrypt them for little ` +
+		`or no cost; without it, a leaked snapshot or a recycled disk is the data.`,
+	Detection:      `security.encryptionAtRest is false and the design stores data (an operation with data, or a database or cache with persistence).`,
+	FalsePositives: `None for stored user data.`,
+	Remediation:    `Turn on encryption at rest for the database, the cache's persistence and backups (security.encryptionAtRest: true).`,
+	References:     []string{talkDatabase},
+	Bad: Example{`
+		security: encryptionAtRest: false
+	`},
+	Good: Example{`
+		security: encryptionAtRest: true
+	`},
+	Check: func(c *Context) []Finding {
+		d := c.Design
+		if d.Security.EncryptionAtRest {
+			return nil
+		}
+		objects := 0.0
+		for _, op := range d.Operations() {
+			if op.Data != nil {
+				objects += float64(op.Data.Objects)
+			}
+		}
+		if objects == 0 && d.Cache.Persistence == "none" {
+			return nil
+		}
+		return []Finding{at("security", "security.encryptionAtRest",
+			"%s's disks, snapshots and backups are not encrypted (%s stored objects)", d.Database.Kind, num(objects))}
+	},
+}
+
+var secPublicDatabase = &Rule{
+	ID:       "SEC006",
+	Category: CategorySecurity,
+	Severity: Critical,
+	Title:    "Database reachable from the internet",
+	Why: `The database holds the state everything else depends on; only the application needs to reach it. Open to ` +
+		`the internet, it trades a little convenience for every scanner's attention on the one component whose loss ` +
+		`is not recoverable.`,
+	Detection:      `security.publicDatabase is true.`,
+	FalsePositives: `None.`,
+	Remediation:    `Put the database in a private network reachable only from the application tier (security.publicDatabase: false); reach it for administration through a bastion or VPN.`,
+	References:     []string{talkDatabase},
+	Bad: Example{`
+		security: publicDatabase: true
+	`},
+	Good: Example{`
+		security: publicDatabase: false
+	`},
+	Check: func(c *Context) []Finding {
+		if !c.Design.Security.PublicDatabase {
+			return nil
+		}
+		return []Finding{at("database", "security.publicDatabase",
+			"the %s database accepts connections from the internet: only the application tier needs to reach it", c.Design.Database.Kind)}
 	},
 }
