@@ -11,7 +11,8 @@ import (
 )
 
 type explainOptions struct {
-	base bool
+	base    bool
+	example string
 }
 
 func newExplainCmd(app *App) *cobra.Command {
@@ -22,9 +23,11 @@ func newExplainCmd(app *App) *cobra.Command {
 		Long: `Print one rule's documentation: why it matters (the trade-off it names),
 how it is detected, its known false positives, the remedy, references, and a
 bad and a good example. Examples are overlays on the base design, which
---base prints.`,
+--base prints; --example bad (or good) prints the whole merged design, ready
+for 'tradeoff review'.`,
 		Example: `  tradeoff explain CACHE001
-  tradeoff explain --base`,
+  tradeoff explain --base
+  tradeoff explain CACHE001 --example bad > bad.json && tradeoff review bad.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.base {
 				return cobra.NoArgs(cmd, args)
@@ -47,10 +50,27 @@ bad and a good example. Examples are overlays on the base design, which
 			if !ok {
 				return usageErrorf("unknown rule %q: %s", args[0], suggestRule(args[0]))
 			}
-			return render.Explain(cmd.OutOrStdout(), r, app.Color)
+			switch opts.example {
+			case "":
+				return render.Explain(cmd.OutOrStdout(), r, app.Color)
+			case "bad", "good":
+				ex := r.Bad
+				if opts.example == "good" {
+					ex = r.Good
+				}
+				b, err := ex.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = cmd.OutOrStdout().Write(b)
+				return err
+			}
+			return usageErrorf("invalid --example %q: use bad or good", opts.example)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.base, "base", false, "print the base design the rule examples are overlays on")
+	cmd.Flags().StringVar(&opts.example, "example", "", "print the rule's bad or good example as a whole design (JSON)")
+	cmd.RegisterFlagCompletionFunc("example", cobra.FixedCompletions([]string{"bad", "good"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -39,7 +39,7 @@ var avSingleProxy = &Rule{
 			return nil
 		}
 		return []Finding{at("loadBalancer", "loadBalancer.instances",
-			"one %s instance fronts all %s: it is a single point of failure for every operation behind it",
+			"one %s instance fronts the fleet (%s): it is a single point of failure for every operation behind it",
 			lb.Kind, plural(c.Design.Services.Instances, "application instance", "application instances"))}
 	},
 }
@@ -136,6 +136,10 @@ var avNoHealthChecks = &Rule{
 		lb := d.LoadBalancer
 		if lb.Kind == "none" || lb.HealthChecks {
 			return nil
+		}
+		if d.Services.Instances == 1 {
+			return []Finding{at("loadBalancer", "loadBalancer.healthChecks",
+				"health checks are off: nothing notices when the only instance stops answering, and adding instances will not help until the balancer checks them")}
 		}
 		share := 1 / float64(d.Services.Instances)
 		return []Finding{at("loadBalancer", "loadBalancer.healthChecks",

@@ -44,7 +44,7 @@ var cacheStampede = &Rule{
 			return nil
 		}
 		reads := readRPSThrough(c, "cache")
-		msg := fmt.Sprintf("no stampede defence on a %s TTL: %s of reads go through the cache", d.Cache.TTL, rps(reads))
+		msg := fmt.Sprintf("no stampede defence on a %s TTL: %s of reads go through the cache", ttlWords(d.Cache), rps(reads))
 		if share, how := hotKeyShare(c); share > 0 {
 			key := reads * share
 			msg += fmt.Sprintf("; the hottest key takes %s (%s, %s)", rps(key), pct(share), how)
@@ -82,7 +82,7 @@ var cacheSyncExpiry = &Rule{
 		}
 		return []Finding{at("cache", "cache.ttlJitter",
 			"bulk-loaded keys share one %s TTL with no jitter: they all expire at once, and the %s of reads through the cache fall through to the database together",
-			cc.TTL, rps(readRPSThrough(c, "cache")))}
+			ttlWords(cc), rps(readRPSThrough(c, "cache")))}
 	},
 }
 
@@ -117,7 +117,7 @@ var cacheStaleTTL = &Rule{
 			if op.Data != nil && op.Data.Mutable {
 				return []Finding{at("cache", "cache.invalidation",
 					"%s changes stored data but the cache relies on a %s TTL alone: a changed value is served stale for up to %s (threshold %s)",
-					op.Name, cc.TTL, cc.TTL, dur(long))}
+					op.Name, ttlWords(cc), ttlWords(cc), dur(long))}
 			}
 		}
 		return nil
@@ -481,8 +481,8 @@ var cacheColdStart = &Rule{
 				continue
 			}
 			return []Finding{at(t.Name, "cache.replicas",
-				"with a cold cache at peak every read goes to the %s, which runs at %s of capacity: the database falls over while the cache refills",
-				t.Name, utilWords(float64(t.Utilization)))}
+				"with a cold cache at peak every read goes to the %s, and %s: the database falls over while the cache refills",
+				t.Name, loadWords(t.Name, float64(t.Utilization)))}
 		}
 		return nil
 	},

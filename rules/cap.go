@@ -274,7 +274,7 @@ func footprintWords(d *schema.Design) string {
 	case schema.MultiRegion:
 		return fmt.Sprintf("spread over %d regions", d.System.Regions)
 	default:
-		return fmt.Sprintf("spread over %s and %s", plural(d.Services.Instances, "instance", "instances"), plural(d.Services.Zones, "zone", "zones"))
+		return fmt.Sprintf("distributed (footprint %q)", d.System.Footprint)
 	}
 }
 
@@ -282,7 +282,7 @@ func ttlWords(c schema.Cache) string {
 	if c.TTL == nil {
 		return "none"
 	}
-	return c.TTL.String()
+	return durText(*c.TTL)
 }
 
 func sortedNames[V any](m map[string]V) []string {

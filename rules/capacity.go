@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"math"
 	"strings"
 )
@@ -38,7 +39,7 @@ var capyNoGrowth = &Rule{
 				continue
 			}
 			out = append(out, at(op.Name, opPath(op, ""),
-				"%s states no growth, so the review assumes today's %s forever: state traffic.%s.growth (× per year)",
+				"%s states no growth, so the review assumes today's %s at peak forever: state traffic.%s.growth (× per year)",
 				op.Name, rps(peakRPS(op)), op.Name))
 		}
 		return out
@@ -171,8 +172,8 @@ var capyZoneDown = &Rule{
 				continue
 			}
 			out = append(out, at(t.Name, tierField(t.Name),
-				"with one zone down %s runs at %s of capacity (%s at peak with all zones up): the surviving instances cannot carry the load",
-				t.Name, utilWords(u), pct(before[t.Name])))
+				"with one zone down %s (%s at peak with all zones up): the surviving instances cannot carry the load",
+				loadWords(t.Name, u), pct(before[t.Name])))
 		}
 		return out
 	},
@@ -209,16 +210,18 @@ var capySaturated = &Rule{
 				continue
 			}
 			out = append(out, at(t.Name, tierField(t.Name),
-				"%s runs at %s of capacity at peak with %s; the estimate needs %d: requests queue without bound",
-				t.Name, utilWords(u), plural(t.Instances, "instance", "instances"), t.Needed))
+				"at peak %s with %s (the estimate needs %d): requests queue without bound",
+				loadWords(t.Name, u), plural(t.Instances, "instance", "instances"), t.Needed))
 		}
 		return out
 	},
 }
 
-func utilWords(u float64) string {
-	if math.IsInf(u, 0) {
-		return "no capacity"
+// loadWords says how busy a tier is; an unbounded utilisation is a tier
+// with no capacity left for the load that arrives.
+func loadWords(tier string, u float64) string {
+	if math.IsInf(u, 0) || math.IsNaN(u) {
+		return tier + " has no capacity left for its load"
 	}
-	return pct(u)
+	return fmt.Sprintf("%s runs at %s of its capacity", tier, pct(u))
 }

@@ -301,6 +301,12 @@ var dbStorageHorizon = &Rule{
 			return nil
 		}
 		db := comp.DB
+		if db.StorageBytes > db.StorageCapacity {
+			return []Finding{at("database", "database.storage",
+				"stored data (%s) already exceeds the %s the database holds (%s), and grows to %s within %d months",
+				schema.FormatBytes(db.StorageBytes), schema.FormatBytes(db.StorageCapacity), plural(db.Shards, "shard", "shards"),
+				schema.FormatBytes(db.StorageHorizon), c.Estimate.HorizonMonths)}
+		}
 		return []Finding{at("database", "database.storage",
 			"stored data grows from %s to %s within %d months, beyond the %s the database holds (%s)",
 			schema.FormatBytes(db.StorageBytes), schema.FormatBytes(db.StorageHorizon), c.Estimate.HorizonMonths,

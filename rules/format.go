@@ -37,8 +37,36 @@ func num(f float64) string {
 	return b.String()
 }
 
-// rps writes a rate per second: "3,425 req/s".
-func rps(f float64) string { return num(f) + " req/s" }
+// rps writes a request rate: "3,425 req/s", or per minute, hour or day
+// when it is below one a second.
+func rps(f float64) string { return perTime(f, "req") }
+
+// perTime writes a rate of things in the largest unit that keeps it at
+// least one: "3,425 msg/s", "12 msg/min", "200 msg/day".
+func perTime(perSecond float64, what string) string {
+	switch {
+	case perSecond >= 1 || perSecond == 0:
+		return num(perSecond) + " " + what + "/s"
+	case perSecond*60 >= 1:
+		return num(perSecond*60) + " " + what + "/min"
+	case perSecond*3600 >= 1:
+		return num(perSecond*3600) + " " + what + "/h"
+	}
+	return num(perSecond*86400) + " " + what + "/day"
+}
+
+// durText writes a duration the way designs write them: "1h", "90m",
+// "24h", rather than time.Duration's "24h0m0s".
+func durText(d schema.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // pct writes a fraction as a percentage: 0.9995 -> "99.95%".
 func pct(f float64) string {
@@ -46,6 +74,8 @@ func pct(f float64) string {
 	switch {
 	case p == math.Trunc(p):
 		return strconv.FormatFloat(p, 'f', 0, 64) + "%"
+	case p >= 100:
+		return strconv.FormatFloat(math.Round(p), 'f', 0, 64) + "%"
 	case p >= 99:
 		t := strings.TrimRight(strconv.FormatFloat(p, 'f', 3, 64), "0")
 		return strings.TrimSuffix(t, ".") + "%"

@@ -85,8 +85,8 @@ var queueKafkaTrickle = &Rule{
 			return nil
 		}
 		return []Finding{at("queue", "queue.kind",
-			"Kafka carries %s messages/s at peak for one consumer group and no replay: a managed queue or RabbitMQ does this with far less to run",
-			num(rate))}
+			"Kafka carries %s at peak for one consumer group and no replay: a managed queue or RabbitMQ does this with far less to run",
+			perTime(rate, "msg"))}
 	},
 }
 
