@@ -15,6 +15,7 @@ type reviewOptions struct {
 	output string
 	failOn string
 	today  string
+	rules  []string
 }
 
 var reviewFormats = []string{"text", "json", "sarif", "markdown"}
@@ -39,7 +40,8 @@ Exit status:
   2  invalid design or usage`,
 		Example: `  tradeoff review examples/shortener.cue
   tradeoff review -o markdown design.cue > review.md
-  tradeoff review -o sarif --fail-on medium design.cue > tradeoff.sarif`,
+  tradeoff review -o sarif --fail-on medium design.cue > tradeoff.sarif
+  tradeoff review --rule CACHE001,CACHE002 design.cue`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !oneOf(opts.output, reviewFormats...) {
@@ -55,11 +57,20 @@ Exit status:
 					return usageErrorf("invalid --today %q: write it as YYYY-MM-DD", opts.today)
 				}
 			}
-			return reviewRun(app, cmd.OutOrStdout(), args[0], failOn, today, opts)
+			var only []*rules.Rule
+			for _, id := range opts.rules {
+				r, ok := rules.Lookup(id)
+				if !ok {
+					return usageErrorf("unknown rule %q in --rule: %s", id, suggestRule(id))
+				}
+				only = append(only, r)
+			}
+			return reviewRun(app, cmd.OutOrStdout(), args[0], failOn, today, only, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text, json, sarif or markdown")
 	cmd.Flags().StringVar(&opts.failOn, "fail-on", "high", "exit 1 when an unwaived finding is at or above this severity: info, low, medium, high or critical")
+	cmd.Flags().StringSliceVar(&opts.rules, "rule", nil, "run only these rules (repeat or separate with commas); default all")
 	cmd.Flags().StringVar(&opts.today, "today", "", "judge waiver expiry as of this date (YYYY-MM-DD), for reproducible runs; default today")
 	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(reviewFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
@@ -67,7 +78,7 @@ Exit status:
 	return cmd
 }
 
-func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, today time.Time, opts *reviewOptions) error {
+func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, today time.Time, only []*rules.Rule, opts *reviewOptions) error {
 	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
@@ -76,7 +87,7 @@ func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, toda
 	if err != nil {
 		return err
 	}
-	rep := rules.Review(ctx, rules.Options{Today: today})
+	rep := rules.Review(ctx, rules.Options{Today: today, Rules: only})
 	ropts := render.Options{FailOn: failOn, Color: app.Color && opts.output == "text", Version: version()}
 	switch opts.output {
 	case "json":

@@ -80,7 +80,11 @@ func Review(c *Context, opts Options) *Report {
 			rep.Findings = append(rep.Findings, f)
 		}
 	}
-	rep.applyWaivers(d, today)
+	ran := map[string]bool{}
+	for _, r := range ruleset {
+		ran[r.ID] = true
+	}
+	rep.applyWaivers(d, today, ran)
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
 		if a.Severity != b.Severity {
@@ -94,9 +98,15 @@ func Review(c *Context, opts Options) *Report {
 	return rep
 }
 
-func (rep *Report) applyWaivers(d *schema.Design, today time.Time) {
+// applyWaivers marks the findings each waiver covers. A waiver for a rule
+// that exists but did not run (a review of selected rules) is neither
+// applied nor stale.
+func (rep *Report) applyWaivers(d *schema.Design, today time.Time, ran map[string]bool) {
 	day := today.Format(time.DateOnly)
 	for i, w := range d.Waivers {
+		if r, ok := Lookup(w.Rule); ok && !ran[r.ID] {
+			continue
+		}
 		path := fmt.Sprintf("waivers[%d]", i)
 		matched := 0
 		for k := range rep.Findings {
