@@ -10,12 +10,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Answers holds what the user said, by question key, as text. A question
 // with no answer takes its example: the talk's URL shortener's value, which
 // the written file marks as an example to replace.
+//
+// The full-screen form reads answers from command goroutines (a title that
+// names an operation is computed off the event loop) while the loop writes
+// them as they are typed, so access is locked.
 type Answers struct {
+	mu     sync.RWMutex
 	values map[string]string
 }
 
@@ -28,19 +34,36 @@ func (a *Answers) Set(key, value string) {
 	if Lookup(key) == nil {
 		panic("wizard: unknown question " + key)
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.values[key] = value
+}
+
+// unset forgets an answer: the question takes its example again.
+func (a *Answers) unset(key string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.values, key)
+}
+
+// answer returns what the user said, if anything.
+func (a *Answers) answer(key string) (string, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	v, ok := a.values[key]
+	return v, ok
 }
 
 // Given reports whether the user answered the question (by a flag or in
 // the form), rather than leaving it to the example.
 func (a *Answers) Given(key string) bool {
-	_, ok := a.values[key]
+	_, ok := a.answer(key)
 	return ok
 }
 
 // Get returns the answer, or the question's example when there is none.
 func (a *Answers) Get(key string) string {
-	if v, ok := a.values[key]; ok {
+	if v, ok := a.answer(key); ok {
 		return v
 	}
 	q := Lookup(key)

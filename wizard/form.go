@@ -280,16 +280,14 @@ type textAccessor struct {
 }
 
 func (t *textAccessor) Get() string {
-	if t.a.Given(t.key) {
-		return t.a.values[t.key]
-	}
-	return ""
+	v, _ := t.a.answer(t.key)
+	return v
 }
 
 func (t *textAccessor) Set(v string) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		delete(t.a.values, t.key)
+		t.a.unset(t.key)
 		return
 	}
 	t.a.Set(t.key, v)

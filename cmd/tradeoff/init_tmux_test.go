@@ -39,18 +39,19 @@ type terminal struct {
 
 func startTerminal(t *testing.T, tmux, dir string, command string) *terminal {
 	t.Helper()
-	term := &terminal{t: t, tmux: tmux, socket: fmt.Sprintf("tradeoff-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	// A server of its own, whose socket goes with the test's directory.
+	term := &terminal{t: t, tmux: tmux, socket: filepath.Join(t.TempDir(), "tmux")}
 	// The pane stays for a while after the command, so that its last
 	// screen can be read; the server is killed when the test ends.
 	shell := fmt.Sprintf("%s; echo EXIT=$?; sleep 60", command)
 	term.cmd("-f", "/dev/null", "new-session", "-d", "-s", "init", "-x", "100", "-y", "40", "-c", dir, shell)
-	t.Cleanup(func() { exec.Command(tmux, "-L", term.socket, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command(tmux, "-S", term.socket, "kill-server").Run() })
 	return term
 }
 
 func (term *terminal) cmd(args ...string) string {
 	term.t.Helper()
-	out, err := exec.Command(term.tmux, append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command(term.tmux, append([]string{"-S", term.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		term.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
