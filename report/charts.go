@@ -91,6 +91,9 @@ func growthCharts(in *Input) (cost, util string, costKey, utilKey []legendItem) 
 			note += " — ○ reaches 100% " + when(m)
 		}
 		for _, c := range g.Ceilings[t] {
+			if s.Mark != nil && *s.Mark == float64(c.Months) {
+				continue // the circle already says it
+			}
 			note += fmt.Sprintf("; %s ceiling %s", c.Resource, when(float64(c.Months)))
 			if !c.ScalesOut {
 				note += " (needs a redesign)"
