@@ -28,7 +28,8 @@ var cacheStampede = &Rule{
 	Detection: `cache.kind is not "none", cache.ttl is set and cache.stampede is "none". The finding gives the peak ` +
 		`read rate through the cache, the hottest key's share (cache.hotKeyShare, or 1/H(N,s) under the design's Zipf ` +
 		`skew over the stored objects), and how many requests miss while one refetch is in flight (key rate × one ` +
-		`database read: network.rtt.same_zone plus the store's primary-key lookup from estimator/data/defaults.yaml).`,
+		`database read: network.rtt.same_zone plus the store's primary-key lookup from estimator/data/defaults.yaml), ` +
+		`against the database's read headroom at peak in the estimate.`,
 	FalsePositives: `Keys refreshed by a background job before they expire never stampede; say so with stampede: "early-refresh".`,
 	Remediation:    `Set cache.stampede to "coalesce" (golang.org/x/sync/singleflight in Go), "lock" or "early-refresh".`,
 	References:     []string{talkCache, `The talk, "Stampede": "Defend with a short lock, by letting just one request refetch while the others wait ('coalescing'), or by adding a little randomness to the TTL ('jitter')."`},
@@ -49,8 +50,19 @@ var cacheStampede = &Rule{
 			key := reads * share
 			msg += fmt.Sprintf("; the hottest key takes %s (%s, %s)", rps(key), pct(share), how)
 			if lat, ok := dbReadSeconds(c); ok {
-				msg += fmt.Sprintf("; when it expires about %s requests miss while one %s database read refetches it, and all of them reach the database",
-					num(math.Max(1, key*lat)), ms(lat))
+				if herd := key * lat; herd < 1.5 {
+					msg += fmt.Sprintf("; when it expires about one request misses while a %s database read refetches it", ms(lat))
+				} else {
+					msg += fmt.Sprintf("; when it expires about %s requests miss while one %s database read refetches it, and all of them reach the database",
+						num(herd), ms(lat))
+				}
+			}
+			if db := c.component("database"); db != nil && db.DB != nil && db.DB.ReadCapacity > 0 {
+				headroom := db.DB.ReadCapacity - db.DB.ReadsPerSec
+				msg += fmt.Sprintf(" (its read headroom at peak: %s of %s)", rps(math.Max(0, headroom)), rps(db.DB.ReadCapacity))
+				if key > headroom {
+					msg += "; until a refetch lands, the key's misses alone exceed it"
+				}
 			}
 		}
 		return []Finding{at("cache", "cache.stampede", "%s", msg)}
