@@ -75,6 +75,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 		newDiagramCmd,
 		newInitCmd,
 		newReportCmd,
+		newDiffCmd,
 		newSchemaCmd,
 		newVersionCmd,
 	} {
