@@ -479,7 +479,7 @@ func catalogue() []*Question {
 		{Key: KeyAvailability, Form: 2, Group: "Promises", Kind: Text,
 			Title:   "Availability",
 			Hint:    "No machine has 100% uptime: write what you promise, below 100%.",
-			Example: "99.95%", Check: checkAvailability,
+			Example: "99.9%", Check: checkAvailability,
 			Usage: "availability promised, below 100%, such as 99.9%"},
 		{Key: KeyBudget, Form: 2, Group: "Promises", Kind: Text,
 			Title:   "Monthly budget in USD",

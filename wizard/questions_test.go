@@ -37,7 +37,7 @@ func TestAnswersAreCheckedAsTyped(t *testing.T) {
 		{KeyReadP99, "forever", "duration"},
 		{KeyReadP99, "0ms", "cannot be met"},
 		{KeyReadP99, ".5s", "duration"},
-		{KeyAvailability, "99.95%", ""},
+		{KeyAvailability, "99.9%", ""},
 		{KeyAvailability, "100%", "below 100%"},
 		{KeyAvailability, "0%", "above 0%"},
 		{KeyAvailability, "0.999", "percentage"},
