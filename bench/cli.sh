@@ -27,16 +27,18 @@ if [ $# -eq 0 ]; then
 	done
 else
 	for name in "$@"; do
-		found=
-		for f in examples/"$name".cue examples/"$name".yaml examples/"$name".yml examples/"$name".json; do
-			[ -f "$f" ] && examples+=("$f") && found=1 && break
-		done
-		[ -n "$found" ] || { echo "no example named $name in examples/" >&2; exit 2; }
+		# shortener is examples/shortener.cue; shortener-yaml its YAML twin.
+		f=examples/$name.cue
+		[[ $name == *-* && ! -f $f ]] && f=examples/${name%-*}.${name##*-}
+		[ -f "$f" ] || { echo "no example named $name in examples/" >&2; exit 2; }
+		examples+=("$f")
 	done
 fi
 
 for f in "${examples[@]}"; do
-	name=$(basename "${f%.*}")
+	name=$(basename "$f")
+	name=${name%.cue}
+	name=${name/./-}
 	data=$f
 	if [ "${f##*.}" = cue ]; then
 		data=$work/$name.yaml
