@@ -62,7 +62,7 @@ func Generate(ctx context.Context, p Params, dir string, opts Options) (*Result,
 	}
 	tfs := opts.Templates
 	if tfs == nil {
-		tfs = templates.Shortener()
+		tfs = templatesFS()
 	}
 	files, err := render(tfs, p)
 	if err != nil {
@@ -107,6 +107,8 @@ func Generate(ctx context.Context, p Params, dir string, opts Options) (*Result,
 	progress(fmt.Sprintf("wrote %d files to %s", len(res.Files), abs))
 	return res, nil
 }
+
+func templatesFS() fs.FS { return templates.Shortener() }
 
 // checkTarget reports whether dir is missing or empty, and refuses a
 // non-empty one unless force is set.

@@ -80,6 +80,11 @@ func render(tfs fs.FS, p Params) ([]File, error) {
 			rel := strings.TrimPrefix(name, layer+"/")
 			isTmpl := strings.HasSuffix(rel, ".tmpl")
 			rel = strings.TrimSuffix(rel, ".tmpl")
+			// dot_x becomes .x: a real .gitignore in the template tree
+			// would apply to this repository.
+			if dir, base := path.Split(rel); strings.HasPrefix(base, "dot_") {
+				rel = dir + "." + strings.TrimPrefix(base, "dot_")
+			}
 			if strings.Contains(rel, "{{") {
 				out, err := execute(name+" (path)", rel, p, funcs)
 				if err != nil {
@@ -198,13 +203,35 @@ func templateFuncs() template.FuncMap {
 			}
 			return s
 		},
-		"add":       func(a, b int) int { return a + b },
-		"mul":       func(a, b float64) float64 { return a * b },
-		"budget":    func(availability float64) string { return strconv.FormatFloat(1-availability, 'g', 6, 64) },
-		"percent":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" },
-		"title":     title,
-		"rps":       func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-		"join":      strings.Join,
+		"add":     func(a, b int) int { return a + b },
+		"mul":     func(a, b float64) float64 { return a * b },
+		"budget":  func(availability float64) string { return strconv.FormatFloat(1-availability, 'g', 6, 64) },
+		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" },
+		"title":   title,
+		"rps":     func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+		"join":    strings.Join,
+		"sloSummary": func(p Params) string {
+			var parts []string
+			for _, s := range p.SLOs {
+				if s.P99 > 0 {
+					parts = append(parts, s.Route+" "+s.P99.String())
+				}
+			}
+			if len(parts) == 0 {
+				return "none in the design"
+			}
+			return strings.Join(parts, ", ")
+		},
+		"orUnknown": orUnknown,
+		"oneline": func(s string) string {
+			return strings.Map(func(r rune) rune {
+				if r < ' ' || r == 0x7f {
+					return ' '
+				}
+				return r
+			}, s)
+		},
+		"windows":   func() []string { return []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d"} },
 		"latencies": func(p Params) []SLO { return filterSLOs(p.SLOs, func(s SLO) bool { return s.P99 > 0 }) },
 		"availabilities": func(p Params) []SLO {
 			return filterSLOs(p.SLOs, func(s SLO) bool { return s.Availability > 0 })
