@@ -73,6 +73,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 		newRulesCmd,
 		newExplainCmd,
 		newDiagramCmd,
+		newScaffoldCmd,
 		newInitCmd,
 		newReportCmd,
 		newDiffCmd,

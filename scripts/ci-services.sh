@@ -41,3 +41,8 @@ if ! up 127.0.0.1 4222; then
 	start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server
 	wait_up nats 4222 15
 fi
+if ! up 127.0.0.1 11211; then
+	echo "starting memcached"
+	memcached -d -u nobody -l 127.0.0.1 -p 11211 -m 64
+	wait_up memcached 11211 15
+fi

@@ -10,6 +10,10 @@ PACKAGES=(
 	fonts-liberation # diagram: Arial-metric font, so PNG labels fit their boxes
 	tmux             # init: the form's end-to-end test runs under tmux
 	chromium         # report: the HTML review is loaded and screenshotted headless
+	memcached        # scaffold: generated services run against it
+	nginx            # scaffold: nginx -t on the generated load balancer config
+	haproxy          # scaffold: haproxy -c on the generated load balancer config
+	prometheus       # scaffold: promtool checks the generated alert rules
 )
 
 missing=()
@@ -29,4 +33,11 @@ GOBIN="$(go env GOPATH)/bin"
 if ! "$GOBIN/cue" version 2>/dev/null | grep -q 'cue version v0.17.1'; then
 	echo "installing: cue v0.17.1"
 	go install cuelang.org/go/cmd/cue@v0.17.1
+fi
+
+# scaffold: an SQS emulator that speaks the JSON protocol of current AWS SDKs
+# (1.9.2 is the last version that runs on this machine's Node 20).
+if ! command -v fauxqs >/dev/null; then
+	echo "installing: fauxqs (npm)"
+	npm install -g --no-audit --no-fund fauxqs@1.9.2 >/dev/null
 fi

@@ -1,0 +1,139 @@
+package scaffold
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+func loadExample(t *testing.T, name string) (*schema.Design, *estimator.Result) {
+	t.Helper()
+	d, err := schema.Load(filepath.Join("..", "examples", name), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := estimator.Estimate(d, estimator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, est
+}
+
+func TestFromDesignShortener(t *testing.T) {
+	d, est := loadExample(t, "shortener.cue")
+	p, m, err := FromDesign(d, est)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Params{
+		DesignName: "shortener", DB: DBPostgres, Cache: CacheRedis, Queue: QueueKafka, LB: LBManaged,
+		LBAlgorithm: AlgLeastConn, Instances: 4, RedirectStatus: 302,
+		CacheTTL: 24 * time.Hour, CacheTTLJitter: 144 * time.Minute, Stampede: StampedeCoalesce,
+		LocalCacheSize: 100_000, DBPoolSize: 10, CachePoolSize: 16, ReadReplicas: 2, Shards: 1,
+	}
+	got := p
+	got.DesignHash, got.SLOs, got.PeakReadRPS, got.PeakWriteRPS = "", nil, 0, 0
+	if got.Module != "" || !equalParams(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+	if !strings.HasPrefix(p.DesignHash, "sha256:") || p.DesignHash != DesignHash(d) {
+		t.Errorf("hash %q", p.DesignHash)
+	}
+	wantSLOs := []SLO{
+		{Name: "redirect", Route: RouteRedirect, P99: 50 * time.Millisecond, Availability: 0.9995},
+		{Name: "create", Route: RouteCreate, P99: 200 * time.Millisecond, Availability: 0.9995},
+	}
+	if len(p.SLOs) != 2 || p.SLOs[0] != wantSLOs[0] || p.SLOs[1] != wantSLOs[1] {
+		t.Errorf("SLOs = %+v", p.SLOs)
+	}
+	// Peak rates come from the estimate: 3B/month x 3 and 30M/month x 3.
+	if p.PeakReadRPS < 3000 || p.PeakReadRPS > 4000 || p.PeakWriteRPS < 30 || p.PeakWriteRPS > 40 {
+		t.Errorf("peak rates %v / %v", p.PeakReadRPS, p.PeakWriteRPS)
+	}
+	if len(m.Notes) == 0 {
+		t.Error("no notes on what was assumed")
+	}
+	if err := p.Defaults().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func equalParams(a, b Params) bool {
+	a.SLOs, b.SLOs = nil, nil
+	return a.DesignName == b.DesignName && a.DB == b.DB && a.Cache == b.Cache && a.Queue == b.Queue && a.LB == b.LB &&
+		a.LBAlgorithm == b.LBAlgorithm && a.Instances == b.Instances && a.RedirectStatus == b.RedirectStatus &&
+		a.CacheTTL == b.CacheTTL && a.CacheTTLJitter == b.CacheTTLJitter && a.Stampede == b.Stampede &&
+		a.LocalCacheSize == b.LocalCacheSize && a.DBPoolSize == b.DBPoolSize && a.CachePoolSize == b.CachePoolSize &&
+		a.ReadReplicas == b.ReadReplicas && a.Shards == b.Shards
+}
+
+func TestDesignHashIsStable(t *testing.T) {
+	a, _ := loadExample(t, "shortener.cue")
+	b, _ := loadExample(t, "shortener.cue")
+	if DesignHash(a) != DesignHash(b) {
+		t.Fatal("the same design hashed differently")
+	}
+	b.Cache.Stampede = "lock"
+	if DesignHash(a) == DesignHash(b) {
+		t.Fatal("a changed design kept its hash")
+	}
+}
+
+func TestMutableDataTurnsTheLocalCacheOff(t *testing.T) {
+	d, est := loadExample(t, "shortener.cue")
+	d.Cache.Invalidation = "delete-on-write"
+	p, _, err := FromDesign(d, est)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.LocalCacheSize != 0 {
+		t.Fatalf("LocalCacheSize = %d for mutable data; a local copy could go stale", p.LocalCacheSize)
+	}
+}
+
+func TestUnsupportedDatabases(t *testing.T) {
+	d, est := loadExample(t, "shortener.cue")
+	for _, kind := range []string{"dynamodb", "cassandra", "mongodb"} {
+		d.Database.Kind = kind
+		_, _, err := FromDesign(d, est)
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) || ue.Path != "database.kind" || ue.Hint == "" {
+			t.Errorf("%s: err = %v, want an UnsupportedError on database.kind with a hint", kind, err)
+		}
+	}
+}
+
+// Every example either scaffolds into a project that renders, or is
+// refused with a reason.
+func TestEveryExampleScaffoldsOrSaysWhy(t *testing.T) {
+	matches, _ := filepath.Glob(filepath.Join("..", "examples", "*.cue"))
+	for _, path := range matches {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			d, err := schema.Load(path, nil)
+			if err != nil {
+				t.Skip("not a valid design:", err) // the flawed examples are for review
+			}
+			est, err := estimator.Estimate(d, estimator.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _, err := FromDesign(d, est)
+			var ue *UnsupportedError
+			if errors.As(err, &ue) {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := render(templatesFS(), p.Defaults()); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -1,0 +1,432 @@
+package scaffold
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// stack is one combination of the representative matrix (issue 6).
+type stack struct {
+	name string
+	edit func(*Params)
+}
+
+var matrix = []stack{
+	{"postgres+redis+kafka+nginx", func(p *Params) {}},
+	{"postgres+redis+rabbitmq+haproxy", func(p *Params) { p.Queue, p.LB = QueueRabbitMQ, LBHAProxy }},
+	{"mysql+memcached+nats+haproxy", func(p *Params) {
+		p.DB, p.Cache, p.Queue, p.LB, p.Stampede = DBMySQL, CacheMemcached, QueueNATS, LBHAProxy, StampedeLock
+	}},
+	{"postgres+none+none+managed", func(p *Params) { p.Cache, p.Queue, p.LB = CacheNone, QueueNone, LBManaged }},
+	{"postgres+redis+sqs+nginx", func(p *Params) { p.Queue, p.Stampede = QueueSQS, StampedeEarlyRefresh }},
+	{"postgres+redis+none+nginx, 3 shards", func(p *Params) { p.Queue, p.Shards, p.LBAlgorithm = QueueNone, 3, AlgConsistentHash }},
+	{"mysql+redis+rabbitmq+managed, 2 replicas, 301", func(p *Params) {
+		p.DB, p.Queue, p.LB, p.ReadReplicas, p.RedirectStatus = DBMySQL, QueueRabbitMQ, LBManaged, 2, 301
+	}},
+}
+
+// Which tests run:
+//   - go test -short: none of these (generation itself is tested in generate_test.go);
+//   - go test: the first stack is generated, tidied, vetted, built and its own unit
+//     tests run on in-process defaults (needs the module proxy or a warm cache);
+//   - CI=true or SCAFFOLD_MATRIX=1: every stack, and
+//   - CI=true or SCAFFOLD_SERVICES=1: also each against the real services of this
+//     machine (see scripts/ci-services.sh), failing when one is missing.
+func fullMatrix() bool   { return os.Getenv("CI") == "true" || os.Getenv("SCAFFOLD_MATRIX") == "1" }
+func withServices() bool { return os.Getenv("CI") == "true" || os.Getenv("SCAFFOLD_SERVICES") == "1" }
+
+func TestGeneratedProjects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: generated projects are not built")
+	}
+	stacks := matrix[:1]
+	if fullMatrix() || withServices() {
+		stacks = matrix
+	}
+	for _, s := range stacks {
+		t.Run(s.name, func(t *testing.T) {
+			p := sample()
+			s.edit(&p)
+			p = p.Defaults()
+			dir := filepath.Join(t.TempDir(), "svc")
+			if _, err := Generate(context.Background(), p, dir, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if out := run(t, dir, nil, gofmtPath(t), "-l", "."); strings.TrimSpace(out) != "" {
+				t.Fatalf("gofmt would change:\n%s", out)
+			}
+			run(t, dir, nil, "go", "vet", "./...")
+			run(t, dir, nil, "go", "build", "./...")
+			run(t, dir, nil, "go", "test", "-count=1", "./...")
+			if withServices() {
+				testAgainstServices(t, p, dir)
+			}
+		})
+	}
+}
+
+// serviceVars are cleared for the unit-test run, so a developer's own
+// environment cannot turn it into an integration run.
+var serviceVars = []string{"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_SHARD_URLS", "REDIS_URL", "MEMCACHED_ADDRS",
+	"KAFKA_BROKERS", "AMQP_URL", "NATS_URL", "SQS_QUEUE_URL", "LISTEN_ADDR", "BASE_URL", "OTEL_EXPORTER_OTLP_ENDPOINT"}
+
+func goEnv(extra []string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		keep := true
+		for _, v := range serviceVars {
+			if strings.HasPrefix(kv, v+"=") {
+				keep = false
+			}
+		}
+		if keep {
+			env = append(env, kv)
+		}
+	}
+	return append(append(env, "GOWORK=off"), extra...)
+}
+
+// run runs a command in dir and fails the test with its output if it fails.
+func run(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = goEnv(env)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func gofmtPath(t *testing.T) string {
+	if p, err := exec.LookPath("gofmt"); err == nil {
+		return p
+	}
+	p := filepath.Join(runtime.GOROOT(), "bin", "gofmt")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal("gofmt not found")
+	}
+	return p
+}
+
+// need returns the path of a tool the service tests use; in CI a missing
+// tool fails the test rather than skipping it.
+func need(t *testing.T, tool, hint string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		t.Fatalf("%s is not installed (%s): the service tests need it", tool, hint)
+	}
+	return p
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func reachable(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err == nil {
+		c.Close()
+	}
+	return err == nil
+}
+
+// start runs a long-lived process and stops it (by its own PID) when the
+// test ends.
+func start(t *testing.T, dir string, env []string, name string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = goEnv(env)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("output of %s:\n%s", filepath.Base(name), lastLines(out.String(), 30))
+		}
+	})
+	return cmd, &out
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// testAgainstServices runs the generated project against the real stack:
+// its own tests with the services' variables set (store, cache and queue
+// suites and its end-to-end test), then its server and worker binaries
+// driven over HTTP, then its LB and Prometheus configuration through the
+// tools that read them.
+func testAgainstServices(t *testing.T, p Params, dir string) {
+	runID := fmt.Sprintf("%d", time.Now().UnixNano())
+	env := serviceEnv(t, p, dir, runID)
+
+	run(t, dir, env, "go", "test", "-count=1", "./...")
+
+	bin := filepath.Join(dir, "bin")
+	run(t, dir, nil, "go", "build", "-o", bin+"/", "./cmd/...")
+	port := freePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	server, serverOut := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt"), filepath.Join(bin, "server"))
+	var worker *exec.Cmd
+	if p.HasBroker() {
+		worker, _ = start(t, dir, append(env, fmt.Sprintf("WORKER_METRICS_ADDR=127.0.0.1:%d", freePort(t))), filepath.Join(bin, "worker"))
+	}
+	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	waitFor(t, "the server's /readyz", 30*time.Second, func() bool {
+		resp, err := client.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+
+	clicks := map[string]int{}
+	for i := 0; i < 5; i++ {
+		target := fmt.Sprintf("https://example.com/%s/%d?q='x'", runID, i)
+		body, _ := json.Marshal(map[string]string{"url": target})
+		resp, err := client.Post(base+"/api/links", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Code     string `json:"code"`
+			ShortURL string `json:"short_url"`
+		}
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != 201 || out.ShortURL != "https://sho.rt/"+out.Code {
+			t.Fatalf("create: %d %+v", resp.StatusCode, out)
+		}
+		for n := 0; n <= i; n++ {
+			resp, err := client.Get(base + "/" + out.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != p.RedirectStatus || resp.Header.Get("Location") != target {
+				t.Fatalf("GET /%s: %d to %q", out.Code, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		clicks[out.Code] = i + 1
+	}
+	for code, want := range clicks {
+		waitFor(t, fmt.Sprintf("%d clicks on %s in its stats", want, code), 30*time.Second, func() bool {
+			resp, err := client.Get(base + "/api/links/" + code + "/stats")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			var s struct{ Clicks int }
+			json.NewDecoder(resp.Body).Decode(&s)
+			if s.Clicks > want {
+				t.Fatalf("%s has %d clicks, more than the %d made", code, s.Clicks, want)
+			}
+			return s.Clicks == want
+		})
+	}
+	resp, err := client.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`http_request_duration_seconds_count{route="POST /api/links",status="201"} 5`, "shortener_clicks_published_total 15"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	// SIGTERM: both stop cleanly.
+	for _, c := range []*exec.Cmd{server, worker} {
+		if c == nil {
+			continue
+		}
+		c.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%s exited with %v after SIGTERM", filepath.Base(c.Path), err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("%s did not stop within 30s of SIGTERM", filepath.Base(c.Path))
+		}
+	}
+	if !strings.Contains(serverOut.String(), `"msg":"shutting down"`) {
+		t.Errorf("the server did not log its shutdown:\n%s", lastLines(serverOut.String(), 10))
+	}
+
+	checkConfigs(t, p, dir)
+}
+
+// serviceEnv points the project at this machine's services, creating what
+// belongs to this run (a database, a queue) and starting the stand-ins
+// that have no server package here (Kafka, SQS).
+func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
+	t.Helper()
+	var env []string
+	dbName := "scaffold_" + runID
+	switch p.DB {
+	case DBPostgres:
+		if !reachable("127.0.0.1:5432") {
+			t.Fatal("PostgreSQL is not running on 127.0.0.1:5432 (scripts/ci-services.sh starts it)")
+		}
+		psql := need(t, "psql", "Debian's postgresql-client")
+		run(t, dir, nil, psql, "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "CREATE DATABASE "+dbName)
+		t.Cleanup(func() {
+			exec.Command(psql, "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "DROP DATABASE IF EXISTS "+dbName+" WITH (FORCE)").Run()
+		})
+		env = append(env, "DATABASE_URL=postgres://postgres@127.0.0.1:5432/"+dbName)
+	case DBMySQL:
+		if !reachable("127.0.0.1:3306") {
+			t.Fatal("MariaDB is not running on 127.0.0.1:3306 (scripts/ci-services.sh starts it)")
+		}
+		mysql := need(t, "mysql", "Debian's mariadb-client")
+		run(t, dir, nil, mysql, "-h", "127.0.0.1", "-u", "root", "-e", "CREATE DATABASE "+dbName)
+		t.Cleanup(func() {
+			exec.Command(mysql, "-h", "127.0.0.1", "-u", "root", "-e", "DROP DATABASE IF EXISTS "+dbName).Run()
+		})
+		env = append(env, "DATABASE_URL=mysql://root@127.0.0.1:3306/"+dbName)
+	}
+	if p.Sharded() {
+		// Every shard in the same database would hide routing bugs behind
+		// one table; one database per shard instead.
+		var urls []string
+		for i := 0; i < p.Shards; i++ {
+			name := fmt.Sprintf("%s_s%d", dbName, i)
+			run(t, dir, nil, "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "CREATE DATABASE "+name)
+			t.Cleanup(func() {
+				exec.Command("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)").Run()
+			})
+			urls = append(urls, "postgres://postgres@127.0.0.1:5432/"+name)
+		}
+		env = append(env, "DATABASE_URL=", "DATABASE_SHARD_URLS="+strings.Join(urls, ","))
+	}
+	if p.UsesReplicas() {
+		// No streaming replica here: the primary stands in for both, which
+		// exercises the replica read path and its fallback.
+		primary := env[len(env)-1][len("DATABASE_URL="):]
+		env = append(env, "DATABASE_REPLICA_URLS="+primary+","+primary)
+	}
+	switch p.Cache {
+	case CacheRedis:
+		if !reachable("127.0.0.1:6379") {
+			t.Fatal("Redis is not running on 127.0.0.1:6379 (scripts/ci-services.sh starts it)")
+		}
+		env = append(env, "REDIS_URL=redis://127.0.0.1:6379/0")
+	case CacheMemcached:
+		if !reachable("127.0.0.1:11211") {
+			t.Fatal("memcached is not running on 127.0.0.1:11211 (scripts/ci-services.sh starts it)")
+		}
+		env = append(env, "MEMCACHED_ADDRS=127.0.0.1:11211")
+	}
+	switch p.Queue {
+	case QueueKafka:
+		// No Kafka server can be installed here: the project's own devkafka
+		// (franz-go's kfake, which speaks the Kafka protocol) stands in.
+		port := freePort(t)
+		run(t, dir, nil, "go", "build", "-o", "bin/", "./cmd/devkafka")
+		start(t, dir, nil, filepath.Join(dir, "bin", "devkafka"), "-port", fmt.Sprint(port))
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		waitFor(t, "devkafka", 20*time.Second, func() bool { return reachable(addr) })
+		env = append(env, "KAFKA_BROKERS="+addr)
+	case QueueRabbitMQ:
+		if !reachable("127.0.0.1:5672") {
+			t.Fatal("RabbitMQ is not running on 127.0.0.1:5672 (scripts/ci-services.sh starts it)")
+		}
+		env = append(env, "AMQP_URL=amqp://guest:guest@127.0.0.1:5672/", "AMQP_QUEUE=scaffold-clicks-"+runID)
+	case QueueNATS:
+		if !reachable("127.0.0.1:4222") {
+			t.Fatal("NATS is not running on 127.0.0.1:4222 (scripts/ci-services.sh starts it)")
+		}
+		env = append(env, "NATS_URL=nats://127.0.0.1:4222", "NATS_STREAM=SCAFFOLD_"+runID)
+	case QueueSQS:
+		env = append(env, sqsEnv(t, dir, runID)...)
+	}
+	return env
+}
+
+// sqsEnv starts fauxqs (an SQS emulator from npm that speaks the JSON
+// protocol of current AWS SDKs) and creates a queue for this run.
+func sqsEnv(t *testing.T, dir, runID string) []string {
+	t.Helper()
+	fauxqs := need(t, "fauxqs", "npm install -g fauxqs@1.9.2; scripts/ci-tools.sh does it")
+	port := freePort(t)
+	start(t, dir, []string{fmt.Sprintf("FAUXQS_PORT=%d", port), "FAUXQS_HOST=127.0.0.1", "FAUXQS_LOGGER=false"}, fauxqs)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	var queueURL string
+	waitFor(t, "fauxqs to create the queue", 30*time.Second, func() bool {
+		req, _ := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader(`{"QueueName":"clicks-`+runID+`"}`))
+		req.Header.Set("X-Amz-Target", "AmazonSQS.CreateQueue")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var out struct{ QueueUrl string }
+		json.NewDecoder(resp.Body).Decode(&out)
+		queueURL = out.QueueUrl
+		return resp.StatusCode == 200 && queueURL != ""
+	})
+	return []string{"SQS_QUEUE_URL=" + queueURL, "AWS_ENDPOINT_URL=" + endpoint, "AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}
+}
+
+// checkConfigs runs the generated LB and Prometheus files through the
+// programs that will read them.
+func checkConfigs(t *testing.T, p Params, dir string) {
+	t.Helper()
+	switch p.LB {
+	case LBNginx:
+		nginx := need(t, "nginx", "Debian's nginx")
+		prefix := t.TempDir()
+		run(t, dir, nil, nginx, "-t", "-p", prefix, "-c", filepath.Join(dir, "deploy", "nginx", "nginx.conf"))
+	case LBHAProxy:
+		haproxy := need(t, "haproxy", "Debian's haproxy")
+		run(t, dir, nil, haproxy, "-c", "-f", filepath.Join(dir, "deploy", "haproxy", "haproxy.cfg"))
+	}
+	promtool := need(t, "promtool", "Debian's prometheus")
+	run(t, dir, nil, promtool, "check", "rules", "deploy/prometheus/alerts.yml")
+	run(t, dir, nil, promtool, "check", "config", "deploy/prometheus/prometheus.yml")
+}
