@@ -121,10 +121,10 @@ func FromDesign(d *schema.Design, est *estimator.Result) (Params, *Mapping, erro
 
 	p.DBPoolSize = max(1, min(d.Services.ConnectionsPerInstance, 1000))
 	p.CachePoolSize = assumedCachePool
+	p.Shards = max(1, min(d.Database.Shards, 1024))
 	if d.Database.ReadFromReplicas {
 		p.ReadReplicas = min(d.Database.Replicas, 64)
 	}
-	p.Shards = max(1, min(d.Database.Shards, 1024))
 
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, est, m)
 	return p, m, nil

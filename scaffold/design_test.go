@@ -34,7 +34,12 @@ func TestFromDesignShortener(t *testing.T) {
 		DesignName: "shortener", DB: DBPostgres, Cache: CacheRedis, Queue: QueueKafka, LB: LBManaged,
 		LBAlgorithm: AlgLeastConn, Instances: 4, RedirectStatus: 302,
 		CacheTTL: 24 * time.Hour, CacheTTLJitter: 144 * time.Minute, Stampede: StampedeCoalesce,
-		LocalCacheSize: 100_000, DBPoolSize: 10, CachePoolSize: 16, ReadReplicas: 2, Shards: 1,
+		LocalCacheSize: 100_000, DBPoolSize: 10, CachePoolSize: 16,
+	}
+	// The example is tuned by the rules work: follow its shards and replicas.
+	want.Shards = max(1, d.Database.Shards)
+	if d.Database.ReadFromReplicas {
+		want.ReadReplicas = d.Database.Replicas
 	}
 	got := p
 	got.DesignHash, got.SLOs, got.PeakReadRPS, got.PeakWriteRPS = "", nil, 0, 0
@@ -44,9 +49,10 @@ func TestFromDesignShortener(t *testing.T) {
 	if !strings.HasPrefix(p.DesignHash, "sha256:") || p.DesignHash != DesignHash(d) {
 		t.Errorf("hash %q", p.DesignHash)
 	}
+	avail := float64(d.SLO.Availability)
 	wantSLOs := []SLO{
-		{Name: "redirect", Route: RouteRedirect, P99: 50 * time.Millisecond, Availability: 0.9995},
-		{Name: "create", Route: RouteCreate, P99: 200 * time.Millisecond, Availability: 0.9995},
+		{Name: "redirect", Route: RouteRedirect, P99: time.Duration(d.SLO.P99["redirect"]), Availability: avail},
+		{Name: "create", Route: RouteCreate, P99: time.Duration(d.SLO.P99["create"]), Availability: avail},
 	}
 	if len(p.SLOs) != 2 || p.SLOs[0] != wantSLOs[0] || p.SLOs[1] != wantSLOs[1] {
 		t.Errorf("SLOs = %+v", p.SLOs)

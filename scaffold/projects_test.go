@@ -32,7 +32,9 @@ var matrix = []stack{
 	}},
 	{"postgres+none+none+managed", func(p *Params) { p.Cache, p.Queue, p.LB = CacheNone, QueueNone, LBManaged }},
 	{"postgres+redis+sqs+nginx", func(p *Params) { p.Queue, p.Stampede = QueueSQS, StampedeEarlyRefresh }},
-	{"postgres+redis+none+nginx, 3 shards", func(p *Params) { p.Queue, p.Shards, p.LBAlgorithm = QueueNone, 3, AlgConsistentHash }},
+	{"postgres+redis+none+nginx, 3 shards with a replica each", func(p *Params) {
+		p.Queue, p.Shards, p.ReadReplicas, p.LBAlgorithm = QueueNone, 3, 1, AlgConsistentHash
+	}},
 	{"mysql+redis+rabbitmq+managed, 2 replicas, 301", func(p *Params) {
 		p.DB, p.Queue, p.LB, p.ReadReplicas, p.RedirectStatus = DBMySQL, QueueRabbitMQ, LBManaged, 2, 301
 	}},
@@ -71,6 +73,11 @@ func TestGeneratedProjects(t *testing.T) {
 			run(t, dir, nil, "go", "vet", "./...")
 			run(t, dir, nil, "go", "build", "./...")
 			run(t, dir, nil, "go", "test", "-count=1", "./...")
+			if fullMatrix() || withServices() {
+				// Every exception in the generated code carries a #nosec
+				// with its reason; anything else fails.
+				run(t, dir, nil, gosecPath(t), "-quiet", "./...")
+			}
 			if withServices() {
 				testAgainstServices(t, p, dir)
 			}
@@ -123,6 +130,22 @@ func gofmtPath(t *testing.T) string {
 		t.Fatal("gofmt not found")
 	}
 	return p
+}
+
+func gosecPath(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("gosec"); err == nil {
+		return p
+	}
+	out, err := exec.Command("go", "env", "GOPATH").Output()
+	if err == nil {
+		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "gosec")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("gosec is not installed (go install github.com/securego/gosec/v2/cmd/gosec@v2.30.0; scripts/ci-tools.sh does it)")
+	return ""
 }
 
 // need returns the path of a tool the service tests use; in CI a missing
@@ -305,6 +328,7 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 	t.Helper()
 	var env []string
+	var primaries []string // the database URL of each shard (one if unsharded)
 	dbName := "scaffold_" + runID
 	switch p.DB {
 	case DBPostgres:
@@ -316,7 +340,8 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		t.Cleanup(func() {
 			exec.Command(psql, "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "DROP DATABASE IF EXISTS "+dbName+" WITH (FORCE)").Run()
 		})
-		env = append(env, "DATABASE_URL=postgres://postgres@127.0.0.1:5432/"+dbName)
+		primaries = []string{"postgres://postgres@127.0.0.1:5432/" + dbName}
+		env = append(env, "DATABASE_URL="+primaries[0])
 	case DBMySQL:
 		if !reachable("127.0.0.1:3306") {
 			t.Fatal("MariaDB is not running on 127.0.0.1:3306 (scripts/ci-services.sh starts it)")
@@ -326,7 +351,8 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		t.Cleanup(func() {
 			exec.Command(mysql, "-h", "127.0.0.1", "-u", "root", "-e", "DROP DATABASE IF EXISTS "+dbName).Run()
 		})
-		env = append(env, "DATABASE_URL=mysql://root@127.0.0.1:3306/"+dbName)
+		primaries = []string{"mysql://root@127.0.0.1:3306/" + dbName}
+		env = append(env, "DATABASE_URL="+primaries[0])
 	}
 	if p.Sharded() {
 		// Every shard in the same database would hide routing bugs behind
@@ -340,13 +366,21 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 			})
 			urls = append(urls, "postgres://postgres@127.0.0.1:5432/"+name)
 		}
+		primaries = urls
 		env = append(env, "DATABASE_URL=", "DATABASE_SHARD_URLS="+strings.Join(urls, ","))
 	}
 	if p.UsesReplicas() {
-		// No streaming replica here: the primary stands in for both, which
-		// exercises the replica read path and its fallback.
-		primary := env[len(env)-1][len("DATABASE_URL="):]
-		env = append(env, "DATABASE_REPLICA_URLS="+primary+","+primary)
+		// No streaming replica here: each primary stands in for its own
+		// replicas, which exercises the replica read path and its fallback.
+		var groups []string
+		for _, u := range primaries {
+			var group []string
+			for i := 0; i < p.ReadReplicas; i++ {
+				group = append(group, u)
+			}
+			groups = append(groups, strings.Join(group, ","))
+		}
+		env = append(env, "DATABASE_REPLICA_URLS="+strings.Join(groups, ";"))
 	}
 	switch p.Cache {
 	case CacheRedis:
@@ -427,6 +461,6 @@ func checkConfigs(t *testing.T, p Params, dir string) {
 		run(t, dir, nil, haproxy, "-c", "-f", filepath.Join(dir, "deploy", "haproxy", "haproxy.cfg"))
 	}
 	promtool := need(t, "promtool", "Debian's prometheus")
-	run(t, dir, nil, promtool, "check", "rules", "deploy/prometheus/alerts.yml")
+	run(t, dir, nil, promtool, "check", "rules", "--lint-fatal", "deploy/prometheus/alerts.yml")
 	run(t, dir, nil, promtool, "check", "config", "deploy/prometheus/prometheus.yml")
 }

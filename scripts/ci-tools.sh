@@ -41,3 +41,9 @@ if ! command -v fauxqs >/dev/null; then
 	echo "installing: fauxqs (npm)"
 	npm install -g --no-audit --no-fund fauxqs@1.9.2 >/dev/null
 fi
+
+# scaffold: the generated services must pass gosec (each exception justified).
+if ! command -v gosec >/dev/null && [ ! -x "$(go env GOPATH)/bin/gosec" ]; then
+	echo "installing: gosec (go install)"
+	go install github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+fi

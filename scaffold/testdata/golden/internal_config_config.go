@@ -137,7 +137,6 @@ func (r *reader) list(name string) []string {
 	}
 	return out
 }
-
 func (r *reader) integer(name string, def, min, max int) int {
 	v := strings.TrimSpace(r.getenv(name))
 	if v == "" {
