@@ -14,7 +14,7 @@ func (s *scenarioRun) operations(e *estimator) []Operation {
 		l := s.lat[op.Name]
 		o := Operation{
 			Name: op.Name, Kind: op.Kind, Async: op.Async,
-			AvgRPS: round2(op.Rate.PerSecond()), PeakRPS: round2(s.rate[op.Name]),
+			AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(s.rate[op.Name]),
 			P50Ms: Millis(l.p50 * 1000), P99Ms: Millis(l.p99 * 1000), MeetsSLO: true,
 			Path: op.Path, Bottleneck: l.bottleneck,
 			Availability: avail[op.Name].value,
@@ -54,7 +54,7 @@ func (s *scenarioRun) components(e *estimator, p *plan) []Component {
 	for _, t := range s.sortedTiers() {
 		c := Component{
 			Name: t.name, Kind: t.kind, Instances: t.instances, Needed: t.needed,
-			LoadRPS: round2(t.load), CapacityRPS: round2(t.cap), Utilization: Util(roundTo(t.util, 4)),
+			LoadRPS: sig(t.load), CapacityRPS: sig(t.cap), Utilization: Util(roundTo(t.util, 4)),
 			SPOF: t.spof || e.d.System.Footprint == "single-node", Cache: t.cache, DB: t.db, Queue: t.queue,
 			Derivation: t.deriv, Assumed: t.assumed,
 		}

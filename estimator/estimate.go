@@ -268,6 +268,15 @@ func (e *estimator) assumptionList() []Assumption {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
+// sig keeps six significant digits: rates from 0.002/s to millions/s stay
+// readable in JSON without losing a trickle to rounding.
+func sig(x float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	return roundSig(x, 6)
+}
+
 // display writes a figure with its unit the way a reader expects it.
 func display(en Entry) string {
 	switch {

@@ -84,7 +84,7 @@ func hasLine(lines []string, want string) bool {
 func TestIssueWorkedExample(t *testing.T) {
 	r := estimate(t, tiny, Options{})
 	op := operation(r, "get")
-	if op.PeakRPS != 69.44 {
+	if op.PeakRPS != 69.4444 {
 		t.Errorf("peak = %v rps, want 2M ÷ 86,400 × 3 = 69.44", op.PeakRPS)
 	}
 	if !hasLine(op.Derivation, "2M/day ÷ 86,400 s = 23.1 rps × 3 peak = 69.4 rps") {

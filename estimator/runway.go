@@ -53,7 +53,7 @@ func (e *estimator) runway(p *plan, peak *scenarioRun) ([]Runway, Months) {
 			return
 		}
 		m := monthOf(load, capacity)
-		r := Runway{Component: comp, Resource: resource, Load: round2(load(0)), Capacity: round2(capacity), Months: Months(roundTo(m, 1)), ScalesOut: scales}
+		r := Runway{Component: comp, Resource: resource, Load: sig(load(0)), Capacity: sig(capacity), Months: Months(roundTo(m, 1)), ScalesOut: scales}
 		switch {
 		case m == 0:
 			r.Derivation = fmt.Sprintf("%s %s: %s already at or above %s", comp, resource, f(load(0)), f(capacity))

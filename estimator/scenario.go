@@ -684,7 +684,7 @@ func (s *scenarioRun) summary(e *estimator) Scenario {
 		if slo, ok := e.d.SLO.P99[op.Name]; ok {
 			meets = l.p99 <= slo.Seconds()
 		}
-		out.Operations = append(out.Operations, ScenarioOp{Name: op.Name, PeakRPS: round2(s.rate[op.Name]), P99Ms: Millis(l.p99 * 1000), MeetsSLO: meets})
+		out.Operations = append(out.Operations, ScenarioOp{Name: op.Name, PeakRPS: sig(s.rate[op.Name]), P99Ms: Millis(l.p99 * 1000), MeetsSLO: meets})
 	}
 	for _, t := range s.sortedTiers() {
 		out.Components = append(out.Components, ScenarioTier{Name: t.name, Instances: t.instances, Needed: t.needed, Utilization: Util(t.util)})
