@@ -53,7 +53,7 @@ func (s *scenarioRun) components(e *estimator, p *plan) []Component {
 	var out []Component
 	for _, t := range s.sortedTiers() {
 		c := Component{
-			Name: t.name, Kind: t.kind, Instances: t.instances, Needed: t.needed,
+			Name: t.name, Kind: t.kind, Instances: t.instances, Needed: t.needed, Serving: s.serving(t, p),
 			LoadRPS: sig(t.load), CapacityRPS: sig(t.cap), Utilization: Util(roundTo(t.util, 4)),
 			SPOF: t.spof || e.d.System.Footprint == "single-node", Cache: t.cache, DB: t.db, Queue: t.queue,
 			Derivation: t.deriv, Assumed: t.assumed,
@@ -64,6 +64,27 @@ func (s *scenarioRun) components(e *estimator, p *plan) []Component {
 		out = append(out, c)
 	}
 	return out
+}
+
+// serving turns the survivors survivors() counted into the tier's own
+// instances: the app, workers, balancer and cache count instances, the
+// replicas count per shard, and the database and queue survive or not as
+// a whole.
+func (s *scenarioRun) serving(t *tierState, p *plan) int {
+	alive, ok := s.alive[t.name]
+	if !ok {
+		return t.instances
+	}
+	switch t.name {
+	case "services", "workers", "loadBalancer", "cache":
+		return alive
+	case "replicas":
+		return alive * p.db.shards
+	}
+	if alive == 0 {
+		return 0
+	}
+	return t.instances
 }
 
 func roundTo(x float64, decimals int) float64 {

@@ -84,7 +84,11 @@ type Component struct {
 	// the target utilisation, with zone redundancy.
 	Instances int `json:"instances"`
 	Needed    int `json:"needed"`
-	Zones     int `json:"zones,omitempty"`
+	// Serving is how many of the planned instances still serve in the
+	// scenario: all of them except in zone-down (for the database and
+	// the queue, all or none: a failover keeps every shard serving).
+	Serving int `json:"serving"`
+	Zones   int `json:"zones,omitempty"`
 	// LoadRPS and CapacityRPS are per-second operations on this tier;
 	// Utilization = LoadRPS / CapacityRPS (of the planned instances). A
 	// managed tier that scales itself has zero capacity and utilisation.
