@@ -77,6 +77,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 		newInitCmd,
 		newReportCmd,
 		newDiffCmd,
+		newOptimizeCmd,
 		newSchemaCmd,
 		newVersionCmd,
 	} {

@@ -1,0 +1,272 @@
+// Package optimize searches the knobs a design leaves open, or marks as
+// tunable, for the cheapest configuration that meets every SLO with no
+// finding at or above high — "the cheapest design that meets the SLO
+// wins" — and writes the winning changes back into the design file with
+// its comments and layout kept.
+//
+// It drives the pipeline (estimator, then rules) over variants of the
+// typed design and judges each by the estimate's verdict and the review's
+// findings; it computes no figure of its own. The search is deterministic:
+// a fixed order of knobs and moves, evaluations memoised by configuration,
+// and parallel evaluations reduced in a fixed order.
+package optimize
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// Sizes are the vCPU x GiB sizes the schema allows, smallest first.
+var Sizes = []string{"2x8", "4x16", "8x32", "16x64"}
+
+type kind int
+
+const (
+	count  kind = iota // an integer count
+	choice             // one of a list of values
+)
+
+// knobDef is one setting the search may change.
+type knobDef struct {
+	path string
+	kind kind
+	// min and max are the schema's bounds for a count.
+	min, max int
+	// applies says whether the design has the tier the knob sets.
+	applies func(d *schema.Design) bool
+	// get reads the knob: the count, or the value for a choice.
+	get func(d *schema.Design) string
+	// set writes it on a copy of the design.
+	set func(d *schema.Design, v string)
+	// values lists a choice's values, smallest (cheapest) first.
+	values func(d *schema.Design) []string
+}
+
+// defs is every knob, in the order the search visits them and the output
+// lists them.
+var defs = []knobDef{
+	{path: "system.cloud", kind: choice,
+		applies: func(*schema.Design) bool { return true },
+		get:     func(d *schema.Design) string { return d.System.Cloud },
+		set:     func(d *schema.Design, v string) { d.System.Cloud = v },
+		values:  func(*schema.Design) []string { return estimator.Clouds }},
+	{path: "services.size", kind: choice,
+		applies: func(*schema.Design) bool { return true },
+		get:     func(d *schema.Design) string { return d.Services.Size },
+		set:     func(d *schema.Design, v string) { d.Services.Size = v },
+		values:  func(*schema.Design) []string { return Sizes }},
+	{path: "services.instances", kind: count, min: 1, max: 100000,
+		applies: func(*schema.Design) bool { return true },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Services.Instances) },
+		set:     func(d *schema.Design, v string) { d.Services.Instances = atoi(v) }},
+	{path: "cache.memory", kind: choice,
+		applies: func(d *schema.Design) bool { return d.Cache.Enabled() && d.Cache.Memory != nil },
+		get:     func(d *schema.Design) string { return bytesText(float64(*d.Cache.Memory)) },
+		set: func(d *schema.Design, v string) {
+			b, _ := schema.ParseBytes(v)
+			d.Cache.Memory = &b
+		},
+		values: memoryLadder},
+	{path: "cache.nodes", kind: count, min: 1, max: 1000,
+		applies: func(d *schema.Design) bool { return d.Cache.Enabled() },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Cache.Nodes) },
+		set:     func(d *schema.Design, v string) { d.Cache.Nodes = atoi(v) }},
+	{path: "cache.replicas", kind: count, min: 0, max: 10,
+		applies: func(d *schema.Design) bool { return d.Cache.Enabled() },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Cache.Replicas) },
+		set:     func(d *schema.Design, v string) { d.Cache.Replicas = atoi(v) }},
+	{path: "database.size", kind: choice,
+		applies: func(d *schema.Design) bool { return d.Database.Kind != "dynamodb" },
+		get:     func(d *schema.Design) string { return d.Database.Size },
+		set:     func(d *schema.Design, v string) { d.Database.Size = v },
+		values:  func(*schema.Design) []string { return Sizes }},
+	{path: "database.replicas", kind: count, min: 0, max: 100,
+		applies: func(*schema.Design) bool { return true },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Database.Replicas) },
+		set:     func(d *schema.Design, v string) { d.Database.Replicas = atoi(v) }},
+	// Shards need a shard key (the schema requires one above one shard),
+	// so the knob exists only when the design names it.
+	{path: "database.shards", kind: count, min: 1, max: 10000,
+		applies: func(d *schema.Design) bool { return d.Database.ShardKey != "" },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Database.Shards) },
+		set:     func(d *schema.Design, v string) { d.Database.Shards = atoi(v) }},
+	{path: "queue.partitions", kind: count, min: 1, max: 100000,
+		applies: func(d *schema.Design) bool { return d.Queue.Enabled() },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Queue.Partitions) },
+		set:     func(d *schema.Design, v string) { d.Queue.Partitions = atoi(v) }},
+	{path: "queue.consumers", kind: count, min: 1, max: 100000,
+		applies: func(d *schema.Design) bool { return d.Queue.Enabled() },
+		get:     func(d *schema.Design) string { return strconv.Itoa(d.Queue.Consumers) },
+		set:     func(d *schema.Design, v string) { d.Queue.Consumers = atoi(v) }},
+}
+
+// KnobPaths lists every knob optimize knows, for help texts and --tune.
+func KnobPaths() []string {
+	out := make([]string, len(defs))
+	for i, k := range defs {
+		out[i] = k.path
+	}
+	return out
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// memoryLadder is the cache sizes tried: powers of two from 512 MiB to
+// 512 GiB, and the design's own size.
+func memoryLadder(d *schema.Design) []string {
+	seen := map[float64]bool{}
+	var sizes []float64
+	for b := 512 * estimator.MiB; b <= 512*estimator.GiB; b *= 2 {
+		sizes = append(sizes, b)
+		seen[b] = true
+	}
+	if d.Cache.Memory != nil && !seen[float64(*d.Cache.Memory)] {
+		sizes = append(sizes, float64(*d.Cache.Memory))
+	}
+	sort.Float64s(sizes)
+	out := make([]string, len(sizes))
+	for i, b := range sizes {
+		out[i] = bytesText(b)
+	}
+	return out
+}
+
+// bytesText writes a size as a design would: "13GiB", "512MiB", "1.5GiB".
+func bytesText(b float64) string {
+	for _, u := range []struct {
+		name string
+		size float64
+	}{{"TiB", estimator.TiB}, {"GiB", estimator.GiB}, {"MiB", estimator.MiB}, {"KiB", estimator.KiB}} {
+		if b >= u.size {
+			return strconv.FormatFloat(math.Round(b/u.size*1000)/1000, 'f', -1, 64) + u.name
+		}
+	}
+	return strconv.FormatFloat(b, 'f', -1, 64) + "B"
+}
+
+// Knob is one setting the search may change in this design.
+type Knob struct {
+	Path string `json:"path"`
+	// Why says what made it tunable: "open" (the design leaves it out),
+	// "marked" (@tune in the file) or "--tune".
+	Why string `json:"why"`
+	// Values are the choices tried (choice knobs), Min and Max the bounds
+	// of a count.
+	Values   []string `json:"values,omitempty"`
+	Min      int      `json:"min,omitempty"`
+	Max      int      `json:"max,omitempty"`
+	def      *knobDef
+	explicit bool // bounds given with @tune(min=, max=)
+}
+
+// Tuning says which knobs may change beyond the ones the design leaves
+// open: those the file marks with @tune, and those named on the command
+// line (all for every knob).
+type Tuning struct {
+	Marks map[string]Mark
+	Flags []string
+	// Fixed knobs never change, even when the design leaves them open.
+	Fixed []string
+}
+
+// Mark is a field's @tune attribute: no arguments, bounds
+// (@tune(min=2, max=12)) or allowed values (@tune(aws, gcp)).
+type Mark struct {
+	Min, Max *int
+	Values   []string
+	Pos      schema.Position
+}
+
+// Knobs lists the knobs the search may change in d, in search order.
+func Knobs(d *schema.Design, t Tuning) ([]*Knob, error) {
+	flags := map[string]bool{}
+	for _, f := range t.Flags {
+		if f != "all" && !known(f) {
+			return nil, fmt.Errorf("unknown knob %q in --tune: use all or one of %s", f, strings.Join(KnobPaths(), ", "))
+		}
+		flags[f] = true
+	}
+	fixed := map[string]bool{}
+	for _, f := range t.Fixed {
+		if !known(f) {
+			return nil, fmt.Errorf("unknown knob %q in --fix: use one of %s", f, strings.Join(KnobPaths(), ", "))
+		}
+		fixed[f] = true
+	}
+	for path, m := range t.Marks {
+		if !known(path) {
+			return nil, fmt.Errorf("%s: @tune on %s, which optimize cannot change: it tunes %s", m.Pos, path, strings.Join(KnobPaths(), ", "))
+		}
+	}
+	var out []*Knob
+	for i := range defs {
+		def := &defs[i]
+		if !def.applies(d) || fixed[def.path] {
+			continue
+		}
+		k := &Knob{Path: def.path, def: def}
+		mark, marked := t.Marks[def.path]
+		switch {
+		case marked:
+			k.Why = "marked @tune"
+		case flags["all"] || flags[def.path]:
+			k.Why = "--tune"
+		case !d.Source.Has(def.path):
+			k.Why = "open"
+		default:
+			continue
+		}
+		if def.kind == choice {
+			k.Values = def.values(d)
+			if marked && len(mark.Values) > 0 {
+				for _, v := range mark.Values {
+					if !contains(k.Values, v) {
+						return nil, fmt.Errorf("%s: @tune value %q is not one of %s", mark.Pos, v, strings.Join(k.Values, ", "))
+					}
+				}
+				k.Values = mark.Values
+			}
+		} else {
+			k.Min, k.Max = def.min, def.max
+			if marked && mark.Min != nil {
+				k.Min, k.explicit = max(def.min, *mark.Min), true
+			}
+			if marked && mark.Max != nil {
+				k.Max, k.explicit = min(def.max, *mark.Max), true
+			}
+			if k.Min > k.Max {
+				return nil, fmt.Errorf("%s: @tune(min=%d, max=%d) leaves nothing to try", mark.Pos, k.Min, k.Max)
+			}
+			// A read replica must exist to read from.
+			if def.path == "database.replicas" && d.Database.ReadFromReplicas {
+				k.Min = max(k.Min, 1)
+			}
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func known(path string) bool {
+	for _, k := range defs {
+		if k.path == path {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
