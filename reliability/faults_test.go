@@ -117,6 +117,69 @@ func TestRedisStoppedMidRun(t *testing.T) {
 
 func scrapeZero() promSample { return promSample{} }
 
+// TestRedisFrozenMidRun: a cache server that hangs instead of dying
+// (SIGSTOP: connections open, no answers) is the harder case, since every
+// call waits out CACHE_TIMEOUT until the breaker opens. Redirects must
+// still succeed (at most 0.1% errors) and the cache be used again after
+// SIGCONT.
+func TestRedisFrozenMidRun(t *testing.T) {
+	requireEnabled(t)
+	g := faultService(t)
+	pg := startPostgres(t)
+	rd := startRedis(t)
+	// Runs before the process's own cleanup (cleanups run last first): a
+	// stopped process would not act on the SIGTERM that stops it.
+	t.Cleanup(func() { _ = rd.p.signal(syscall.SIGCONT) })
+	const cacheTimeout = 100 * time.Millisecond
+	svc := startServer(t, g, "DATABASE_URL="+pg.url(), "REDIS_URL="+rd.url(), "LOCAL_CACHE_SIZE=0",
+		"CACHE_TIMEOUT="+cacheTimeout.String())
+	id := runID(t)
+	targets := seedLinks(t, svc.base, id, 200)
+
+	const freezeAt, thawAt, settle, end = 6 * time.Second, 14 * time.Second, 18 * time.Second, 22 * time.Second
+	l := startLoad(svc.base, loadSpec{duration: end, redirect: redirectRate, create: createRate, targets: targets, runID: id})
+	l.sleepUntil(freezeAt)
+	before := scrape(t, svc.base+"/metrics")
+	l.mark("redis frozen")
+	if err := rd.p.signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	l.sleepUntil(thawAt)
+	during := scrape(t, svc.base+"/metrics")
+	if err := rd.p.signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	l.mark("redis thawed")
+	l.sleepUntil(settle)
+	settled := scrape(t, svc.base+"/metrics")
+	rs := l.wait()
+	after := scrape(t, svc.base+"/metrics")
+
+	all := summarize(pick(rs, redirectOp, 0, end))
+	base := summarize(pick(rs, redirectOp, 0, freezeAt))
+	frozen := summarize(pick(rs, redirectOp, freezeAt, thawAt))
+	figure(t, "redirects, whole run: %v", all)
+	figure(t, "redirects, before (0-%v): %v", freezeAt, base)
+	figure(t, "redirects, Redis frozen (%v-%v): %v", freezeAt, thawAt, frozen)
+	figure(t, "redirects, thawed (%v-%v): %v", thawAt, end, summarize(pick(rs, redirectOp, thawAt, end)))
+	h := func(a, b promSample, result string) float64 {
+		return b.get(mCache, "layer", "shared", "result", result) - a.get(mCache, "layer", "shared", "result", result)
+	}
+	hitRatio := h(settled, after, "hit") / max(1, h(settled, after, "hit")+h(settled, after, "miss")+h(settled, after, "error"))
+	figure(t, "shared-cache lookups while frozen: %.0f errors (timeouts and breaker skips); hit ratio in the last %v after SIGCONT %.3f",
+		h(before, during, "error"), end-settle, hitRatio)
+
+	if all.errorRate() > 0.001 {
+		t.Errorf("redirect error rate %.3f%% over the run, want at most 0.1%%: %v", 100*all.errorRate(), all)
+	}
+	if h(before, during, "error") < float64(frozen.n)/2 {
+		t.Errorf("only %.0f shared-cache errors for %d redirects while Redis was frozen: the fault did not reach the service", h(before, during, "error"), frozen.n)
+	}
+	if hitRatio < 0.9 {
+		t.Errorf("shared-cache hit ratio %.3f after SIGCONT, want at least 0.9", hitRatio)
+	}
+}
+
 // clickPoller samples the click counters every 100ms, to tell when clicks
 // flow again after the broker returns.
 type clickPoller struct {

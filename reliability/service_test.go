@@ -57,7 +57,7 @@ var builds struct {
 // own settings cannot point a test at their services.
 var serviceVars = []string{"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_SHARD_URLS", "REDIS_URL",
 	"MEMCACHED_ADDRS", "KAFKA_BROKERS", "AMQP_URL", "NATS_URL", "SQS_QUEUE_URL", "LISTEN_ADDR", "BASE_URL",
-	"OTEL_EXPORTER_OTLP_ENDPOINT", "LOCAL_CACHE_SIZE", "DRAIN_DELAY", "SHUTDOWN_TIMEOUT", "DB_TIMEOUT", "LOG_LEVEL"}
+	"OTEL_EXPORTER_OTLP_ENDPOINT", "LOCAL_CACHE_SIZE", "DRAIN_DELAY", "SHUTDOWN_TIMEOUT", "DB_TIMEOUT", "CACHE_TIMEOUT", "LOG_LEVEL"}
 
 func childEnv(extra ...string) []string {
 	var env []string
@@ -116,7 +116,7 @@ func generate(t *testing.T, id string, p scaffold.Params, build ...string) *gene
 			t.Fatal(g.err)
 		}
 	}
-	t.Logf("generated and built the %s service in %v", id, time.Since(start).Round(time.Millisecond))
+	t.Logf("generated (and built %v) the %s service in %v", build, id, time.Since(start).Round(time.Millisecond))
 	return g
 }
 
