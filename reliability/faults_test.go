@@ -333,12 +333,6 @@ func TestBrokerStoppedMidRun(t *testing.T) {
 		t.Errorf("redirect p99 with NATS down is %.2f× the control instance's in the same seconds (%v vs %v), want at most 2×",
 			vsControl, ms(out.p99), ms(ctlOut.p99))
 	}
-	if vsBefore > 2 && vsControl > 1 {
-		// Worse than before and worse than the control: the outage, not
-		// the machine, slowed redirects.
-		t.Errorf("redirect p99 with NATS down is %.2f× the p99 before (%v vs %v) and above the control's, want at most 2×",
-			vsBefore, ms(out.p99), ms(base.p99))
-	}
 	if droppedOut <= 0 {
 		t.Errorf("no click was counted as dropped while NATS was down (%.0f recorded): the dropped-clicks metric does not show the outage",
 			during.get(mClicksRecorded)-before.get(mClicksRecorded))
