@@ -48,13 +48,19 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	requireEnabled(t)
 	g := faultService(t)
 	pg := startPostgres(t)
-	rd := startRedis(t)
+	rd, rdCtl := startRedis(t), startRedis(t)
 	svc := startServer(t, g, "DATABASE_URL="+pg.url(), "REDIS_URL="+rd.url(), "LOCAL_CACHE_SIZE=0")
+	// The control instance's Redis stays up: its p99 in the same seconds
+	// tells the outage's cost from the machine's noise.
+	ctl := startServer(t, g, "DATABASE_URL="+pg.url(), "REDIS_URL="+rdCtl.url(), "LOCAL_CACHE_SIZE=0")
 	id := runID(t)
 	targets := seedLinks(t, svc.base, id, 200)
 
 	const stopAt, backAt, settle, end = 8 * time.Second, 18 * time.Second, 24 * time.Second, 30 * time.Second
-	l := startLoad(svc.base, loadSpec{duration: end, redirect: redirectRate, create: createRate, targets: targets, runID: id})
+	spec := loadSpec{duration: end, redirect: redirectRate, create: createRate, targets: targets, runID: id}
+	l := startLoad(svc.base, spec)
+	spec.runID += "-control"
+	lc := startLoad(ctl.base, spec)
 	l.sleepUntil(stopAt)
 	before := scrape(t, svc.base+"/metrics")
 	l.mark("redis stopped")
@@ -67,18 +73,23 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	l.mark("redis back")
 	l.sleepUntil(settle)
 	settled := scrape(t, svc.base+"/metrics")
-	rs := l.wait()
+	rs, rsCtl := l.wait(), lc.wait()
 	after := scrape(t, svc.base+"/metrics")
 
 	all := summarize(pick(rs, redirectOp, 0, end))
 	base := summarize(pick(rs, redirectOp, 0, stopAt))
 	out := summarize(pick(rs, redirectOp, stopAt, backAt))
 	rec := summarize(pick(rs, redirectOp, backAt, end))
+	ctlOut := summarize(pick(rsCtl, redirectOp, stopAt, backAt))
 	creates := summarize(pick(rs, createOp, 0, end))
+	t.Log("redirects, " + timeline(rs, redirectOp, end))
+	t.Log("control redirects, " + timeline(rsCtl, redirectOp, end))
 	figure(t, "redirects, whole run: %v", all)
 	figure(t, "redirects, before (0-%v): %v", stopAt, base)
 	figure(t, "redirects, Redis down (%v-%v): %v", stopAt, backAt, out)
 	figure(t, "redirects, Redis back (%v-%v): %v", backAt, end, rec)
+	figure(t, "control instance (Redis up), same window (%v-%v): %v", stopAt, backAt, ctlOut)
+	figure(t, "redirect p99 with Redis down: %.2f× the control's in the same seconds", float64(out.p99)/float64(ctlOut.p99))
 	figure(t, "creates, whole run: %v", creates)
 
 	delta := func(a, b promSample, result string) float64 {
@@ -158,6 +169,7 @@ func TestRedisFrozenMidRun(t *testing.T) {
 	all := summarize(pick(rs, redirectOp, 0, end))
 	base := summarize(pick(rs, redirectOp, 0, freezeAt))
 	frozen := summarize(pick(rs, redirectOp, freezeAt, thawAt))
+	t.Log("redirects, " + timeline(rs, redirectOp, end))
 	figure(t, "redirects, whole run: %v", all)
 	figure(t, "redirects, before (0-%v): %v", freezeAt, base)
 	figure(t, "redirects, Redis frozen (%v-%v): %v", freezeAt, thawAt, frozen)
@@ -307,6 +319,8 @@ func TestBrokerStoppedMidRun(t *testing.T) {
 	ctlOut := summarize(pick(rsCtl, redirectOp, stopAt, backAt))
 	vsBefore := float64(out.p99) / float64(base.p99)
 	vsControl := float64(out.p99) / float64(ctlOut.p99)
+	t.Log("redirects, " + timeline(rs, redirectOp, end))
+	t.Log("control redirects, " + timeline(rsCtl, redirectOp, end))
 	figure(t, "redirects, whole run: %v", all)
 	figure(t, "redirects, before (%v-%v): %v", warm, stopAt, base)
 	figure(t, "redirects, NATS down (%v-%v): %v", stopAt, backAt, out)

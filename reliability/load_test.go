@@ -397,3 +397,14 @@ func healthCheck(base string, interval time.Duration, inRotation *atomic.Bool) (
 		<-finished
 	}
 }
+
+// timeline is the p99 of kind in each second of the run, for the log: it
+// shows whether a slow phase was the fault or a burst of machine noise.
+func timeline(rs []result, kind opKind, end time.Duration) string {
+	var parts []string
+	for s := time.Duration(0); s < end; s += time.Second {
+		sum := summarize(pick(rs, kind, s, s+time.Second))
+		parts = append(parts, fmt.Sprintf("%ds:%s/%d", s/time.Second, strings.TrimSuffix(ms(sum.p99), "ms"), sum.errors()))
+	}
+	return "p99 ms/errors by second: " + strings.Join(parts, " ")
+}

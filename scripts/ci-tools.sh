@@ -10,6 +10,9 @@ PACKAGES=(
 	fonts-liberation # diagram: Arial-metric font, so PNG labels fit their boxes
 	tmux             # init: the form's end-to-end test runs under tmux
 	chromium         # report: the HTML review is loaded and screenshotted headless
+	redis-server     # reliability: each fault test runs and stops its own Redis
+	nats-server      # reliability: each fault test runs and stops its own NATS JetStream
+	postgresql       # reliability: each fault test initdb's and crashes its own cluster
 	memcached        # scaffold: generated services run against it
 	nginx            # scaffold: nginx -t on the generated load balancer config
 	haproxy          # scaffold: haproxy -c on the generated load balancer config
