@@ -48,15 +48,20 @@ calibrate() { # calibrate TARGET ADDR APP_PID WORKER_PID
 	"$BENCH_BIN/seed" -url "http://$addr" -n "$CODES" -o "$base.codes"
 	awk -v a="$addr" '{print "GET http://" a "/" $1}' "$base.codes" >"$base.targets"
 	taskset -a -pc 1 "$app" >/dev/null
-	[ -z "$worker" ] || taskset -a -pc 0 "$worker" >/dev/null
 	# Every code once, so the warm path is warm.
 	taskset -c 0 wrk -t1 -c64 -d5s -s bench/wrk/shortener.lua "http://$addr" -- sequential "$base.codes" 1 | grep RESULT
 
 	echo "== $target: CPU per request at $LOW_RATE requests/s"
+	# The click worker runs for this phase only, to measure its CPU per
+	# click; during the saturation runs it would take the load generator's
+	# core (its work would run on other machines in production).
+	[ -z "$worker" ] || taskset -a -pc 0 "$worker" >/dev/null
 	local a0 w0
 	a0=$(cpu_ticks "$app") w0=$(cpu_ticks "$worker")
 	taskset -c 0 vegeta attack -rate="$LOW_RATE/s" -duration="$LOW_DURATION" -targets="$base.targets" -redirects=-1 >"$base.low.bin"
+	[ -z "$worker" ] || sleep 2 # the last clicks reach the worker
 	echo "$(($(cpu_ticks "$app") - a0)) $(($(cpu_ticks "$worker") - w0)) $clk" >"$base.cpu"
+	[ -z "$worker" ] || stop_pid "$worker"
 	vegeta report -type=json "$base.low.bin" >"$base.low.json"
 	local st wt
 	read -r st wt < <(bench/.bin/benchreport measure "$work" "$target")
