@@ -83,5 +83,12 @@ p99 latency and availability, and flags the trade-offs it makes.
 	} {
 		root.AddCommand(newCmd(app))
 	}
+	// cobra adds `completion` lazily and, having subcommands and no run
+	// function of its own, answers "completion tcsh" with its help page and
+	// exit 0. Runnable, it reports the unknown shell as a usage error.
+	root.InitDefaultCompletionCmd()
+	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
 	return root
 }
