@@ -136,7 +136,7 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	if err != nil {
 		return err
 	}
-	in, err := diagramInput(d)
+	in, err := diagramInput(d, view)
 	if err != nil {
 		return err
 	}
@@ -183,18 +183,25 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 }
 
 // diagramInput runs the design down the pipeline: the estimate's numbers
-// (peak scenario, embedded prices) and the review's findings.
-func diagramInput(d *schema.Design) (diagram.Input, error) {
+// (peak scenario, embedded prices; the failure view adds the zone-down
+// scenario) and the review's findings.
+func diagramInput(d *schema.Design, view diagram.View) (diagram.Input, error) {
 	est, err := estimator.Estimate(d, estimator.Options{})
 	if err != nil {
 		return diagram.Input{}, err
+	}
+	var zoneDown *estimator.Result
+	if view == diagram.Failure {
+		if zoneDown, err = estimator.Estimate(d, estimator.Options{Scenario: estimator.ScenarioZoneDown}); err != nil {
+			return diagram.Input{}, err
+		}
 	}
 	ctx, err := rules.NewContext(d)
 	if err != nil {
 		return diagram.Input{}, fmt.Errorf("internal error: %v", err)
 	}
 	rep := rules.Review(ctx, rules.Options{})
-	return diagram.Input{Design: d, Numbers: diagram.FromEstimate(est), Findings: diagram.FromReview(rep)}, nil
+	return diagram.Input{Design: d, Numbers: diagram.FromEstimates(est, zoneDown), Findings: diagram.FromReview(rep)}, nil
 }
 
 // renderError keeps a missing tool's hint, which spans lines, readable.

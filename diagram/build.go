@@ -83,6 +83,7 @@ type flow struct {
 	edgeKey
 	ops      []string
 	rps      []float64 // NaN where unknown
+	hits     []float64 // each operation's cache hit ratio on hit edges, NaN where unknown
 	bytesIn  float64   // request bytes per second, for client edges
 	bytesOut float64
 	msgBytes float64 // message bytes per second, for queue edges
@@ -101,8 +102,6 @@ type builder struct {
 	hitKnown bool
 	failure  bool
 	rerouted bool
-	// assumed is set when a figure rests on an estimator assumption.
-	assumed bool
 	// fail holds the failure view's verdict per node ID.
 	fail map[string]*verdict
 	// extra notes, in the order they were found.
@@ -115,6 +114,9 @@ type verdict struct {
 	text   string
 	// left is the share of capacity still serving (1 when unharmed).
 	left float64
+	// overloaded marks survivors past 100% busy: down for the picture,
+	// but traffic still reaches them.
+	overloaded bool
 }
 
 func (b *builder) nodes() {
@@ -290,7 +292,6 @@ func (b *builder) numbers() {
 		}
 		if load.Assumed && len(parts) > 0 {
 			parts[len(parts)-1] += " *"
-			b.assumed = true
 		}
 		n.Numbers = parts
 	}
@@ -318,15 +319,15 @@ func (b *builder) peak(op *schema.Operation) float64 {
 func (b *builder) clientPeak() float64 {
 	total := 0.0
 	for _, op := range b.d.Operations() {
-		if b.fromClients(op) {
+		if b.fromClients(op) && b.inView(op) {
 			total += b.peak(op)
 		}
 	}
 	return total
 }
 
-// hitRatio is the cache hit ratio: the estimate's, else the one the design
-// assumes; unknown otherwise.
+// hitRatio is the cache tier's hit ratio: the estimate's, else the one the
+// design assumes; unknown otherwise.
 func (b *builder) hitRatio() (float64, bool) {
 	if !b.d.Cache.Enabled() {
 		return 0, false
@@ -338,6 +339,29 @@ func (b *builder) hitRatio() (float64, bool) {
 		return float64(*b.d.Cache.HitRatio), true
 	}
 	return 0, false
+}
+
+// opHit is an operation's cache hit ratio: the estimate's figure for the
+// operation (in the failure view, the zone-down scenario's), else the
+// tier's.
+func (b *builder) opHit(op string) (float64, bool) {
+	if !b.d.Cache.Enabled() {
+		return 0, false
+	}
+	if zd := b.zoneDown(); b.failure && zd != nil {
+		if h, ok := zd.OpHitRatio[op]; ok {
+			return h, true
+		}
+		if zd.HitRatio != nil {
+			return *zd.HitRatio, true
+		}
+	}
+	if b.in.Numbers != nil {
+		if h, ok := b.in.Numbers.OpHitRatio[op]; ok {
+			return h, true
+		}
+	}
+	return b.hit, b.hitKnown
 }
 
 // fromClients reports whether an operation starts outside the system: its
@@ -400,7 +424,7 @@ func (b *builder) traffic() {
 			}
 			if from == idCache && op.IsRead() {
 				// What passes the cache is its misses.
-				rate = b.missRate(rate)
+				rate = b.missRate(op.Name, rate)
 				style = StyleMiss
 				if b.d.Cache.Pattern == "cache-aside" && i > 0 {
 					from = nodeID(hops[i-1])
@@ -414,6 +438,13 @@ func (b *builder) traffic() {
 			f := b.flow(from, to, style)
 			f.ops = append(f.ops, op.Name)
 			f.rps = append(f.rps, rate)
+			if style == StyleHit {
+				h, ok := b.opHit(op.Name)
+				if !ok {
+					h = math.NaN()
+				}
+				f.hits = append(f.hits, h)
+			}
 			if from == idClients {
 				f.bytesIn += rate * float64(op.RequestSize)
 				f.bytesOut += rate * float64(op.ResponseSize)
@@ -429,15 +460,12 @@ func (b *builder) traffic() {
 	}
 }
 
-// missRate is the rate that misses the cache, NaN when the hit ratio is
-// unknown. In the failure view a lost cache node loses its share of hits.
-func (b *builder) missRate(rate float64) float64 {
-	if !b.hitKnown {
+// missRate is the rate of an operation that misses the cache, NaN when
+// its hit ratio is unknown.
+func (b *builder) missRate(op string, rate float64) float64 {
+	hit, ok := b.opHit(op)
+	if !ok {
 		return math.NaN()
-	}
-	hit := b.hit
-	if v := b.fail[idCache]; v != nil {
-		hit *= v.left
 	}
 	return rate * (1 - hit)
 }
@@ -448,7 +476,7 @@ func (b *builder) reroute(to string) string {
 	if to != idReplicas || !b.failure {
 		return to
 	}
-	if v := b.fail[idReplicas]; v != nil && v.status == StatusDown && b.fail[idDB].status != StatusDown {
+	if v := b.fail[idReplicas]; v != nil && v.status == StatusDown && !v.overloaded && (b.fail[idDB] == nil || b.fail[idDB].status != StatusDown) {
 		if !b.rerouted {
 			b.rerouted = true
 			b.notes = append(b.notes, "reads that went to the replicas now go to the primary")
@@ -558,8 +586,18 @@ func (b *builder) finish() {
 		g.Subtitle += " and figures from the estimate"
 	}
 	g.Notes = append(g.Notes, b.viewNotes()...)
-	if b.assumed {
+	// The notes on figures only where the view draws figures.
+	assumed, figures := false, false
+	for _, n := range g.Nodes {
+		figures = figures || len(n.Numbers) > 0
+		assumed = assumed || len(n.Numbers) > 0 && strings.HasSuffix(n.Numbers[len(n.Numbers)-1], " *")
+	}
+	if assumed {
 		g.Notes = append(g.Notes, "* rests on an estimator assumption: see tradeoff estimate --explain")
+	}
+	if n := b.in.Numbers; n != nil && len(n.Unpriced) > 0 && figures {
+		g.Notes = append(g.Notes, fmt.Sprintf("costs leave out what has no sourced price on %s: %s (tradeoff estimate --prices supplies it)",
+			n.Cloud, strings.Join(n.Unpriced, ", ")))
 	}
 	g.Notes = append(g.Notes, b.notes...)
 	b.legend()
@@ -619,10 +657,10 @@ func (b *builder) labelEdges() []*Edge {
 	var edges []*Edge
 	for _, f := range flows {
 		e := &Edge{From: f.from, To: f.to, Style: f.style, Label: b.edgeLabel(f)}
-		if v := b.fail[f.to]; v != nil && v.status == StatusDown {
+		if v := b.fail[f.to]; v != nil && v.status == StatusDown && !v.overloaded {
 			e.Lost = true
 		}
-		if v := b.fail[f.from]; v != nil && v.status == StatusDown && f.from != idCache {
+		if v := b.fail[f.from]; v != nil && v.status == StatusDown && !v.overloaded && f.from != idCache {
 			e.Lost = true
 		}
 		edges = append(edges, e)
@@ -649,17 +687,22 @@ func (b *builder) edgeLabel(f *flow) []string {
 	case StyleMiss:
 		first = "miss " + first
 	case StyleHit:
-		if b.hitKnown {
-			first += " · " + formatPercent(b.hit) + " hit"
+		if h, ok := hitOf(f); ok {
+			first += " · " + formatPercent(h) + " hit"
 		}
 	}
 	lines = append(lines, first)
+	// Operations whose hit ratios differ each say theirs.
+	perOpHit := f.style == StyleHit && len(f.ops) > 1 && !sameRatios(f.hits)
 	if len(f.ops) == 1 {
 		lines = append(lines, f.ops[0])
 	} else {
 		parts := make([]string, len(f.ops))
 		for i, op := range f.ops {
 			parts[i] = op + " " + formatNumber(f.rps[i])
+			if perOpHit && !math.IsNaN(f.hits[i]) {
+				parts[i] += " (" + formatPercent(f.hits[i]) + " hit)"
+			}
 		}
 		lines = append(lines, strings.Join(parts, " + "))
 	}
@@ -672,38 +715,100 @@ func (b *builder) edgeLabel(f *flow) []string {
 	return lines
 }
 
-// badges attaches findings to the nodes they are about; findings about no
-// drawn node are counted in a note.
+// hitOf is the share of a hit edge's lookups that hit: the operations'
+// hit ratios weighted by their rates; unknown if any operation's is.
+func hitOf(f *flow) (float64, bool) {
+	total, hits := 0.0, 0.0
+	for i, r := range f.rps {
+		if math.IsNaN(f.hits[i]) || math.IsNaN(r) {
+			return 0, false
+		}
+		total += r
+		hits += r * f.hits[i]
+	}
+	if total == 0 {
+		if len(f.hits) > 0 && sameRatios(f.hits) {
+			return f.hits[0], true
+		}
+		return 0, false
+	}
+	return hits / total, true
+}
+
+// sameRatios reports whether ratios print the same.
+func sameRatios(rs []float64) bool {
+	for _, r := range rs[1:] {
+		if math.IsNaN(r) != math.IsNaN(rs[0]) || formatPercent(r) != formatPercent(rs[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// badges attaches findings to the nodes they are about. The rest become
+// notes: findings about operations (in the overview, by operation), about
+// the design as a whole (budget, availability, security), and, in a view
+// of one path, a count of those on what the view leaves out.
 func (b *builder) badges() {
 	byNode := map[string][]Finding{}
-	var loose []Finding
+	byOp := map[string][]Finding{}
+	var whole, hidden []Finding
 	for _, f := range b.in.Findings {
 		id := nodeID(f.Component)
-		if b.g.node(id) == nil && !b.placeholder(id) {
-			loose = append(loose, f)
+		if b.g.node(id) != nil || b.placeholder(id) {
+			byNode[id] = append(byNode[id], f)
 			continue
 		}
-		byNode[id] = append(byNode[id], f)
+		op := b.d.Traffic[f.Component]
+		_, tier := componentIDs[f.Component]
+		switch {
+		case op != nil && b.inView(op):
+			byOp[f.Component] = append(byOp[f.Component], f)
+		case op != nil || tier:
+			hidden = append(hidden, f)
+		default:
+			whole = append(whole, f)
+		}
 	}
 	for _, n := range b.g.Nodes {
-		fs := byNode[n.ID]
-		if len(fs) == 0 {
-			continue
+		if fs := byNode[n.ID]; len(fs) > 0 {
+			n.Badge = badgeOf(fs)
 		}
-		n.Badge = badgeOf(fs)
 	}
-	if len(loose) > 0 {
-		bd := badgeOf(loose)
-		note := fmt.Sprintf("%s about the design as a whole", plural(bd.Open, "open finding"))
-		if bd.Open > 0 {
-			note += fmt.Sprintf(" (worst: %s)", bd.Worst)
+	if len(byOp) > 0 {
+		var all []Finding
+		ops := make([]string, 0, len(byOp))
+		for op, fs := range byOp {
+			ops = append(ops, op)
+			all = append(all, fs...)
 		}
-		if bd.Waived > 0 {
-			note += fmt.Sprintf(", %d waived", bd.Waived)
+		sort.Strings(ops)
+		parts := make([]string, len(ops))
+		for i, op := range ops {
+			parts[i] = op + ": " + strings.Join(badgeOf(byOp[op]).Rules, ", ")
 		}
-		note += ": " + strings.Join(bd.Rules, ", ")
-		b.notes = append(b.notes, note)
+		b.notes = append(b.notes, findingsNote(all, "about operations")+": "+strings.Join(parts, "; "))
 	}
+	if len(whole) > 0 {
+		b.notes = append(b.notes, findingsNote(whole, "about the design as a whole")+": "+strings.Join(badgeOf(whole).Rules, ", "))
+	}
+	if len(hidden) > 0 {
+		b.notes = append(b.notes, findingsNote(hidden, "on what this view leaves out")+": see the overview or tradeoff review")
+	}
+}
+
+// findingsNote counts findings: "3 open findings about … (worst: high),
+// 1 waived".
+func findingsNote(fs []Finding, about string) string {
+	bd := badgeOf(fs)
+	note := plural(bd.Open, "open finding") + " " + about
+	if bd.Open > 0 {
+		note += fmt.Sprintf(" (worst: %s)", bd.Worst)
+	}
+	if bd.Waived > 0 {
+		note += fmt.Sprintf(", %d waived", bd.Waived)
+	}
+	return note
 }
 
 // placeholder draws a tier the design lacks but a finding is about (no
@@ -778,6 +883,14 @@ func (b *builder) legend() {
 		}
 	}
 	b.g.Legend.Failure = b.failure
+	for _, st := range []Status{StatusDown, StatusDegraded} {
+		for _, n := range b.g.Nodes {
+			if n.Status == st {
+				b.g.Legend.Statuses = append(b.g.Legend.Statuses, st)
+				break
+			}
+		}
+	}
 }
 
 func zonesLine(instances, zones int) string {

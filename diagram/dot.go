@@ -40,12 +40,25 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	if hasNode(g, idCache) && hasNode(g, idDB) && !hasEdge(g, idCache, idDB) {
 		p("\t%s -> %s [style=invis, weight=8];\n", idCache, idDB)
 	}
-	if legend := dotLegend(g); legend != "" {
-		p("\n\tlegend [shape=plaintext, margin=0, label=<%s>];\n", legend)
+	// The key and the notes are two nodes, each as wide as its own text:
+	// in one table the notes' width would stretch the key's columns apart.
+	key, notes := dotLegend(g), dotNotes(g)
+	var under []string // what the legend nodes hang under
+	if key != "" {
+		p("\n\tlegend [shape=plaintext, margin=0, label=<%s>];\n", key)
 		// Invisible edges from every sink keep the legend under the whole
 		// drawing rather than beside one of its ranks.
 		for _, id := range sinks(g) {
 			p("\t%s -> legend [style=invis];\n", id)
+		}
+		under = []string{"legend"}
+	} else {
+		under = sinks(g)
+	}
+	if notes != "" {
+		p("\n\tnotes [shape=plaintext, margin=0, label=<%s>];\n", notes)
+		for _, id := range under {
+			p("\t%s -> notes [style=invis];\n", id)
 		}
 	}
 	p("}\n")
@@ -218,10 +231,15 @@ func dotEdgeAttrs(e *Edge) string {
 			}
 			rows = append(rows, l)
 		}
+		// An empty first column keeps the text off the edge's line,
+		// which runs along the label's left side.
 		var b strings.Builder
-		b.WriteString(`<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">`)
-		for _, r := range rows {
-			fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, color, r)
+		fmt.Fprintf(&b, `<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD WIDTH="6" ROWSPAN="%d"> </TD>`, len(rows))
+		for i, r := range rows {
+			if i > 0 {
+				b.WriteString("<TR>")
+			}
+			fmt.Fprintf(&b, `<TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, color, r)
 		}
 		b.WriteString(`</TABLE>`)
 		attrs = append(attrs, "label=<"+b.String()+">")
@@ -229,8 +247,7 @@ func dotEdgeAttrs(e *Edge) string {
 	return strings.Join(attrs, ", ")
 }
 
-// dotLegend explains the line styles and colours the picture uses, then
-// the view's notes.
+// dotLegend explains the line styles and colours the picture uses.
 func dotLegend(g *Graph) string {
 	var rows []string
 	// cell is one key row: a fixed-width sample (on bg, if any) and its text.
@@ -251,26 +268,71 @@ func dotLegend(g *Graph) string {
 	if g.Legend.Waived {
 		rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s">waived</FONT>`, colorWaived), "findings the team accepted (waivers in the design)", ""))
 	}
-	if g.Legend.Failure {
-		rows = append(rows,
-			cell(fmt.Sprintf(`<FONT COLOR="%s"><B>✕ down</B></FONT>`, colorDown), "not serving with zone a down", colorDownFill),
-			cell(fmt.Sprintf(`<FONT COLOR="%s"><B>▲ degraded</B></FONT>`, colorDegraded), "serving with less capacity, or after a failover", colorDegrFill))
+	for _, st := range g.Legend.Statuses {
+		switch st {
+		case StatusDown:
+			rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"><B>✕ down</B></FONT>`, colorDown), "not serving, or overloaded, with zone a down", colorDownFill))
+		case StatusDegraded:
+			rows = append(rows, cell(fmt.Sprintf(`<FONT COLOR="%s"><B>▲ degraded</B></FONT>`, colorDegraded), "serving with less capacity, or after a failover", colorDegrFill))
+		}
 	}
-	var notes []string
-	for _, n := range g.Notes {
-		notes = append(notes, fmt.Sprintf(`<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="%s">• %s</FONT></TD></TR>`, colorSubtle, html(n)))
-	}
-	if len(rows) == 0 && len(notes) == 0 {
+	if len(rows) == 0 {
 		return ""
 	}
-	// The key is a table of its own, so a long note does not stretch its
-	// sample column.
-	key := ""
-	if len(rows) > 0 {
-		key = fmt.Sprintf(`<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">%s</TABLE></TD></TR>`, strings.Join(rows, ""))
+	return fmt.Sprintf(`<TABLE BORDER="1" COLOR="#cfd8dc" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD ALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="%s"><B>Legend</B></FONT></TD></TR>%s</TABLE>`,
+		detailFontSize, strings.Join(rows, ""))
+}
+
+// noteWidth is where notes wrap, in characters: a long list of findings
+// must not make the picture wider than the system it shows.
+const noteWidth = 80
+
+// dotNotes lists the view's notes under the legend, each wrapped, with the
+// bullet in a column of its own so wrapped lines hang under the text.
+func dotNotes(g *Graph) string {
+	if len(g.Notes) == 0 {
+		return ""
 	}
-	return fmt.Sprintf(`<TABLE BORDER="1" COLOR="#cfd8dc" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="%s"><B>Legend</B></FONT></TD></TR>%s%s</TABLE>`,
-		detailFontSize, key, strings.Join(notes, ""))
+	var rows []string
+	for _, n := range g.Notes {
+		lines := wrap(n, noteWidth)
+		for i := range lines {
+			lines[i] = html(lines[i])
+		}
+		rows = append(rows, fmt.Sprintf(`<TR><TD VALIGN="TOP"><FONT COLOR="%s">•</FONT></TD><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`,
+			colorSubtle, colorSubtle, strings.Join(lines, "<BR/>")))
+	}
+	return `<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">` + strings.Join(rows, "") + `</TABLE>`
+}
+
+// wrap breaks text into lines of at most width characters at spaces,
+// keeping a command ("tradeoff review") on one line.
+func wrap(text string, width int) []string {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if n := len(words); n > 0 && strings.HasSuffix(words[n-1], "tradeoff") {
+			words[n-1] += " " + w
+			continue
+		}
+		words = append(words, w)
+	}
+	var lines []string
+	line := ""
+	for _, w := range words {
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 func lineSample(style string) string {

@@ -2,129 +2,176 @@ package diagram
 
 import (
 	"fmt"
+	"math"
+	"sort"
 )
 
-// zoneFailure decides what losing one zone does to each tier. The design
-// does not say where each instance runs, so the view assumes what a careful
-// deployment does — instances spread round-robin over the zones, primaries
-// and the first instance of each tier in zone a — and takes zone a down, the
-// worst zone to lose. The notes say so.
+// zoneFailure marks what losing one zone does to each tier, from the
+// estimator's zone-down scenario: how many instances of each tier still
+// serve, how busy they are, and which tiers have nothing left. The picture
+// only words those figures; it decides nothing of its own, so it cannot
+// disagree with `tradeoff estimate --scenario zone-down`.
 func (b *builder) zoneFailure() {
 	b.fail = map[string]*verdict{}
+	zd := b.zoneDown()
+	if zd == nil {
+		b.notes = append(b.notes, "drawn without the estimator's zone-down scenario: what survives is not marked")
+		return
+	}
 	d := b.d
 	z := b.zones()
 	if z == 1 {
-		for _, id := range []string{idLB, idApp, idCache, idDB, idReplicas, idQueue, idWorkers, idCollector} {
-			b.fail[id] = &verdict{status: StatusDown, text: "its only zone is down"}
-		}
 		b.notes = append(b.notes, "one zone down takes everything down: the design runs in a single zone")
-		return
+		// The collector is not an estimated tier, but it shares the zone.
+		b.fail[idCollector] = &verdict{status: StatusDown, text: "its only zone is down"}
+	} else {
+		b.notes = append(b.notes, fmt.Sprintf("zone a down (of %d zones, the one with the most instances): figures from the estimator's zone-down scenario", z))
 	}
-	b.notes = append(b.notes,
-		"zone a down; assumed placement: instances spread round-robin over "+fmt.Sprint(z)+" zones, primaries in zone a")
-
-	if lb := d.LoadBalancer; lb.Kind != "none" {
-		if lb.SelfRun() {
-			b.fail[idLB] = b.fleet(lb.Instances, z, -1, lb.Kind+" instances")
-		} else {
-			b.fail[idLB] = &verdict{status: StatusUp, text: "managed: runs in every zone", left: 1}
+	down := map[string]bool{}
+	for _, t := range zd.Down {
+		down[t] = true
+	}
+	names := make([]string, 0, len(zd.Components))
+	for name := range zd.Components {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		id, ok := componentIDs[name]
+		if !ok {
+			continue
 		}
-	}
-	b.fail[idApp] = b.fleet(d.Services.Instances, z, b.util("services"), "instances")
-	if q := d.Queue; q.Enabled() && q.Consumers > 0 {
-		b.fail[idWorkers] = b.fleet(q.Consumers, z, b.util("workers"), "consumers")
-	}
-	if c := d.Cache; c.Enabled() {
-		lost := spread(c.Nodes, z)[0]
-		switch {
-		case c.Replicas > 0:
-			b.fail[idCache] = &verdict{status: StatusDegraded, text: "replica in zone b promoted", left: 1}
-		case lost == c.Nodes:
-			b.fail[idCache] = &verdict{status: StatusDown, text: "cache lost: every read misses", left: 0}
-		default:
-			left := float64(c.Nodes-lost) / float64(c.Nodes)
-			b.fail[idCache] = &verdict{status: StatusDegraded, text: fmt.Sprintf("%d of %d nodes lost, their keys miss", lost, c.Nodes), left: left}
+		s := zd.Components[name]
+		v := b.tierVerdict(name, s, down[name] || (s.Serving == 0 && s.Instances > 0))
+		if v == nil {
+			continue
 		}
-	}
-	b.database(z)
-	if q := d.Queue; q.Enabled() {
-		if q.Kind == "sqs" {
-			b.fail[idQueue] = &verdict{status: StatusUp, text: "regional service", left: 1}
-		} else {
-			b.fail[idQueue] = &verdict{status: StatusDegraded, text: "survives only if replicated across zones (not stated)", left: 1}
+		if z == 1 && v.status == StatusDown {
+			v.text = "its only zone is down"
 		}
+		if d.Database.Kind == "dynamodb" && name == "database" && v.status != StatusDown {
+			v = &verdict{status: StatusUp, text: "managed: replicated across zones", left: 1}
+		}
+		b.fail[id] = v
 	}
 }
 
-// fleet is what zone a down leaves of n identical instances.
-func (b *builder) fleet(n, z int, util float64, what string) *verdict {
-	lost := spread(n, z)[0]
-	left := n - lost
-	if left == 0 {
-		return &verdict{status: StatusDown, text: fmt.Sprintf("all %d %s were in zone a", n, what)}
+// zoneDown is the estimator's zone-down scenario, nil without one.
+func (b *builder) zoneDown() *ZoneDown {
+	if b.in.Numbers == nil {
+		return nil
 	}
-	v := &verdict{status: StatusDegraded, left: float64(left) / float64(n),
-		text: fmt.Sprintf("%d of %d %s left", left, n, what)}
-	if util >= 0 {
-		after := util * float64(n) / float64(left)
-		v.text += fmt.Sprintf(", %s busy", formatPercent(after))
-		if after >= 1 {
-			v.status = StatusDown
-			v.text += ": overloaded"
+	return b.in.Numbers.ZoneDown
+}
+
+// tierVerdict words one tier's survivors.
+func (b *builder) tierVerdict(name string, s Survivors, gone bool) *verdict {
+	d := b.d
+	switch name {
+	case "loadBalancer":
+		if !d.LoadBalancer.SelfRun() {
+			if gone {
+				return &verdict{status: StatusDown, text: "managed balancer lost with its zone"}
+			}
+			return &verdict{status: StatusUp, text: "managed: runs in every zone", left: 1}
 		}
+		return fleet(s, gone, d.LoadBalancer.Kind+" instances", false)
+	case "services":
+		return fleet(s, gone, "instances", false)
+	case "workers":
+		return fleet(s, gone, "consumers", true)
+	case "cache":
+		switch {
+		case gone:
+			return &verdict{status: StatusDown, text: "cache lost: every read misses"}
+		case s.Serving < s.Instances:
+			v := &verdict{status: StatusDegraded, left: float64(s.Serving) / float64(s.Instances),
+				text: fmt.Sprintf("%d of %d nodes lost, their keys miss", s.Instances-s.Serving, s.Instances)}
+			if h := b.zoneDown().HitRatio; h != nil {
+				v.text += "; hit ratio " + formatPercent(*h)
+			}
+			return v
+		case d.Cache.Replicas > 0:
+			return &verdict{status: StatusDegraded, text: "a replica in another zone takes over", left: 1}
+		}
+		return &verdict{status: StatusUp, text: "no node in zone a", left: 1}
+	case "database":
+		db := d.Database
+		switch {
+		case gone && db.Failover == "manual":
+			return &verdict{status: StatusDown, text: "writes stop until someone promotes a replica"}
+		case gone && db.Failover == "none":
+			return &verdict{status: StatusDown, text: "primary lost and failover is none"}
+		case gone:
+			return &verdict{status: StatusDown, text: "primary lost"}
+		}
+		v := &verdict{status: StatusDegraded, text: "fails over automatically to another zone", left: 1}
+		overloaded(v, s.Utilisation, false)
+		if db.Replication == "async" {
+			v.text += "; writes not yet replicated are lost"
+		}
+		return v
+	case "replicas":
+		if s.Instances == 0 {
+			return nil
+		}
+		if gone {
+			if d.Database.ReadFromReplicas {
+				return &verdict{status: StatusDown, text: "no replica left: reads fall on the primary"}
+			}
+			return &verdict{status: StatusDown, text: "no standby left"}
+		}
+		if s.Serving == s.Instances {
+			return &verdict{status: StatusUp, text: "no replica in zone a", left: 1}
+		}
+		return fleet(s, false, "", false)
+	case "queue":
+		switch {
+		case gone:
+			return &verdict{status: StatusDown, text: "queue lost with its zone"}
+		case d.Queue.Kind == "sqs":
+			return &verdict{status: StatusUp, text: "regional service", left: 1}
+		}
+		return &verdict{status: StatusUp, text: "replicated across zones (assumed)", left: 1}
 	}
+	return nil
+}
+
+// fleet words what is left of a tier of identical instances: how many and
+// how busy. Survivors past 100% busy are overloaded: a synchronous tier's
+// queue grows without bound, a consumer tier's backlog never drains.
+func fleet(s Survivors, gone bool, what string, async bool) *verdict {
+	if gone {
+		if what == "" {
+			return &verdict{status: StatusDown, text: fmt.Sprintf("all %d were in zone a", s.Instances)}
+		}
+		return &verdict{status: StatusDown, text: fmt.Sprintf("all %d %s were in zone a", s.Instances, what)}
+	}
+	left := fmt.Sprintf("%d of %d", s.Serving, s.Instances)
+	if what != "" {
+		left += " " + what
+	}
+	v := &verdict{status: StatusDegraded, left: float64(s.Serving) / float64(max(s.Instances, 1)), text: left + " left"}
+	if s.Serving == s.Instances {
+		v.status = StatusUp
+	}
+	overloaded(v, s.Utilisation, async)
 	return v
 }
 
-// database: the primary is in zone a; replicas are spread round-robin from
-// zone b (replica i sits in zone i mod z).
-func (b *builder) database(z int) {
-	db := b.d.Database
-	lostReplicas := 0
-	for i := 1; i <= db.Replicas; i++ {
-		if i%z == 0 {
-			lostReplicas++
-		}
-	}
-	left := db.Replicas - lostReplicas
-	switch {
-	case left == 0:
-		b.fail[idDB] = &verdict{status: StatusDown, text: "primary lost, no replica left to promote"}
-	case db.Failover == "automatic":
-		text := "a replica was promoted automatically"
-		if db.Replication == "async" {
-			text += "; writes not yet replicated are lost"
-		}
-		b.fail[idDB] = &verdict{status: StatusDegraded, text: text, left: 1}
-		left-- // the promoted replica no longer serves reads
-	case db.Failover == "manual":
-		b.fail[idDB] = &verdict{status: StatusDown, text: "writes stop until someone promotes a replica"}
-	default:
-		b.fail[idDB] = &verdict{status: StatusDown, text: "primary lost and failover is none"}
-	}
-	if db.Replicas == 0 {
+// overloaded adds how busy the survivors are and marks them down past 100%.
+func overloaded(v *verdict, util float64, async bool) {
+	if util < 0 || math.IsInf(util, 1) || math.IsNaN(util) {
 		return
 	}
-	switch {
-	case left <= 0 && db.ReadFromReplicas:
-		b.fail[idReplicas] = &verdict{status: StatusDown, text: "no replica left: reads fall on the primary"}
-	case left <= 0:
-		b.fail[idReplicas] = &verdict{status: StatusDown, text: "no standby left"}
-	case left < db.Replicas:
-		b.fail[idReplicas] = &verdict{status: StatusDegraded, left: float64(left) / float64(db.Replicas),
-			text: fmt.Sprintf("%d of %d left", left, db.Replicas)}
-	default:
-		b.fail[idReplicas] = &verdict{status: StatusUp, left: 1}
+	v.text += ", " + formatPercent(util) + " busy"
+	if util < 1 {
+		return
 	}
-}
-
-// util is a tier's utilisation at peak from the estimate, -1 without one.
-func (b *builder) util(component string) float64 {
-	if b.in.Numbers == nil {
-		return -1
+	v.status, v.overloaded = StatusDown, true
+	if async {
+		v.text += "; overloaded: the backlog grows"
+	} else {
+		v.text += "; overloaded: requests queue up"
 	}
-	if l, ok := b.in.Numbers.Components[component]; ok {
-		return l.Utilisation
-	}
-	return -1
 }

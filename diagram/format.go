@@ -46,7 +46,22 @@ func trim(s string) string {
 	return s
 }
 
-func formatRPS(v float64) string { return formatRate(v, "rps") }
+// formatRPS prints a request rate; a trickle below 0.1 per second reads
+// better per minute, hour or day ("8.3/h", not "0.0023 rps").
+func formatRPS(v float64) string {
+	if v > 0 && v < 0.1 {
+		for _, u := range []struct {
+			secs float64
+			name string
+		}{{60, "min"}, {3600, "h"}} {
+			if v*u.secs >= 1 {
+				return formatNumber(v*u.secs) + "/" + u.name
+			}
+		}
+		return formatNumber(v*86400) + "/day"
+	}
+	return formatRate(v, "rps")
+}
 
 func formatRate(v float64, unit string) string { return formatNumber(v) + " " + unit }
 

@@ -42,7 +42,7 @@ func annotated(t *testing.T) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hit := 0.88
+	hit, zoneHit := 0.88, 0.44
 	return Input{
 		Design: d,
 		Numbers: &Numbers{
@@ -56,6 +56,21 @@ func annotated(t *testing.T) Input {
 				"replicas":     {Instances: 2, Utilisation: 0.08, MonthlyUSD: 840},
 				"queue":        {Instances: 3, Utilisation: 0.2, MonthlyUSD: 1353.1},
 				"workers":      {Instances: 6, Utilisation: 0.7, MonthlyUSD: 441.5},
+			},
+			OpHitRatio: map[string]float64{"redirect": 0.86},
+			Unpriced:   []string{"aws.example.unpriced"},
+			ZoneDown: &ZoneDown{
+				Components: map[string]Survivors{
+					"loadBalancer": {Instances: 1, Serving: 1, Utilisation: -1},
+					"services":     {Instances: 4, Serving: 2, Utilisation: 0.82},
+					"cache":        {Instances: 2, Serving: 1, Utilisation: 0.24},
+					"database":     {Instances: 1, Serving: 1, Utilisation: 0.55},
+					"replicas":     {Instances: 2, Serving: 1, Utilisation: 0.16},
+					"queue":        {Instances: 3, Serving: 3, Utilisation: 0.2},
+					"workers":      {Instances: 12, Serving: 6, Utilisation: 1.4},
+				},
+				HitRatio:   &zoneHit,
+				OpHitRatio: map[string]float64{"redirect": 0.43},
 			},
 		},
 		Findings: []Finding{

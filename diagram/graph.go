@@ -131,6 +131,9 @@ type Legend struct {
 	Severities []Severity
 	Waived     bool
 	Failure    bool
+	// Statuses are the failure view's statuses other than up that the
+	// picture shows, worst first.
+	Statuses []Status
 }
 
 func (g *Graph) node(id string) *Node {

@@ -25,10 +25,39 @@ type Numbers struct {
 	// PeakRPS is each operation's peak request rate; an operation missing
 	// here falls back to the design's rate × peak factor.
 	PeakRPS map[string]float64
-	// HitRatio is the cache hit ratio the estimate assumes, if it has one.
+	// HitRatio is the cache tier's hit ratio in the estimate, if it has one.
 	HitRatio *float64
+	// OpHitRatio is each read operation's hit ratio on its path through
+	// the cache; an operation missing here falls back to HitRatio.
+	OpHitRatio map[string]float64
 	// Components holds the per-tier figures.
 	Components map[string]Load
+	// Unpriced lists the price ids the estimate could not source on Cloud:
+	// the costs drawn leave them out.
+	Unpriced []string
+	// ZoneDown is the estimator's zone-down scenario, which the failure
+	// view draws; nil when the caller did not estimate it.
+	ZoneDown *ZoneDown
+}
+
+// ZoneDown is what the estimator's zone-down scenario leaves of each tier.
+type ZoneDown struct {
+	// Components holds the survivors per tier, keyed like Numbers.Components.
+	Components map[string]Survivors
+	// HitRatio and OpHitRatio are the cache's hit ratios with the zone's
+	// cache nodes gone.
+	HitRatio   *float64
+	OpHitRatio map[string]float64
+	// Down lists the tiers with nothing left serving.
+	Down []string
+}
+
+// Survivors is one tier after a zone is lost.
+type Survivors struct {
+	Instances, Serving int
+	// Utilisation of what is left at peak; negative when the estimator has
+	// no figure (a managed tier), +Inf when nothing is left.
+	Utilisation float64
 }
 
 // Load is one tier's size and cost at peak.

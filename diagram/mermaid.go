@@ -172,8 +172,13 @@ func mermaidLegend(g *Graph) string {
 	if g.Legend.Waived {
 		lines = append(lines, "grey border: findings the team waived")
 	}
-	if g.Legend.Failure {
-		lines = append(lines, "✕ red dashed: not serving with zone a down", "▲ amber: serving with less capacity, or after a failover")
+	for _, st := range g.Legend.Statuses {
+		switch st {
+		case StatusDown:
+			lines = append(lines, "✕ red dashed: not serving, or overloaded, with zone a down")
+		case StatusDegraded:
+			lines = append(lines, "▲ amber: serving with less capacity, or after a failover")
+		}
 	}
 	for _, n := range g.Notes {
 		lines = append(lines, "• "+n)
