@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -179,26 +180,55 @@ func reachable(addr string) bool {
 
 // start runs a long-lived process and stops it (by its own PID) when the
 // test ends.
-func start(t *testing.T, dir string, env []string, name string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func start(t *testing.T, dir string, env []string, name string, args ...string) (*exec.Cmd, *lockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = goEnv(env)
-	var out bytes.Buffer
+	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Children that outlive the process (nginx's workers) must not keep
+	// Wait waiting for the output pipe.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
+			// SIGTERM first: nginx's master then stops its workers too.
+			cmd.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
 		}
 		if t.Failed() {
 			t.Logf("output of %s:\n%s", filepath.Base(name), lastLines(out.String(), 30))
 		}
 	})
 	return cmd, &out
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
@@ -320,6 +350,9 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 	}
 
 	checkConfigs(t, p, dir)
+	if p.LB != LBManaged {
+		behindTheLoadBalancer(t, p, dir, env)
+	}
 }
 
 // serviceEnv points the project at this machine's services, creating what
@@ -463,4 +496,97 @@ func checkConfigs(t *testing.T, p Params, dir string) {
 	promtool := need(t, "promtool", "Debian's prometheus")
 	run(t, dir, nil, promtool, "check", "rules", "--lint-fatal", "deploy/prometheus/alerts.yml")
 	run(t, dir, nil, promtool, "check", "config", "deploy/prometheus/prometheus.yml")
+}
+
+// behindTheLoadBalancer runs the generated nginx or HAProxy config in front
+// of the service's instances (its ports moved to free ones: the config's own
+// 8000 and 8081.. may be taken here), creates and follows links through it,
+// then stops one instance and checks the balancer routes around it.
+func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
+	t.Helper()
+	lbPort := freePort(t)
+	var instances []*exec.Cmd
+	var conf string
+	switch p.LB {
+	case LBNginx:
+		b, _ := os.ReadFile(filepath.Join(dir, "deploy", "nginx", "nginx.conf"))
+		conf = strings.Replace(string(b), "listen 8000;", fmt.Sprintf("listen 127.0.0.1:%d;", lbPort), 1)
+	case LBHAProxy:
+		b, _ := os.ReadFile(filepath.Join(dir, "deploy", "haproxy", "haproxy.cfg"))
+		conf = strings.Replace(string(b), "bind :8000", fmt.Sprintf("bind 127.0.0.1:%d", lbPort), 1)
+	}
+	for i := 1; i <= p.Instances; i++ {
+		port := freePort(t)
+		conf = strings.Replace(conf, fmt.Sprintf("127.0.0.1:%d ", 8080+i), fmt.Sprintf("127.0.0.1:%d ", port), 1)
+		cmd, _ := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "NODE_ID="+fmt.Sprint(i)),
+			filepath.Join(dir, "bin", "server"))
+		instances = append(instances, cmd)
+		waitFor(t, "an instance's /readyz", 30*time.Second, func() bool {
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", port))
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == 200
+		})
+	}
+	if strings.Contains(conf, "127.0.0.1:808") {
+		t.Fatalf("could not move every instance of the generated config to a free port:\n%s", conf)
+	}
+	work := t.TempDir()
+	confPath := filepath.Join(work, "lb.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	switch p.LB {
+	case LBNginx:
+		start(t, work, nil, need(t, "nginx", "Debian's nginx"), "-p", work, "-c", confPath, "-g", "daemon off;")
+	case LBHAProxy:
+		start(t, work, nil, need(t, "haproxy", "Debian's haproxy"), "-f", confPath)
+	}
+	lb := fmt.Sprintf("http://127.0.0.1:%d", lbPort)
+	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	waitFor(t, p.LB+" to accept connections", 20*time.Second, func() bool { return reachable(fmt.Sprintf("127.0.0.1:%d", lbPort)) })
+
+	roundTrip := func(i int) error {
+		target := fmt.Sprintf("https://example.com/lb/%d", i)
+		resp, err := client.Post(lb+"/api/links", "application/json", strings.NewReader(`{"url": "`+target+`"}`))
+		if err != nil {
+			return err
+		}
+		var out struct{ Code string }
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			return fmt.Errorf("create through %s: %d", p.LB, resp.StatusCode)
+		}
+		resp, err = client.Get(lb + "/" + out.Code)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != p.RedirectStatus || resp.Header.Get("Location") != target {
+			return fmt.Errorf("redirect through %s: %d to %q", p.LB, resp.StatusCode, resp.Header.Get("Location"))
+		}
+		return nil
+	}
+	for i := 0; i < 20; i++ {
+		if err := roundTrip(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One instance stops (SIGTERM: it drains and exits). Requests through
+	// the balancer keep working once its health check or retry notices.
+	instances[0].Process.Signal(syscall.SIGTERM)
+	instances[0].Wait()
+	var failures []error
+	for i := 100; i < 140 && len(failures) <= 5; i++ {
+		if err := roundTrip(i); err != nil {
+			failures = append(failures, err)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if len(failures) > 5 {
+		t.Fatalf("requests kept failing through %s after one of %d instances stopped: %v", p.LB, p.Instances, failures)
+	}
 }
