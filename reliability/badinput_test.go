@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,6 +195,71 @@ func TestBadInput(t *testing.T) {
 			if got := pg.mustQuery(fmt.Sprintf("SELECT url FROM links WHERE id = %d", id)); got != url {
 				t.Errorf("database holds %q for %s, want %q", got, code, url)
 			}
+		}
+	})
+
+	// Headers over MaxHeaderBytes (16 KiB) are refused before any handler.
+	t.Run("oversized headers", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodGet, svc.base+"/healthz", nil)
+		req.Header.Set("X-Junk", strings.Repeat("a", 64<<10))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("64 KiB header: status %d, want 431", resp.StatusCode)
+		} else {
+			refused++
+		}
+	})
+
+	// Clients that open connections and never finish their headers
+	// (slowloris) must not stop others from being served, and are cut off
+	// by ReadHeaderTimeout (5s).
+	t.Run("slow headers", func(t *testing.T) {
+		const n = 200
+		conns := make([]net.Conn, 0, n)
+		defer func() {
+			for _, conn := range conns {
+				conn.Close()
+			}
+		}()
+		for i := 0; i < n; i++ {
+			conn, err := net.Dial("tcp", self)
+			if err != nil {
+				t.Fatalf("connection %d: %v", i, err)
+			}
+			fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: %s\r\nX-Slow: ", self)
+			conns = append(conns, conn)
+		}
+		start := time.Now()
+		var worst time.Duration
+		for i := 0; i < 20; i++ {
+			t0 := time.Now()
+			resp, err := c.Get(svc.base + "/healthz")
+			if err != nil {
+				t.Fatalf("a normal request with %d slow clients connected: %v", n, err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET /healthz with %d slow clients connected: %d", n, resp.StatusCode)
+			}
+			worst = max(worst, time.Since(t0))
+		}
+		// The server closes each after ReadHeaderTimeout: a read then
+		// ends (EOF or a 408) instead of waiting for ever.
+		cut := 0
+		for _, conn := range conns {
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			if _, err := io.ReadAll(conn); err == nil {
+				cut++
+			}
+		}
+		figure(t, "slow headers: %d connections that never finish their headers; 20 normal requests meanwhile, slowest %v; %d of %d closed by the server within %v",
+			n, ms(worst), cut, n, time.Since(start).Round(100*time.Millisecond))
+		if cut != n {
+			t.Errorf("%d of %d slow connections still open 10s after ReadHeaderTimeout (5s)", n-cut, n)
 		}
 	})
 
