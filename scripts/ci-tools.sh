@@ -45,6 +45,14 @@ if ! command -v fauxqs >/dev/null; then
 	npm install -g --no-audit --no-fund fauxqs@1.9.2 >/dev/null
 fi
 
+# diagram: Mermaid output is drawn by Mermaid itself (diagram's
+# TestMermaidRenders) with mermaid-cli driving the Debian Chromium above;
+# PUPPETEER_SKIP_DOWNLOAD keeps puppeteer from fetching a browser of its own.
+if ! mmdc --version 2>/dev/null | grep -qx '11.17.0'; then
+	echo "installing: mermaid-cli (npm)"
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install -g --no-audit --no-fund @mermaid-js/mermaid-cli@11.17.0 >/dev/null
+fi
+
 # scaffold: the generated services must pass gosec (each exception justified).
 if ! command -v gosec >/dev/null && [ ! -x "$(go env GOPATH)/bin/gosec" ]; then
 	echo "installing: gosec (go install)"
