@@ -13,6 +13,7 @@ PACKAGES=(
 	redis-server     # reliability: each fault test runs and stops its own Redis
 	nats-server      # reliability: each fault test runs and stops its own NATS JetStream
 	postgresql       # reliability: each fault test initdb's and crashes its own cluster
+	pre-commit       # docs/ci.md: the hook definitions are run by pre-commit itself
 	memcached        # scaffold: generated services run against it
 	nginx            # scaffold: nginx -t on the generated load balancer config
 	haproxy          # scaffold: haproxy -c on the generated load balancer config
