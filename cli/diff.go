@@ -109,7 +109,7 @@ func diffRun(cmd *cobra.Command, app *App, oldSpec, newSpec string, failOn rules
 		if err != nil {
 			return compare.Side{}, err
 		}
-		rep, err := reviewDesign(d, today)
+		rep, err := reviewDesign(d, today, est, opts.prices)
 		if err != nil {
 			return compare.Side{}, err
 		}

@@ -51,7 +51,17 @@ func estimateDesign(d *schema.Design, opts estimator.Options) (*estimator.Result
 }
 
 // reviewDesign runs the rule catalogue with waivers judged as of today.
-func reviewDesign(d *schema.Design, today time.Time) (*rules.Report, error) {
+// The rules read the estimate `tradeoff review` makes (embedded figures,
+// 12-month horizon); when the command's own estimate is that one (no
+// --prices, the default horizon) it is passed in rather than made twice.
+func reviewDesign(d *schema.Design, today time.Time, est *estimator.Result, prices string) (*rules.Report, error) {
+	if est != nil && prices == "" && est.HorizonMonths == 12 && est.Scenario == estimator.ScenarioPeak {
+		cat, err := estimator.DefaultCatalog()
+		if err != nil {
+			return nil, err
+		}
+		return rules.Review(&rules.Context{Design: d, Figures: cat, Estimate: est}, rules.Options{Today: today}), nil
+	}
 	ctx, err := rules.NewContext(d)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: %v", err)

@@ -159,7 +159,7 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	if err != nil {
 		return err
 	}
-	rep, err := reviewDesign(d, today)
+	rep, err := reviewDesign(d, today, est, opts.prices)
 	if err != nil {
 		return err
 	}
