@@ -265,9 +265,12 @@ func writeOptimize(w io.Writer, path string, rep *optimizeReport, editErr error,
 		}
 	} else {
 		best := o.Best
-		if len(rep.Changes) == 0 {
+		switch {
+		case len(o.Knobs) == 0:
+			p("the design as written meets every SLO with no finding at or above high: %s %s/month.", best.Cloud, estimator.USD(best.MonthlyUSD))
+		case len(rep.Changes) == 0:
 			p("the design as written is the cheapest configuration found that meets every SLO with no finding at or above high: %s %s/month.", best.Cloud, estimator.USD(best.MonthlyUSD))
-		} else {
+		default:
 			saving := ""
 			if rep.SavingUSD > 0 {
 				saving = fmt.Sprintf(", %s/month (%s) less than the design as written", estimator.USD(rep.SavingUSD), estimator.Pct(rep.SavingShare))
@@ -304,7 +307,15 @@ func writeOptimize(w io.Writer, path string, rep *optimizeReport, editErr error,
 	for _, r := range o.Clouds {
 		status := "meets every constraint"
 		if !r.Meets {
-			status = fmt.Sprintf("misses %d constraint(s)", len(r.Violations))
+			var keys []string
+			for i, v := range r.Violations {
+				if i == 3 {
+					keys = append(keys, "…")
+					break
+				}
+				keys = append(keys, v.Key)
+			}
+			status = fmt.Sprintf("misses %d constraint(s) (%s)", len(r.Violations), strings.Join(keys, ", "))
 		}
 		var cs []string
 		for _, c := range o.Changes(r) {
