@@ -41,7 +41,7 @@ type step struct {
 // expressions are the ${{ }} values the workflow may use, as a pull request
 // event would set them.
 var expressions = map[string]string{
-	"github.token":                      "test-token",
+	"github.token":                     "test-token",
 	"github.event.pull_request.number": "42",
 }
 
@@ -132,8 +132,10 @@ func TestCIWorkflowRunsLocally(t *testing.T) {
 		diffSays string
 	}{
 		{
-			name:     "a change that brings a high finding fails the job",
-			change:   func(s string) string { return strings.Replace(s, `create: {require: "strong", partition: "CP"}`, `create: {require: "eventual", partition: "AP"}`, 1) },
+			name: "a change that brings a high finding fails the job",
+			change: func(s string) string {
+				return strings.Replace(s, `create: {require: "strong", partition: "CP"}`, `create: {require: "eventual", partition: "AP"}`, 1)
+			},
 			jobFails: true,
 			diffSays: "+1 high finding (CAP003@create)",
 		},
