@@ -118,11 +118,17 @@ func (c *lineChart) svg() string {
 	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#616161" stroke-width="1"/>`, f1(padL), f1(padT+plotH), f1(padL+plotW), f1(padT+plotH))
 	fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#555555">%s</text>`, f1(padL+plotW/2), f1(chartH-6), esc(c.XLabel))
 	fmt.Fprintf(&b, `<text transform="translate(13 %s) rotate(-90)" text-anchor="middle" fill="#555555">%s</text>`, f1(padT+plotH/2), esc(c.YLabel))
-	// Reference lines.
-	for _, h := range c.HLines {
+	// Reference lines, labelled at the right end; a second line's label
+	// goes to the left end, so two close lines do not print over each
+	// other.
+	for i, h := range c.HLines {
 		yy := py(h.Y)
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="8 4"/>`, f1(padL), f1(yy), f1(padL+plotW), f1(yy), h.Color)
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="%s">%s</text>`, f1(padL+plotW-4), f1(yy-5), h.Color, esc(h.Label))
+		x, anchor := padL+plotW-4, "end"
+		if i%2 == 1 {
+			x, anchor = padL+4, "start"
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="%s" fill="%s">%s</text>`, f1(x), f1(yy-5), anchor, h.Color, esc(h.Label))
 	}
 	// Lines, then their marks on top.
 	for _, s := range c.Series {

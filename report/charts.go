@@ -144,6 +144,8 @@ func utilRange(ys []float64) string {
 			return "down"
 		case math.IsNaN(u):
 			return "—"
+		case u > 0 && u < 0.001:
+			return "<0.1%"
 		}
 		return estimator.Pct(u)
 	}
