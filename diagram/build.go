@@ -276,25 +276,31 @@ func (b *builder) numbers() {
 		if !ok || n.Kind == KindProbe || n.Kind == KindCollector {
 			continue
 		}
-		var parts []string
-		if load.Utilisation >= 1 {
-			parts = append(parts, "overloaded: "+formatPercent(load.Utilisation)+" busy at peak")
-			n.Overloaded = true
-		} else if load.Utilisation >= 0 {
-			parts = append(parts, formatPercent(load.Utilisation)+" busy at peak")
-		}
-		if load.MonthlyUSD > 0 {
-			cost := formatUSD(load.MonthlyUSD) + "/mo"
-			if nums.Cloud != "" {
-				cost += " on " + nums.Cloud
-			}
-			parts = append(parts, cost)
-		}
-		if load.Assumed && len(parts) > 0 {
-			parts[len(parts)-1] += " *"
-		}
-		n.Numbers = parts
+		b.setFigures(n, load)
 	}
+}
+
+// setFigures writes one tier's utilisation at peak and monthly cost on a
+// node.
+func (b *builder) setFigures(n *Node, load Load) {
+	var parts []string
+	if load.Utilisation >= 1 {
+		parts = append(parts, "overloaded: "+formatPercent(load.Utilisation)+" busy at peak")
+		n.Overloaded = true
+	} else if load.Utilisation >= 0 {
+		parts = append(parts, formatPercent(load.Utilisation)+" busy at peak")
+	}
+	if load.MonthlyUSD > 0 {
+		cost := formatUSD(load.MonthlyUSD) + "/mo"
+		if b.in.Numbers.Cloud != "" {
+			cost += " on " + b.in.Numbers.Cloud
+		}
+		parts = append(parts, cost)
+	}
+	if load.Assumed && len(parts) > 0 {
+		parts[len(parts)-1] += " *"
+	}
+	n.Numbers = parts
 }
 
 // zones is how many zones the design spreads over.

@@ -35,6 +35,16 @@ func WriteDOT(w io.Writer, g *Graph) error {
 			p("\t{rank=same; %s; %s}\n", same[0], same[1])
 		}
 	}
+	// Expanded shards stand in shard order, primaries over their replicas.
+	for _, tier := range []string{idDB, idReplicas} {
+		var row []string
+		for k := 1; hasNode(g, shardID(tier, k)); k++ {
+			row = append(row, shardID(tier, k))
+		}
+		if len(row) > 1 {
+			p("\t{rank=same; %s [style=invis]}\n", strings.Join(row, " -> "))
+		}
+	}
 	// The cache sits on the request path between the app and the database
 	// even when, with cache-aside, no request goes from one to the other.
 	if hasNode(g, idCache) && hasNode(g, idDB) && !hasEdge(g, idCache, idDB) {

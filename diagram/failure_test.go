@@ -148,3 +148,33 @@ func TestFailureWithoutTheZoneDownScenario(t *testing.T) {
 		t.Errorf("notes = %q", g.Notes)
 	}
 }
+
+// TestExpandedShardsSayTheirOwnShare: with every shard drawn, a shard's
+// replicas say what one zone down leaves of them and cost their share.
+func TestExpandedShardsSayTheirOwnShare(t *testing.T) {
+	d := shortener(t)
+	in := estimated(t, d)
+	g, err := Build(in, Failure, Options{ExpandShards: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := g.node("replicas_3")
+	if r == nil {
+		t.Fatal("no replicas_3")
+	}
+	if !strings.Contains(r.StatusText, "1 of 2 left") {
+		t.Errorf("shard 3's replicas: %q, want 1 of 2 left", r.StatusText)
+	}
+	tier := in.Numbers.Components["replicas"].MonthlyUSD
+	want := formatUSD(tier/float64(d.Database.Shards)) + "/mo"
+	if !strings.Contains(strings.Join(r.Numbers, " "), want) {
+		t.Errorf("shard 3's replicas: %q, want %s", r.Numbers, want)
+	}
+	var dot strings.Builder
+	if err := WriteDOT(&dot, g); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(dot.String(), "{rank=same; db_1 -> db_2 -> db_3") {
+		t.Error("shard primaries are not kept in shard order")
+	}
+}

@@ -37,6 +37,7 @@ func (b *builder) expandShards() {
 		return 1 / float64(shards)
 	}
 	var nodes []*Node
+	perShardCost := false
 	for _, n := range b.all {
 		if n.ID != idDB && n.ID != idReplicas {
 			nodes = append(nodes, n)
@@ -52,13 +53,36 @@ func (b *builder) expandShards() {
 					c.Lines = append(c.Lines, strings.TrimSuffix(l, " per shard"))
 				}
 			}
+			// A shard costs its tier's cost divided evenly; its
+			// utilisation is the tier's, which the estimator works out
+			// per shard.
+			if nums := b.in.Numbers; nums != nil {
+				if load, ok := nums.Components[n.Component]; ok {
+					load.MonthlyUSD /= float64(shards)
+					b.setFigures(&c, load)
+					perShardCost = perShardCost || load.MonthlyUSD > 0
+				}
+			}
 			nodes = append(nodes, &c)
 		}
 		if v := b.fail[n.ID]; v != nil {
+			// The estimator loses the same share of every shard's
+			// replicas: say it per shard.
+			if zd := b.zoneDown(); n.ID == idReplicas && zd != nil && v.status != StatusDown {
+				if s, ok := zd.Components["replicas"]; ok {
+					s.Instances, s.Serving = s.Instances/shards, s.Serving/shards
+					if pv := b.tierVerdict("replicas", s, false); pv != nil {
+						v = pv
+					}
+				}
+			}
 			for k := 1; k <= shards; k++ {
 				b.fail[shardID(n.ID, k)] = v
 			}
 		}
+	}
+	if perShardCost {
+		b.notes = append(b.notes, fmt.Sprintf("a shard's cost is its tier's divided by %d", shards))
 	}
 	b.all = nodes
 	old := b.edges
