@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/diagram"
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -76,19 +78,38 @@ func NewGrowth(d *schema.Design, base *estimator.Result, cat *estimator.Catalog)
 			shown[c.Name] = true
 		}
 	}
+	// The months are independent estimates: run them on every CPU and
+	// keep them in month order.
+	results := make([]*estimator.Result, base.HorizonMonths+1)
+	errs := make([]error, base.HorizonMonths+1)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range next {
+				results[m], errs[m] = estimator.Estimate(d, estimator.Options{HorizonMonths: m, Catalog: cat})
+			}
+		}()
+	}
 	for m := 1; m <= base.HorizonMonths; m++ {
-		r, err := estimator.Estimate(d, estimator.Options{HorizonMonths: m, Catalog: cat})
-		if err != nil {
-			return nil, err
+		next <- m
+	}
+	close(next)
+	wg.Wait()
+	for m := 1; m <= base.HorizonMonths; m++ {
+		if errs[m] != nil {
+			return nil, errs[m]
 		}
 		if m == 1 {
-			peak, ok := scenario(r, estimator.ScenarioPeak)
+			peak, ok := scenario(results[m], estimator.ScenarioPeak)
 			if !ok {
 				return nil, fmt.Errorf("internal error: the estimate has no peak scenario")
 			}
 			g.Months = append(g.Months, monthOf(0, peak))
 		}
-		s, ok := scenario(r, estimator.ScenarioHorizon)
+		s, ok := scenario(results[m], estimator.ScenarioHorizon)
 		if !ok {
 			return nil, fmt.Errorf("internal error: the estimate has no horizon scenario")
 		}
