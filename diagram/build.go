@@ -581,6 +581,9 @@ func (b *builder) finish() {
 		where += " " + d.System.Region
 	}
 	where += ", " + d.System.Footprint
+	if d.System.Footprint == "multi-region" && d.System.Regions > 1 {
+		where += fmt.Sprintf(" (%d regions)", d.System.Regions)
+	}
 	g.Title = fmt.Sprintf("%s — %s", d.System.Name, b.view)
 	if b.failure {
 		g.Title += ": one zone down"

@@ -60,7 +60,7 @@ type edgeLook struct {
 var styleLooks = map[Style]edgeLook{
 	StyleRequest:     {"#37474f", "solid", "1.6", "request", true},
 	StyleHit:         {"#2e7d32", "bold", "2.4", "cache lookup (hits served from memory)", true},
-	StyleMiss:        {"#d84315", "dashed", "1.6", "cache miss to the database", true},
+	StyleMiss:        {"#d84315", "dashed", "1.6", "cache miss, served by the tier behind the cache", true},
 	StyleAsync:       {"#6a1b9a", "dashed", "1.6", "asynchronous message", true},
 	StyleReplication: {"#1565c0", "dotted", "1.8", "replication", true},
 	StyleTelemetry:   {"#9e9e9e", "dotted", "1.2", "metrics, logs, traces", false},
