@@ -269,7 +269,7 @@ func (l *loader) message(path string, e cueerrors.Error, src *Source) string {
 		bound := arg(1)
 		if m := reMatchBound.FindStringSubmatch(bound); m != nil {
 			if hint, ok := patternHint[unescapeCUE(m[1])]; ok {
-				return fmt.Sprintf("invalid value %s: want %s", shorten(arg(0)), hint)
+				return fmt.Sprintf("invalid value %s: want %s%s", shorten(arg(0)), hint, percentHint(arg(0), hint))
 			}
 			if want != "" {
 				return fmt.Sprintf("invalid value %s: want %s", shorten(arg(0)), want)
@@ -325,6 +325,9 @@ func outOfRange(value, path, bound string) string {
 			bound = r
 		}
 	}
+	if f != nil && f.Path == "database.replicas" && value == "0" {
+		bound = "database.readFromReplicas is true, so give at least one replica"
+	}
 	msg := value + " is out of range: " + bound
 	// 99.9 where a fraction belongs is a percentage without its sign.
 	if n, err := strconv.ParseFloat(value, 64); err == nil && n > 1 && n < 100 && f != nil && strings.Contains(f.Want, "%") {
@@ -362,6 +365,22 @@ func kindWords(kind string) string {
 		return "null"
 	}
 	return "a " + kind
+}
+
+// percentHint suggests the percent sign a quoted number lacks where a
+// percentage belongs: "99.95" for "99.95%".
+func percentHint(value, hint string) string {
+	if !strings.Contains(hint, "%") {
+		return ""
+	}
+	num, err := strconv.Unquote(value)
+	if err != nil {
+		return ""
+	}
+	if f, err := strconv.ParseFloat(num, 64); err == nil && f > 0 && f <= 100 {
+		return fmt.Sprintf(" (did you mean \"%s%%\"?)", num)
+	}
+	return ""
 }
 
 // allows reports whether a "one of" list names the value.
@@ -425,7 +444,7 @@ func (l *loader) disjunctionMessage(path string, subs []cueerrors.Error, src *So
 					if strings.HasPrefix(path, "overrides.") {
 						hint = want
 					}
-					return fmt.Sprintf("invalid value %s: want %s", shorten(fmt.Sprint(args[0])), hint)
+					return fmt.Sprintf("invalid value %s: want %s%s", shorten(fmt.Sprint(args[0])), hint, percentHint(fmt.Sprint(args[0]), hint))
 				}
 			}
 		}

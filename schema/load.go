@@ -141,6 +141,10 @@ func sniff(data []byte) string {
 	if len(t) > 0 && t[0] == '{' {
 		return "json"
 	}
+	// A YAML list or document marker also parses as CUE arithmetic.
+	if bytes.HasPrefix(t, []byte("- ")) || bytes.HasPrefix(t, []byte("---")) {
+		return "yaml"
+	}
 	if _, err := parser.ParseFile(StdinName, data); err == nil {
 		return "cue"
 	}
@@ -180,10 +184,7 @@ func (l *loader) loadBytes(name string, data []byte, format string) (*Design, er
 		if err != nil {
 			return nil, l.syntaxError(name, err)
 		}
-		var es Errors
-		for imp := range f.ImportSpecs() {
-			es = append(es, &Error{Pos: fromToken(imp.Path.Pos()), Msg: fmt.Sprintf("import %s is not supported: a design file stands alone (to share CUE between files, make the design a directory holding one package)", imp.Path.Value)})
-		}
+		es := append(checkComprehensions(f), importErrors(f)...)
 		if len(es) > 0 {
 			return nil, es
 		}
@@ -224,6 +225,16 @@ func (l *loader) loadDir(dir string) (*Design, error) {
 	var files []string
 	for _, f := range inst.Files {
 		files = append(files, relTo(dir, abs, f.Filename))
+	}
+	var limits Errors
+	for _, f := range inst.Files {
+		limits = append(limits, checkComprehensions(f)...)
+		limits = append(limits, importErrors(f)...)
+	}
+	if len(limits) > 0 {
+		limits.sort()
+		fixFiles(limits, dir, abs)
+		return nil, limits
 	}
 	v := l.ctx.BuildInstance(inst)
 	d, err := l.check(v, files)
@@ -301,6 +312,17 @@ func pkgWords(pkg string) string {
 		return "in no package"
 	}
 	return fmt.Sprintf("package %q", pkg)
+}
+
+// importErrors refuses imports: a design is data and stands alone, and the
+// standard library would let a few characters (list.Range) ask for more
+// work than any design needs.
+func importErrors(f *ast.File) Errors {
+	var es Errors
+	for imp := range f.ImportSpecs() {
+		es = append(es, &Error{Pos: fromToken(imp.Path.Pos()), Msg: fmt.Sprintf("import %s is not supported: a design is data and stands alone (to split it across files, make it a directory of files in one package)", imp.Path.Value)})
+	}
+	return es
 }
 
 // fixFiles rewrites absolute file names in errors as the user named the
