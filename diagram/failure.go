@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 // zoneFailure marks what losing one zone does to each tier, from the
@@ -21,7 +23,11 @@ func (b *builder) zoneFailure() {
 	d := b.d
 	z := b.zones()
 	if z == 1 {
-		b.notes = append(b.notes, "one zone down takes everything down: the design runs in a single zone")
+		where := "in a single zone"
+		if d.System.Footprint == schema.SingleNode {
+			where = "on a single node"
+		}
+		b.notes = append(b.notes, "one zone down takes everything down: the design runs "+where)
 		// The collector is not an estimated tier, but it shares the zone.
 		b.fail[idCollector] = &verdict{status: StatusDown, text: "its only zone is down"}
 	} else {
