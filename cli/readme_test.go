@@ -27,6 +27,15 @@ func TestREADMEOutputIsReal(t *testing.T) {
 		t.Errorf("README does not show what validate prints for the shortener (exit %d):\n%s", code, out)
 	}
 	// The broken shortener: the README's sed edits, done here in Go.
+	out, code = run("", "review", "examples/shortener.cue")
+	if code != ExitOK || !bytes.Contains(readme, []byte(out)) {
+		t.Errorf("README does not show what review prints for the shortener (exit %d):\n%s", code, out)
+	}
+	out, _ = run("", "estimate", "examples/shortener.cue")
+	headline := strings.Join(strings.SplitN(out, "\n", 6)[:5], "\n")
+	if !bytes.Contains(readme, []byte(headline)) {
+		t.Errorf("README does not show the estimate's headline for the shortener:\n%s", headline)
+	}
 	src, err := os.ReadFile("examples/shortener.cue")
 	if err != nil {
 		t.Fatal(err)
