@@ -92,7 +92,7 @@ calibrate() { # calibrate TARGET ADDR APP_PID WORKER_PID
 	echo "== $target: p99 at 70% of saturation, $rate requests/s (vegeta, constant rate)"
 	taskset -c 0 vegeta attack -rate="$rate/s" -duration="$P70_DURATION" -targets="$base.targets" -redirects=-1 >"$base.p70.bin"
 	vegeta report -type=json "$base.p70.bin" >"$base.p70.json"
-	vegeta report "$base.p70.bin" | head -4
+	vegeta report "$base.p70.bin" | sed -n 1,4p # sed, not head: no SIGPIPE under pipefail
 	bench/.bin/benchreport measure "$work" "$target" >/dev/null
 }
 
