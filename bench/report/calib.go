@@ -176,7 +176,7 @@ func calibCmd(args []string) error {
 	fmt.Printf("One instance on one core (`taskset -c 1`), the load generator on the other (`taskset -c 0`). Its CPU per request is measured at a low constant rate (CPU time of the process from /proc ÷ requests) and written into a design as `services.serviceTime`, with `throughputPerInstance` = 1 ÷ serviceTime (one server), and the loopback round trip (redis-cli --latency) as the `network.rtt.same_zone` override. `tradeoff estimate` then predicts the redirect's saturation throughput (the rate at which the busiest tier on its path reaches 100%%) and its p99 at 70%% of that rate. Measured: saturation with wrk (closed loop, 64 connections, `taskset -c 0 wrk -t1`), and p99 at 70%% of the measured saturation with vegeta at a constant rate (`vegeta attack -rate`, open loop, so queueing shows). Target: predicted within ±%.0f%% of measured.\n\n", calibTolerance*100)
 	fmt.Println(machineLine())
 	fmt.Println()
-	fmt.Println("| target | design variant | quantity | predicted | measured | predicted ÷ measured | target | verdict | date | rerun |")
+	fmt.Println("| instance | design variant | quantity | predicted | measured | predicted ÷ measured | target | verdict | date | rerun |")
 	fmt.Println("|---|---|---|---:|---:|---:|---|---|---|---|")
 	var inputs, derivs []string
 	for _, mpath := range measured {

@@ -83,7 +83,7 @@ func summarize(doc string) string {
 					if row[j] != "–" {
 						measured = append(measured, h+" "+row[j])
 					}
-				case j < 3 && len(row[j]) < 60:
+				case j < 3 && len(row[j]) < 100:
 					what = append(what, row[j])
 				}
 			}
