@@ -257,6 +257,8 @@ func writeFileAtomic(path string, data []byte, force bool) error {
 	return nil
 }
 
+// unwrapPathError drops the temporary file's name from an error: the user
+// named the file, not the temporary one.
 func unwrapPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {

@@ -260,7 +260,7 @@ func stdinIsTerminal(r io.Reader) bool {
 func writeNew(path string, data []byte, force bool) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tradeoff-init-*.cue")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
 	}
 	defer func() {
 		if rmErr := os.Remove(tmp.Name()); err == nil && rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
@@ -269,14 +269,14 @@ func writeNew(path string, data []byte, force bool) (err error) {
 	}()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
 	}
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
 	}
 	if force {
 		err = os.Rename(tmp.Name(), path)
@@ -294,21 +294,7 @@ func writeNew(path string, data []byte, force bool) (err error) {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
 	}
 	return nil
-}
-
-// unwrapPath drops the temporary file's name from an error: the user named
-// the file, not the temporary one.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
