@@ -3,7 +3,9 @@ package schema
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -18,6 +20,9 @@ func FuzzLoadYAML(f *testing.F) { fuzzLoad(f, "fuzz.yaml", "yaml") }
 func FuzzLoadJSON(f *testing.F) { fuzzLoad(f, "fuzz.json", "json") }
 
 func fuzzLoad(f *testing.F, name, format string) {
+	// A runaway evaluation must end in a positioned error, not a hang that
+	// stalls the fuzzer: bound it well below the fuzzer's own patience.
+	EvalTimeout = time.Second
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := LoadBytes(name, data, format)
@@ -148,3 +153,14 @@ func FuzzParseRatio(f *testing.F) {
 }
 
 func finiteNonNegative(f float64) bool { return f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f) }
+
+func TestLoadGivesUpOnARunawayEvaluation(t *testing.T) {
+	saved := EvalTimeout
+	t.Cleanup(func() { EvalTimeout = saved })
+	EvalTimeout = time.Nanosecond
+	_, err := LoadBytes("slow.cue", []byte("system: name: \"x\"\n"), "cue")
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || !strings.Contains(es[0].Msg, "took more than 1ns to evaluate") || es[0].Pos.String() != "slow.cue:1:1" {
+		t.Fatalf("want one positioned timeout error, got %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -39,6 +40,35 @@ const MaxFileSize = 8 << 20
 
 // Text returns the embedded CUE schema.
 func Text() []byte { return bytes.Clone(schemaSource) }
+
+// EvalTimeout bounds how long one design may take to load. A design is
+// small, and CUE evaluates a real one in milliseconds; a file that takes
+// seconds is a runaway comprehension or a fuzzer's invention, and the user
+// is better served by an error than by a hang.
+var EvalTimeout = 10 * time.Second
+
+// bounded runs load, giving up after EvalTimeout with a positioned error.
+// CUE evaluation cannot be cancelled, so a runaway evaluation is left to
+// finish in the background; the CLI exits right after.
+func bounded(name string, load func() (*Design, error)) (*Design, error) {
+	type result struct {
+		d   *Design
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := load()
+		done <- result{d, err}
+	}()
+	timer := time.NewTimer(EvalTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-timer.C:
+		return nil, Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("the design took more than %s to evaluate: simplify its expressions (a design is plain data and needs no computation)", EvalTimeout)}}
+	}
+}
 
 // StdinName is the name standard input goes by in positions.
 const StdinName = "<stdin>"
@@ -74,14 +104,15 @@ func Load(path string, stdin io.Reader) (*Design, error) {
 		if err != nil {
 			return nil, err
 		}
-		return l.loadBytes(StdinName, data, sniff(data))
+		format := sniff(data)
+		return bounded(StdinName, func() (*Design, error) { return l.loadBytes(StdinName, data, format) })
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fileError(path, err)
 	}
 	if fi.IsDir() {
-		return l.loadDir(path)
+		return bounded(path, func() (*Design, error) { return l.loadDir(path) })
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
@@ -98,7 +129,7 @@ func Load(path string, stdin io.Reader) (*Design, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.loadBytes(path, data, strings.TrimPrefix(ext, "."))
+	return bounded(path, func() (*Design, error) { return l.loadBytes(path, data, strings.TrimPrefix(ext, ".")) })
 }
 
 // LoadBytes checks a design held in memory; format is "cue", "yaml" or
@@ -108,7 +139,7 @@ func LoadBytes(name string, data []byte, format string) (*Design, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.loadBytes(name, data, format)
+	return bounded(name, func() (*Design, error) { return l.loadBytes(name, data, format) })
 }
 
 func fileError(path string, err error) error {
