@@ -13,7 +13,7 @@ command -v wrk >/dev/null || need_apt+=(wrk)
 command -v nginx >/dev/null || need_apt+=(nginx-light)
 [ -x /usr/bin/time ] || need_apt+=(time)
 command -v taskset >/dev/null || need_apt+=(util-linux)
-command -v dot >/dev/null || need_apt+=(graphviz)
+command -v dot >/dev/null || need_apt+=(graphviz fonts-liberation) # the font diagram tests measure labels with
 if [ ${#need_apt[@]} -gt 0 ]; then
 	echo "installing from Debian: ${need_apt[*]}"
 	apt-get update -qq

@@ -132,6 +132,19 @@ func (o *diagramOptions) resolveFormat() (string, error) {
 }
 
 func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.View, opts *diagramOptions) error {
+	// The renderer starts first so that its start-up overlaps the work
+	// below; a missing renderer is reported after the design's own errors.
+	var renderer *diagram.Renderer
+	var rendererErr error
+	if format == "svg" || format == "png" {
+		var bin string
+		if bin, rendererErr = diagram.FindRenderer(app.Getenv(diagram.RendererEnv)); rendererErr == nil {
+			renderer, rendererErr = diagram.StartRenderer(cmd.Context(), bin)
+		}
+		if renderer != nil {
+			defer renderer.Close()
+		}
+	}
 	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
@@ -160,11 +173,10 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		out = dot.Bytes()
 	}
 	if format == "svg" || format == "png" {
-		bin, err := diagram.FindRenderer(app.Getenv(diagram.RendererEnv))
-		if err != nil {
-			return renderError(err)
+		if rendererErr != nil {
+			return renderError(rendererErr)
 		}
-		svg, err := diagram.RenderSVG(cmd.Context(), bin, dot.Bytes())
+		svg, err := renderer.SVG(dot.Bytes())
 		if err != nil {
 			return renderError(err)
 		}

@@ -143,6 +143,18 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	if err != nil {
 		return err
 	}
+	// Start the renderer now, so its start-up overlaps the pipeline below.
+	var renderer *diagram.Renderer
+	var rendererErr error
+	if format != "markdown" && opts.layout != "builtin" {
+		var bin string
+		if bin, rendererErr = diagram.FindRenderer(app.Getenv(diagram.RendererEnv)); rendererErr == nil {
+			renderer, rendererErr = diagram.StartRenderer(cmd.Context(), bin)
+		}
+		if renderer != nil {
+			defer renderer.Close()
+		}
+	}
 	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
@@ -179,7 +191,7 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 		in.Diagram.Mermaid = mmd.String()
 		err = report.WriteMarkdown(&out, in)
 	default:
-		if in.Diagram.SVG, err = graphvizSVG(cmd, app, g, opts.layout); err != nil {
+		if in.Diagram.SVG, err = graphvizSVG(cmd, renderer, rendererErr, g, opts.layout); err != nil {
 			return err
 		}
 		err = report.WriteHTML(&out, in)
@@ -194,26 +206,26 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	return writeFileAtomic(opts.output, out.Bytes(), opts.force)
 }
 
-// graphvizSVG lays the diagram out with tradeoff-render when the layout
-// allows it and the binary is there; nil means the built-in layout.
-func graphvizSVG(cmd *cobra.Command, app *App, g *diagram.Graph, layout string) ([]byte, error) {
+// graphvizSVG lays the diagram out with the renderer started by reportRun
+// when the layout allows it and the binary is there; nil means the built-in
+// layout.
+func graphvizSVG(cmd *cobra.Command, renderer *diagram.Renderer, rendererErr error, g *diagram.Graph, layout string) ([]byte, error) {
 	if layout == "builtin" {
 		return nil, nil
 	}
-	bin, err := diagram.FindRenderer(app.Getenv(diagram.RendererEnv))
-	if err != nil {
+	if rendererErr != nil {
 		var missing *diagram.MissingToolError
-		if layout == "auto" && errors.As(err, &missing) {
+		if layout == "auto" && errors.As(rendererErr, &missing) {
 			fmt.Fprintf(cmd.ErrOrStderr(), "note: %s not found; the diagram uses the built-in layout (--layout builtin says so quietly)\n", diagram.RendererName)
 			return nil, nil
 		}
-		return nil, renderError(err)
+		return nil, renderError(rendererErr)
 	}
 	var dot bytes.Buffer
 	if err := diagram.WriteDOT(&dot, g); err != nil {
 		return nil, err
 	}
-	svg, err := diagram.RenderSVG(cmd.Context(), bin, dot.Bytes())
+	svg, err := renderer.SVG(dot.Bytes())
 	if err != nil {
 		return nil, renderError(err)
 	}

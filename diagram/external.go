@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,7 +70,70 @@ DOT (-f dot) and Mermaid (-f mermaid) need nothing else`}
 // RenderSVG lays out DOT source as SVG with the renderer at bin (see
 // FindRenderer).
 func RenderSVG(ctx context.Context, bin string, dot []byte) ([]byte, error) {
-	return pipe(ctx, bin, dot, "-T", "svg")
+	r, err := StartRenderer(ctx, bin)
+	if err != nil {
+		return nil, err
+	}
+	return r.SVG(dot)
+}
+
+// Renderer is a tradeoff-render process started before its input is ready.
+// Graphviz's WebAssembly start-up costs the renderer tens of milliseconds,
+// about as long as loading, estimating and reviewing a small design; started
+// first, the two overlap on a second core instead of adding up.
+type Renderer struct {
+	cmd            *exec.Cmd
+	stdin          io.WriteCloser
+	stdout, stderr bytes.Buffer
+	ctx            context.Context
+	cancel         context.CancelFunc
+	done           bool
+}
+
+// StartRenderer starts the renderer at bin, waiting for DOT on its standard
+// input. Call SVG once, or Close if the input never comes.
+func StartRenderer(ctx context.Context, bin string) (*Renderer, error) {
+	r := &Renderer{}
+	r.ctx, r.cancel = context.WithTimeout(ctx, renderTimeout)
+	r.cmd = exec.CommandContext(r.ctx, bin, "-T", "svg")
+	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
+	// A grandchild holding the output pipes must not hold up Close.
+	r.cmd.WaitDelay = time.Second
+	var err error
+	if r.stdin, err = r.cmd.StdinPipe(); err != nil {
+		r.cancel()
+		return nil, err
+	}
+	if err := r.cmd.Start(); err != nil {
+		r.cancel()
+		return nil, fmt.Errorf("%s failed: %v", filepath.Base(bin), err)
+	}
+	return r, nil
+}
+
+// SVG sends the DOT source and returns the laid-out SVG.
+func (r *Renderer) SVG(dot []byte) ([]byte, error) {
+	defer r.cancel()
+	r.done = true
+	_, werr := r.stdin.Write(dot)
+	r.stdin.Close()
+	err := r.cmd.Wait()
+	if err == nil && werr != nil {
+		err = werr
+	}
+	return finish(r.ctx, r.cmd.Path, err, &r.stdout, &r.stderr)
+}
+
+// Close stops a renderer whose input never came (the design did not load,
+// say); after SVG it does nothing.
+func (r *Renderer) Close() {
+	if r.done {
+		return
+	}
+	r.done = true
+	r.cancel()
+	r.stdin.Close()
+	_ = r.cmd.Wait()
 }
 
 // PNGConverter is the program that turns SVG into PNG. go-graphviz's own
@@ -96,7 +160,13 @@ func pipe(ctx context.Context, bin string, input []byte, args ...string) ([]byte
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	return finish(ctx, bin, cmd.Run(), &stdout, &stderr)
+}
+
+// finish turns a finished helper process into its output or an error that
+// says what went wrong in the helper's own words.
+func finish(ctx context.Context, bin string, err error, stdout, stderr *bytes.Buffer) ([]byte, error) {
+	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			msg = fmt.Sprintf("gave up after %s", renderTimeout)
