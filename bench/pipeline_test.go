@@ -63,6 +63,7 @@ func BenchmarkEstimate(b *testing.B) {
 		b.Run(d.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				resetMemos()
 				if _, err := estimator.Estimate(design, estimator.Options{}); err != nil {
 					b.Fatal(err)
 				}
@@ -82,6 +83,7 @@ func BenchmarkReview(b *testing.B) {
 		b.Run(d.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
+				resetMemos()
 				ctx, err := rules.NewContext(design)
 				if err != nil {
 					b.Fatal(err)

@@ -23,9 +23,7 @@ func BenchmarkEstimate(b *testing.B) {
 		}
 		b.Run(filepath.Base(p), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				cheMu.Lock()
-				cheMemo = map[[3]float64]float64{} // measure the cold cost, not the memo
-				cheMu.Unlock()
+				ResetMemos() // measure the cold cost, not the memo
 				if _, err := Estimate(d, Options{}); err != nil {
 					b.Fatal(err)
 				}

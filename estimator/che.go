@@ -2,6 +2,8 @@ package estimator
 
 import (
 	"math"
+	"sort"
+	"sync"
 )
 
 // Zipf popularity over n objects with exponent s: q_i ∝ i^{−s}, Σq_i = 1.
@@ -22,51 +24,122 @@ const zipfExactLimit = 20000
 // NewZipf builds the popularity table. Above zipfExactLimit objects, ranks
 // beyond the first are grouped into geometrically growing buckets (ratio
 // 1.002), whose popularity varies by at most 0.2%·s inside a bucket.
+//
+// The buckets do not depend on n, only where the last one is cut, so the
+// unnormalised buckets of each skew are computed once per process (see
+// zipfRanks) and a catalogue of any size takes its prefix: the runway asks
+// for a new catalogue size every month it probes, and this is what keeps
+// that from recomputing thousands of powers each time. The result is bit
+// for bit what building the table from scratch gives.
 func NewZipf(n int64, s float64) Zipf {
 	z := Zipf{N: n, S: s}
 	if n <= 0 {
 		return z
 	}
-	add := func(lo, hi int64) { // ranks lo..hi inclusive
-		cnt := float64(hi - lo + 1)
-		// mean of i^{-s} over the bucket via the midpoint rule on ranks
-		sum := 0.0
-		if hi-lo < 8 {
-			for i := lo; i <= hi; i++ {
-				sum += math.Pow(float64(i), -s)
-			}
-		} else {
-			sum = cnt * math.Pow(math.Sqrt(float64(lo)*float64(hi)), -s)
-		}
-		z.prob = append(z.prob, sum/cnt)
-		z.count = append(z.count, cnt)
-	}
-	if n <= zipfExactLimit {
-		for i := int64(1); i <= n; i++ {
-			add(i, i)
-		}
-	} else {
-		lo := int64(1)
-		for lo <= n {
-			hi := int64(math.Floor(float64(lo) * 1.002))
-			if hi < lo {
-				hi = lo
-			}
-			if hi > n {
-				hi = n
-			}
-			add(lo, hi)
-			lo = hi + 1
-		}
-	}
+	zipfMu.Lock()
+	defer zipfMu.Unlock()
+	r := ranksFor(n <= zipfExactLimit, s)
+	r.extend(n)
+	k := sort.Search(len(r.hi), func(i int) bool { return r.hi[i] > n }) // buckets wholly within n
+	z.prob = make([]float64, k, k+1)
+	z.count = make([]float64, k, k+1)
+	copy(z.prob, r.prob[:k])
+	copy(z.count, r.count[:k])
 	total := 0.0
-	for i := range z.prob {
-		total += z.prob[i] * z.count[i]
+	if k > 0 {
+		total = r.total[k-1]
+	}
+	if lo := int64(1); k < len(r.hi) {
+		if k > 0 {
+			lo = r.hi[k-1] + 1
+		}
+		if lo <= n { // the bucket that n cuts short
+			p, cnt := zipfBucket(lo, n, s)
+			z.prob = append(z.prob, p)
+			z.count = append(z.count, cnt)
+			total += p * cnt
+		}
 	}
 	for i := range z.prob {
 		z.prob[i] /= total
 	}
 	return z
+}
+
+// zipfBucket is the mean of i^{−s} over ranks lo..hi (inclusive), by the
+// midpoint rule on ranks for wide buckets, and the bucket's width.
+func zipfBucket(lo, hi int64, s float64) (mean, cnt float64) {
+	cnt = float64(hi - lo + 1)
+	sum := 0.0
+	if hi-lo < 8 {
+		for i := lo; i <= hi; i++ {
+			sum += math.Pow(float64(i), -s)
+		}
+	} else {
+		sum = cnt * math.Pow(math.Sqrt(float64(lo)*float64(hi)), -s)
+	}
+	return sum / cnt, cnt
+}
+
+// zipfRanks is one skew's buckets, unnormalised and uncut, in rank order:
+// one rank each (exact) or growing by 1.002 (bucketed). total[i] is the
+// mass of buckets 0..i, summed in the same order NewZipf sums them.
+type zipfRanks struct {
+	exact bool
+	s     float64
+	hi    []int64 // last rank of each bucket
+	prob  []float64
+	count []float64
+	total []float64
+}
+
+// extend adds buckets until they reach rank n.
+func (r *zipfRanks) extend(n int64) {
+	for len(r.hi) == 0 || r.hi[len(r.hi)-1] < n {
+		lo := int64(1)
+		if len(r.hi) > 0 {
+			lo = r.hi[len(r.hi)-1] + 1
+		}
+		hi := lo
+		if !r.exact {
+			hi = max(int64(math.Floor(float64(lo)*1.002)), lo)
+		}
+		p, cnt := zipfBucket(lo, hi, r.s)
+		total := p * cnt
+		if len(r.total) > 0 {
+			total = r.total[len(r.total)-1] + p*cnt
+		}
+		r.hi = append(r.hi, hi)
+		r.prob = append(r.prob, p)
+		r.count = append(r.count, cnt)
+		r.total = append(r.total, total)
+	}
+}
+
+type zipfKey struct {
+	exact bool
+	s     float64
+}
+
+// zipfTables holds the buckets of every skew met in the process, guarded
+// by zipfMu; a bucketed table for a billion objects is about 8,000
+// buckets, so the map is emptied past a few dozen skews.
+var (
+	zipfMu     sync.Mutex
+	zipfTables = map[zipfKey]*zipfRanks{}
+)
+
+func ranksFor(exact bool, s float64) *zipfRanks {
+	k := zipfKey{exact, s}
+	r := zipfTables[k]
+	if r == nil {
+		if len(zipfTables) >= 64 {
+			clear(zipfTables)
+		}
+		r = &zipfRanks{exact: exact, s: s}
+		zipfTables[k] = r
+	}
+	return r
 }
 
 // CheHitRatio is the LRU hit ratio for a cache holding c objects under

@@ -126,3 +126,56 @@ func TestCheCapacityForInvertsTheHitRatio(t *testing.T) {
 		}
 	}
 }
+
+// zipfFromScratch builds the table the way NewZipf did before it shared
+// buckets between catalogue sizes: the reference the shared tables must
+// match bit for bit.
+func zipfFromScratch(n int64, s float64) Zipf {
+	z := Zipf{N: n, S: s}
+	if n <= 0 {
+		return z
+	}
+	add := func(lo, hi int64) {
+		p, cnt := zipfBucket(lo, hi, s)
+		z.prob = append(z.prob, p)
+		z.count = append(z.count, cnt)
+	}
+	if n <= zipfExactLimit {
+		for i := int64(1); i <= n; i++ {
+			add(i, i)
+		}
+	} else {
+		for lo := int64(1); lo <= n; {
+			hi := min(max(int64(math.Floor(float64(lo)*1.002)), lo), n)
+			add(lo, hi)
+			lo = hi + 1
+		}
+	}
+	total := 0.0
+	for i := range z.prob {
+		total += z.prob[i] * z.count[i]
+	}
+	for i := range z.prob {
+		z.prob[i] /= total
+	}
+	return z
+}
+
+func TestSharedZipfBucketsMatchATableBuiltFromScratch(t *testing.T) {
+	// Sizes in an order that both extends a table and cuts it short, on
+	// both sides of the exact limit and at bucket edges.
+	sizes := []int64{1, 2, 7, 500, 19999, 20000, 20001, 3_000_000, 25_000, 1_000_000_000, 123_456_789, 501, 1_000_000_001}
+	for _, s := range []float64{0.7, 0.99, 1.2} {
+		for _, n := range sizes {
+			got, want := NewZipf(n, s), zipfFromScratch(n, s)
+			if len(got.prob) != len(want.prob) {
+				t.Fatalf("n=%d s=%g: %d buckets, want %d", n, s, len(got.prob), len(want.prob))
+			}
+			for i := range want.prob {
+				if got.prob[i] != want.prob[i] || got.count[i] != want.count[i] {
+					t.Fatalf("n=%d s=%g bucket %d: (%v, %v), want (%v, %v)", n, s, i, got.prob[i], got.count[i], want.prob[i], want.count[i])
+				}
+			}
+		}
+	}
+}
