@@ -211,7 +211,10 @@ func cheTime(z Zipf, target float64, byMass bool) float64 {
 			if byMass {
 				w *= q
 			}
-			em1 := math.Expm1(-q * t) // e^{−qT} − 1, exact for small qT
+			em1 := 0.0 // e^{−qT} − 1, exact for small qT; the first pass needs none
+			if t != 0 {
+				em1 = math.Expm1(-q * t)
+			}
 			g -= w * em1
 			dg += w * q * (1 + em1)
 		}

@@ -80,8 +80,8 @@ var (
 
 const sumMemoMax = 256
 
-// ResetMemos empties the process-wide memos (convolved stage chains and
-// Che's results), so that a benchmark measures what one command pays from
+// ResetMemos empties the process-wide memos (convolved stage chains,
+// mixture quantiles, queue hops and Che's results), so that a benchmark measures what one command pays from
 // a cold start rather than what a long-running caller pays once warm.
 func ResetMemos() {
 	sumMu.Lock()
@@ -90,6 +90,12 @@ func ResetMemos() {
 	cheMu.Lock()
 	clear(cheMemo)
 	cheMu.Unlock()
+	mixMu.Lock()
+	clear(mixMemo)
+	mixMu.Unlock()
+	hopMu.Lock()
+	clear(hopMemo)
+	hopMu.Unlock()
 }
 
 // stageKey is the exact bit pattern of a stage chain.
@@ -133,6 +139,10 @@ func sumStages(stages []Stage) Dist {
 		h[0] = 0
 		for k := 1; k <= distPoints; k++ {
 			h[k] = e*h[k-1] + a*f[k] - b*(f[k]-f[k-1])
+		}
+		if p == 1 { // (1−p)·f + p·h is h exactly: f is a CDF, finite
+			f, h = h, f
+			continue
 		}
 		for k := range f {
 			f[k] = (1-p)*f[k] + p*h[k]
@@ -192,8 +202,58 @@ type Weighted struct {
 }
 
 // MixtureQuantile is the p-quantile of F(t) = Σ w_i·F_i(t), by bisection
-// (estimation.md §4.2, "cache hit/miss mixture").
+// (estimation.md §4.2, "cache hit/miss mixture"). The operations that
+// share a path share their distributions (see SumStages), so a mixture of
+// up to two is remembered by the identity of its grids (see mixMemo).
 func MixtureQuantile(p float64, parts []Weighted) float64 {
+	if len(parts) > 2 {
+		return mixtureQuantile(p, parts)
+	}
+	k := mixKey{p: p, n: len(parts)}
+	for i, w := range parts {
+		k.parts[i] = partKey{w: w.Weight, shift: w.Dist.shift, dt: w.Dist.dt, n: len(w.Dist.cdf)}
+		if len(w.Dist.cdf) > 0 {
+			k.parts[i].cdf = &w.Dist.cdf[0]
+		}
+	}
+	mixMu.Lock()
+	q, ok := mixMemo[k]
+	mixMu.Unlock()
+	if ok {
+		return q
+	}
+	q = mixtureQuantile(p, parts)
+	mixMu.Lock()
+	if len(mixMemo) >= 4096 {
+		clear(mixMemo)
+	}
+	mixMemo[k] = q
+	mixMu.Unlock()
+	return q
+}
+
+// mixMemo remembers quantiles of mixtures by the address of each part's
+// grid: a Dist's grid is never written after it is built, and the key
+// holds the grid's first element, so the memory cannot be reused for
+// another grid while the entry lives.
+var (
+	mixMu   sync.Mutex
+	mixMemo = map[mixKey]float64{}
+)
+
+type mixKey struct {
+	p     float64
+	n     int
+	parts [2]partKey
+}
+
+type partKey struct {
+	w, shift, dt float64
+	cdf          *float64
+	n            int
+}
+
+func mixtureQuantile(p float64, parts []Weighted) float64 {
 	total, hi := 0.0, 0.0
 	for _, w := range parts {
 		total += w.Weight

@@ -3,6 +3,7 @@ package estimator
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -15,8 +16,40 @@ type hop struct {
 	full   bool // the tier is saturated or down: the queue has no bound
 }
 
-// queueHop turns an M/M/c tier into stages, naming its figures.
+// queueHop turns an M/M/c tier into stages, naming its figures. Every
+// operation through a tier in a scenario asks for the same hop, so hops
+// are remembered by their arguments (the stages are shared, never written).
 func queueHop(name string, q MMc, fixed float64, what string) hop {
+	k := hopKey{name, q, fixed, what}
+	hopMu.Lock()
+	h, ok := hopMemo[k]
+	hopMu.Unlock()
+	if ok {
+		return h
+	}
+	h = newQueueHop(name, q, fixed, what)
+	hopMu.Lock()
+	if len(hopMemo) >= 4096 {
+		clear(hopMemo)
+	}
+	hopMemo[k] = h
+	hopMu.Unlock()
+	return h
+}
+
+type hopKey struct {
+	name  string
+	q     MMc
+	fixed float64
+	what  string
+}
+
+var (
+	hopMu   sync.Mutex
+	hopMemo = map[hopKey]hop{}
+)
+
+func newQueueHop(name string, q MMc, fixed float64, what string) hop {
 	h := hop{name: name}
 	if fixed > 0 {
 		h.stages = append(h.stages, Stage{Fixed: fixed})
