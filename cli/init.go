@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/charmbracelet/huh"
+	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -222,30 +222,29 @@ func ask(app *App, cmd *cobra.Command, a *wizard.Answers, accessible bool) error
 			}
 		}()
 	}
-	for n := 1; n <= wizard.Screens; n++ {
-		s := wizard.NewScreen(n, a, accessible)
-		if s == nil {
-			continue
-		}
-		if !accessible && !stdinIsTerminal(app.Stdin) {
-			return usageErrorf("init asks questions, but standard input is not a terminal: pass --yes to take the examples for the questions no flag answers, or --accessible to answer one line per question")
-		}
-		// The form draws on standard error: redirected, it would wait for
-		// answers to questions nobody can see.
-		if !accessible && !isTerminal(app.Stderr) {
-			return usageErrorf("init draws its form on standard error, which is not a terminal: leave it on the terminal, or pass --accessible or --yes")
-		}
-		err := s.Run(cmd.Context(), in, app.Stderr)
-		switch {
-		case errors.Is(err, huh.ErrUserAborted):
-			return errors.New("init cancelled: nothing written")
-		case errors.Is(err, wizard.ErrInputEnded):
-			return fmt.Errorf("%v: nothing written; give one line per question (an empty line keeps the example), or pass --yes", err)
-		case err != nil:
-			return err
-		}
+	getenv := app.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	return nil
+	if !wizard.Asks(a) {
+		return nil
+	}
+	if !accessible && !stdinIsTerminal(app.Stdin) {
+		return usageErrorf("init asks questions, but standard input is not a terminal: pass --yes to take the examples for the questions no flag answers, or --accessible to answer one line per question")
+	}
+	// The form draws on standard error: redirected, it would wait for
+	// answers to questions nobody can see.
+	if !accessible && !isTerminal(app.Stderr) {
+		return usageErrorf("init draws its form on standard error, which is not a terminal: leave it on the terminal, or pass --accessible or --yes")
+	}
+	err := wizard.Ask(cmd.Context(), a, accessible, wizard.DarkBackground(getenv("COLORFGBG")), in, app.Stderr)
+	switch {
+	case errors.Is(err, huh.ErrUserAborted):
+		return errors.New("init cancelled: nothing written")
+	case errors.Is(err, wizard.ErrInputEnded):
+		return fmt.Errorf("%v: nothing written; give one line per question (an empty line keeps the example), or pass --yes", err)
+	}
+	return err
 }
 
 func stdinIsTerminal(r io.Reader) bool {

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 )
 
 // Screens is how many forms tradeoff init shows, one after another: each
@@ -38,6 +38,27 @@ type Screen struct {
 	// done (typed answers are written as they are typed).
 	commits []func()
 	inputs  []*huh.Input
+}
+
+// DarkBackground says whether the terminal's background is dark, from
+// COLORFGBG ("15;0": foreground, then background colour) when the terminal
+// sets it, and dark otherwise. The terminal is not asked: a terminal that
+// does not answer makes the asker wait (huh v1's Bubble Tea asked in its
+// package init, which stalled every command five seconds on such a
+// terminal), and an answer that arrives while the user types can swallow
+// the keys typed with it.
+func DarkBackground(colorFGBG string) bool {
+	i := strings.LastIndexByte(colorFGBG, ';')
+	if i < 0 {
+		return true
+	}
+	bg, err := strconv.Atoi(colorFGBG[i+1:])
+	if err != nil {
+		return true
+	}
+	// Of the 16 standard colours, grey and the bright ones are light (as
+	// termenv, which huh v1 used, reckons them).
+	return bg < 7 || bg > 15
 }
 
 type screenGroup struct {
@@ -187,41 +208,117 @@ func (s *Screen) Commit() {
 	}
 }
 
-// Run asks the screen's questions: full-screen on a terminal, or one
-// prompt at a time in accessible mode (for screen readers and piped
-// answers). It returns huh.ErrUserAborted on Ctrl-C and ErrInputEnded when
-// piped answers run out.
-func (s *Screen) Run(ctx context.Context, in io.Reader, out io.Writer) error {
-	if s.accessible {
-		return s.runAccessible(in, out)
+// Ask asks every screen's questions that apply, in order: full-screen on
+// a terminal, or one prompt at a time in accessible mode (for screen
+// readers and piped answers). dark picks the full-screen colours (see
+// DarkBackground). It returns huh.ErrUserAborted on Ctrl-C and
+// ErrInputEnded when piped answers run out.
+func Ask(ctx context.Context, a *Answers, accessible, dark bool, in io.Reader, out io.Writer) error {
+	if accessible {
+		for n := 1; n <= Screens; n++ {
+			if s := NewScreen(n, a, true); s != nil {
+				if err := s.runAccessible(in, out); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
-	// What huh's Form.RunWithContext does, with the height fix below.
-	s.Form.SubmitCmd = tea.Quit
-	s.Form.CancelCmd = tea.Interrupt
-	_, err := tea.NewProgram(fitHeight{s.Form}, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithReportFocus()).Run()
-	if s.Form.State == huh.StateAborted || errors.Is(err, tea.ErrInterrupted) {
+	// One program for every screen: a program that ends and another that
+	// starts lose the keys typed between the two (Bubble Tea v2.0.2 closes
+	// its input reader without waiting for the read in flight, which then
+	// takes the next keys and drops them).
+	m := &screens{a: a, dark: dark}
+	if !m.next() {
+		return nil
+	}
+	_, err := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)).Run()
+	if m.s.Form.State == huh.StateAborted || errors.Is(err, tea.ErrInterrupted) {
 		return huh.ErrUserAborted
 	}
-	if err != nil {
-		return err
-	}
-	s.Commit()
-	return nil
+	return err
 }
 
-// fitHeight works around huh v1.0.0 drawing a group one line taller than
-// the terminal when the tallest group does not fit (it leaves out of its
-// sums the blank line above the help), which scrolls the group's title off
-// the top of the screen.
-type fitHeight struct{ *huh.Form }
-
-func (m fitHeight) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		ws.Height--
-		msg = ws
+// Asks reports whether any screen has a question to ask, given the
+// answers so far.
+func Asks(a *Answers) bool {
+	for n := 1; n <= Screens; n++ {
+		if NewScreen(n, a, true) != nil {
+			return true
+		}
 	}
-	_, cmd := m.Form.Update(msg)
+	return false
+}
+
+// screens runs the full-screen forms one after another in one Bubble Tea
+// program, as huh's own Run runs one, building each once the answers
+// before it are in.
+type screens struct {
+	a    *Answers
+	dark bool
+	n    int
+	s    *Screen
+	// prepare, when set, sees each screen before it is shown (tests
+	// steady the cursors).
+	prepare func(*Screen)
+}
+
+// screenDone is what a screen's form sends when it is submitted.
+type screenDone struct{ n int }
+
+// next moves to the next screen that has questions; false when none is
+// left.
+func (m *screens) next() bool {
+	for m.n < Screens {
+		m.n++
+		s := NewScreen(m.n, m.a, false)
+		if s == nil {
+			continue
+		}
+		n := m.n
+		s.Form.SubmitCmd = func() tea.Msg { return screenDone{n} }
+		s.Form.CancelCmd = tea.Interrupt
+		s.Form.WithTheme(huh.ThemeFunc(func(bool) *huh.Styles { return huh.ThemeCharm(m.dark) }))
+		if m.prepare != nil {
+			m.prepare(s)
+		}
+		m.s = s
+		return true
+	}
+	return false
+}
+
+func (m *screens) Init() tea.Cmd { return m.s.Form.Init() }
+
+func (m *screens) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case screenDone:
+		if msg.n != m.n {
+			return m, nil
+		}
+		m.s.Commit()
+		if !m.next() {
+			return m, tea.Quit
+		}
+		// The new form's Init asks for the window's size again.
+		return m, m.s.Form.Init()
+	case tea.WindowSizeMsg:
+		// huh (v1.0.0 and v2.0.3) draws a group one line taller than the
+		// terminal when the tallest group does not fit (it leaves out of
+		// its sums the blank line above the help), which scrolls the
+		// group's title off the top of the screen.
+		msg.Height--
+		_, cmd := m.s.Form.Update(msg)
+		return m, cmd
+	}
+	_, cmd := m.s.Form.Update(msg)
 	return m, cmd
+}
+
+func (m *screens) View() tea.View {
+	v := tea.NewView(m.s.Form.View())
+	v.ReportFocus = true
+	return v
 }
 
 // runAccessible does what huh's own accessible mode does, field by field,

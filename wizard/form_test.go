@@ -6,10 +6,9 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 
 	"github.com/tradeoff-dev/tradeoff/internal/golden"
 	"github.com/tradeoff-dev/tradeoff/schema"
@@ -19,21 +18,31 @@ import (
 // goes through Update, and every command it returns is run and its message
 // fed back, until nothing is left to do.
 
-func typed(s string) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+// typed is text typed (or pasted) at once: a single character is also a
+// key that matches key bindings ("y", "x").
+func typed(s string) tea.Msg {
+	code := tea.KeyExtended
+	if r := []rune(s); len(r) == 1 {
+		code = r[0]
+	}
+	return tea.KeyPressMsg{Code: code, Text: s}
+}
 
 var (
-	enter = tea.KeyMsg{Type: tea.KeyEnter}
-	down  = tea.KeyMsg{Type: tea.KeyDown}
-	up    = tea.KeyMsg{Type: tea.KeyUp}
-	ctrlC = tea.KeyMsg{Type: tea.KeyCtrlC}
-	ctrlU = tea.KeyMsg{Type: tea.KeyCtrlU}
+	enter = tea.KeyPressMsg{Code: tea.KeyEnter}
+	down  = tea.KeyPressMsg{Code: tea.KeyDown}
+	up    = tea.KeyPressMsg{Code: tea.KeyUp}
+	ctrlC = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	ctrlU = tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
 )
 
 // driver runs a screen's form without a terminal.
 type driver struct {
-	t    *testing.T
-	form *huh.Form
-	msgs int
+	t      *testing.T
+	form   *huh.Form
+	update func(tea.Msg) tea.Cmd
+	msgs   int
+	quit   bool
 }
 
 func newDriver(t *testing.T, s *Screen) *driver {
@@ -48,24 +57,33 @@ func newDriver(t *testing.T, s *Screen) *driver {
 		steadyCursor(in)
 	}
 	d := &driver{t: t, form: s.Form}
+	d.update = func(msg tea.Msg) tea.Cmd {
+		_, cmd := s.Form.Update(msg)
+		return cmd
+	}
 	d.run(s.Form.Init())
 	d.send(tea.WindowSizeMsg{Width: 100, Height: 40})
 	return d
 }
 
 // steadyCursor switches an input's cursor from blinking to steady. huh
-// v1.0.0 keeps the text input unexported, so it is reached by reflection.
+// v2.0.3 keeps the text input unexported, so it is reached by reflection;
+// the input's View keeps the blink setting when it restyles the cursor.
 func steadyCursor(in *huh.Input) {
 	v := reflect.ValueOf(in).Elem().FieldByName("textinput")
 	ti := (*textinput.Model)(unsafe.Pointer(v.UnsafeAddr()))
-	ti.Cursor.SetMode(cursor.CursorStatic)
+	st := ti.Styles()
+	st.Cursor.Blink = false
+	ti.SetStyles(st)
 }
 
 func (d *driver) send(msgs ...tea.Msg) {
 	d.t.Helper()
 	for _, msg := range msgs {
-		_, cmd := d.form.Update(msg)
-		d.run(cmd)
+		if d.quit {
+			d.t.Fatalf("%v sent after the program quit", msg)
+		}
+		d.run(d.update(msg))
 	}
 }
 
@@ -80,6 +98,8 @@ func (d *driver) run(cmd tea.Cmd) {
 	msg := cmd()
 	switch m := msg.(type) {
 	case nil:
+	case tea.QuitMsg:
+		d.quit = true
 	case tea.BatchMsg:
 		for _, c := range m {
 			d.run(c)
@@ -181,6 +201,50 @@ func TestFormDrivenByKeysWritesTheGoldenDesign(t *testing.T) {
 		t.Fatalf("the design does not validate: %v\n%s", err, got)
 	}
 	golden.Check(t, linksGolden, got)
+}
+
+// TestScreensInOneProgramWriteTheGoldenDesign runs the three screens as
+// the command does, one after another in one program, with the same keys.
+func TestScreensInOneProgramWriteTheGoldenDesign(t *testing.T) {
+	a := NewAnswers()
+	m := &screens{a: a, dark: true, prepare: func(s *Screen) {
+		for _, in := range s.inputs {
+			steadyCursor(in)
+		}
+	}}
+	if !m.next() {
+		t.Fatal("nothing to ask")
+	}
+	d := &driver{t: t, update: func(msg tea.Msg) tea.Cmd {
+		_, cmd := m.Update(msg)
+		return cmd
+	}}
+	d.run(m.Init())
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 40})
+	for _, keys := range linksKeys {
+		d.send(keys...)
+	}
+	if !d.quit || m.n != Screens {
+		t.Fatalf("the program did not quit after the last screen: on screen %d\n%s", m.n, m.s.Form.View())
+	}
+	got, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, linksGolden, got)
+}
+
+func TestAsks(t *testing.T) {
+	if !Asks(NewAnswers()) {
+		t.Error("no answers yet, yet nothing to ask")
+	}
+	a := NewAnswers()
+	for _, q := range Questions() {
+		a.Set(q.Key, a.Get(q.Key))
+	}
+	if Asks(a) {
+		t.Error("every question answered, yet something to ask")
+	}
 }
 
 func TestFormRejectsAnInvalidAnswerAndKeepsTheFocus(t *testing.T) {
@@ -309,5 +373,27 @@ func TestScreensAskOnlyWhatApplies(t *testing.T) {
 	a.Set(KeyDB, "cassandra")
 	if got := keys(NewScreen(3, a, false)); got[0] != KeyAccessPattern {
 		t.Errorf("a NoSQL database does not ask for its access pattern: %v", got)
+	}
+}
+
+func TestDarkBackground(t *testing.T) {
+	for _, tc := range []struct {
+		colorFGBG string
+		dark      bool
+	}{
+		{"", true},
+		{"15;0", true},
+		{"0;15", false},
+		{"0;7", false},
+		{"7;8", false},
+		{"15;default;0", true},
+		{"0;default;15", false},
+		{"15;4", true},
+		{"nonsense", true},
+		{"15;x", true},
+	} {
+		if got := DarkBackground(tc.colorFGBG); got != tc.dark {
+			t.Errorf("COLORFGBG=%q: dark %v, want %v", tc.colorFGBG, got, tc.dark)
+		}
 	}
 }
