@@ -129,6 +129,7 @@ const (
 	mCache          = "shortener_cache_requests_total"
 	mClicksRecorded = "shortener_clicks_recorded_total"
 	mClicksDropped  = "shortener_clicks_dropped_total"
+	mClicksUnconf   = "shortener_clicks_unconfirmed_total"
 	mClicksPub      = "shortener_clicks_published_total"
 	mClicksApplied  = "shortener_clicks_applied_total"
 )

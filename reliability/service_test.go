@@ -146,7 +146,9 @@ func startServer(t *testing.T, g *generated, env ...string) *service {
 	t.Helper()
 	port := freePort(t)
 	s := &service{port: port, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	env = append([]string{fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "LOG_LEVEL=warn"}, env...)
+	// No drain by default (nothing here balances load over the instance, and
+	// every cleanup would wait it out); the SIGTERM test sets its own.
+	env = append([]string{fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "LOG_LEVEL=warn", "DRAIN_DELAY=0"}, env...)
 	s.p = startProc(t, "server", procOptions{dir: g.dir, env: childEnv(env...)}, filepath.Join(g.bin, "server"))
 	c := noRedirect(2 * time.Second)
 	waitFor(t, "the server's /readyz", 30*time.Second, func() bool {

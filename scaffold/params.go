@@ -129,6 +129,38 @@ func (p Params) HasBroker() bool { return p.Queue != QueueNone }
 // rather than a database sequence (sharded designs and DynamoDB have none).
 func (p Params) UsesTimeIDs() bool { return p.Sharded() || p.DB == DBDynamoDB }
 
+// CheckInterval and CheckFall are the generated load balancer's active
+// health check of /readyz: how often it asks, and how many failures in a
+// row take an instance out. The HAProxy configuration and the managed
+// load balancer's instructions print them; DrainDelay is derived from them.
+// (Open-source nginx checks passively and never asks /readyz.)
+func (p Params) CheckInterval() time.Duration {
+	if p.LB == LBHAProxy {
+		return 2 * time.Second
+	}
+	return 5 * time.Second // a managed load balancer's checks are coarser
+}
+
+// CheckFall is the number of failed checks that take an instance out.
+func (p Params) CheckFall() int { return 3 }
+
+// DrainDelay is the generated service's default DRAIN_DELAY: how long an
+// instance keeps serving after SIGTERM, with /readyz failing, before it
+// stops accepting connections. A load balancer with active checks stops
+// sending after at most CheckFall failed checks, and the check that is
+// under way when SIGTERM arrives may already have passed, so one interval
+// more: (CheckFall + 1) × CheckInterval, 8 s behind the generated HAProxy
+// and 20 s behind a managed one. Open-source nginx never asks /readyz; it
+// retries a refused request on another instance (proxy_next_upstream
+// error), and the delay only has to retire its keep-alive connections,
+// which the draining instance closes after their next response: 2 s.
+func (p Params) DrainDelay() time.Duration {
+	if p.LB == LBNginx {
+		return 2 * time.Second
+	}
+	return time.Duration(p.CheckFall()+1) * p.CheckInterval()
+}
+
 // Defaults fills zero values with the defaults documented in docs/scaffold.md.
 // Every one is an assumption the user can override through the environment.
 func (p Params) Defaults() Params {

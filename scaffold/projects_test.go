@@ -257,7 +257,10 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 	run(t, dir, nil, "go", "build", "-o", bin+"/", "./cmd/...")
 	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	server, serverOut := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt"), filepath.Join(bin, "server"))
+	// A short drain: nothing balances load over this instance, and the
+	// default (up to 20 s behind a managed load balancer) would only add
+	// waiting to the SIGTERM check below.
+	server, serverOut := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "DRAIN_DELAY=1s"), filepath.Join(bin, "server"))
 	var worker *exec.Cmd
 	if p.HasBroker() {
 		worker, _ = start(t, dir, append(env, fmt.Sprintf("WORKER_METRICS_ADDR=127.0.0.1:%d", freePort(t))), filepath.Join(bin, "worker"))

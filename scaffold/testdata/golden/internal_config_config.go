@@ -25,6 +25,11 @@ const (
 	DefaultLocalCacheSize = 50000
 	DefaultDBMaxConns     = 16
 	DefaultCachePoolSize  = 32
+	// DefaultDrainDelay is short: open-source nginx never asks /readyz and
+	// retries a refused request on another instance, so the delay only has
+	// to retire its keep-alive connections (a draining instance closes each
+	// after its next response).
+	DefaultDrainDelay = 2 * time.Second
 )
 
 // Config is the service's configuration.
@@ -85,7 +90,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RedirectStatus:    r.integer("REDIRECT_STATUS", DefaultRedirectStatus, 301, 302),
 		MaxURLLength:      r.integer("MAX_URL_LENGTH", 2048, 16, 2048),
 		ShutdownTimeout:   r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
-		DrainDelay:        r.durationOrZero("DRAIN_DELAY", 0),
+		DrainDelay:        r.durationOrZero("DRAIN_DELAY", DefaultDrainDelay),
 		LogLevel:          r.level("LOG_LEVEL"),
 		OTLPEndpoint:      r.str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 		WorkerMetricsAddr: r.str("WORKER_METRICS_ADDR", ":9091"),
