@@ -81,6 +81,11 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	out := summarize(pick(rs, redirectOp, stopAt, backAt))
 	rec := summarize(pick(rs, redirectOp, backAt, end))
 	ctlOut := summarize(pick(rsCtl, redirectOp, stopAt, backAt))
+	// From a second after the stop: the breaker is open and every
+	// redirect goes to the database. The stop's own second also holds the
+	// calls that were on the dying connections.
+	steady := summarize(pick(rs, redirectOp, stopAt+time.Second, backAt))
+	ctlSteady := summarize(pick(rsCtl, redirectOp, stopAt+time.Second, backAt))
 	creates := summarize(pick(rs, createOp, 0, end))
 	t.Log("redirects, " + timeline(rs, redirectOp, end))
 	t.Log("control redirects, " + timeline(rsCtl, redirectOp, end))
@@ -90,6 +95,8 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	figure(t, "redirects, Redis back (%v-%v): %v", backAt, end, rec)
 	figure(t, "control instance (Redis up), same window (%v-%v): %v", stopAt, backAt, ctlOut)
 	figure(t, "redirect p99 with Redis down: %.2f× the control's in the same seconds", float64(out.p99)/float64(ctlOut.p99))
+	steadyRatio := float64(steady.p99) / float64(ctlSteady.p99)
+	figure(t, "redirect p99 from 1s after the stop until Redis was back: %v vs the control's %v, %.2f×", ms(steady.p99), ms(ctlSteady.p99), steadyRatio)
 	figure(t, "creates, whole run: %v", creates)
 
 	delta := func(a, b promSample, result string) float64 {
@@ -113,6 +120,12 @@ func TestRedisStoppedMidRun(t *testing.T) {
 	}
 	if creates.errors() > 0 {
 		t.Errorf("creates failed while only the cache was down: %v", creates)
+	}
+	// A dead cache must cost a redirect no more than a miss: the client
+	// fails fast and the breaker skips it.
+	if steadyRatio > 2 {
+		t.Errorf("redirect p99 with Redis down is %.2f× the control instance's in the same seconds (%v vs %v), want at most 2×: the dead cache still costs time",
+			steadyRatio, ms(steady.p99), ms(ctlSteady.p99))
 	}
 	if delta(before, during, "error") < float64(out.n)/2 {
 		t.Errorf("only %.0f shared-cache errors for %d redirects while Redis was down: the outage did not reach the service",

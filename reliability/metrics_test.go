@@ -18,13 +18,20 @@ type promSample map[string]float64
 
 // scrape reads a Prometheus text page. It fails the test if the page cannot
 // be read: a fault test whose metrics are gone has nothing to show.
+// scrape reads url's metrics, trying three times: on the shared machine a
+// scrape can wait out its timeout behind other sessions' builds, and the
+// counters it reads only grow, so a late read costs nothing but precision.
 func scrape(t *testing.T, url string) promSample {
 	t.Helper()
-	s, err := tryScrape(url)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		var s promSample
+		if s, err = tryScrape(url); err == nil {
+			return s
+		}
 	}
-	return s
+	t.Fatalf("scrape %s (3 tries): %v", url, err)
+	return nil
 }
 
 func tryScrape(url string) (promSample, error) {
