@@ -3,7 +3,6 @@ package estimator
 import (
 	"encoding/binary"
 	"math"
-	"sync"
 )
 
 // Stage is one independent delay on a request path. Its time is Fixed
@@ -51,51 +50,27 @@ const distPoints = 4096
 // thousand operations on three paths convolves a handful of chains, not
 // thousands, and every result is bit for bit what the convolution gives.
 func SumStages(stages []Stage) Dist {
-	key := stageKey(stages)
-	sumMu.Lock()
-	d, ok := sumMemo[key]
-	sumMu.Unlock()
-	if ok {
-		return d
-	}
-	d = sumStages(stages)
-	sumMu.Lock()
-	if len(sumMemo) >= sumMemoMax {
-		clear(sumMemo)
-	}
-	sumMemo[key] = d
-	sumMu.Unlock()
-	return d
+	return sumMemo.get(stageKey(stages), func() Dist { return sumStages(stages) })
 }
 
 // sumMemo remembers convolved distributions within a process, keyed by the
 // exact bits of every stage in order (the order matters to the last bit of
 // floating point, so it is part of the key). Dist is never modified after
-// it is built, so callers may share one. The memo is emptied when it
-// reaches sumMemoMax chains (about 33 KB each), which bounds it to 8 MB.
-var (
-	sumMu   sync.Mutex
-	sumMemo = map[string]Dist{}
-)
-
-const sumMemoMax = 256
+// it is built, so callers may share one. At 256 chains of about 33 KB the
+// memo is emptied, which bounds it to 8 MB.
+var sumMemo = newMemoTable[string, Dist](256)
 
 // ResetMemos empties the process-wide memos (convolved stage chains,
-// mixture quantiles, queue hops and Che's results), so that a benchmark measures what one command pays from
-// a cold start rather than what a long-running caller pays once warm.
+// mixture quantiles, queue hops and Che's results), so that a benchmark
+// measures what one command pays from a cold start rather than what a
+// long-running caller pays once warm.
 func ResetMemos() {
-	sumMu.Lock()
-	clear(sumMemo)
-	sumMu.Unlock()
+	sumMemo.reset()
+	mixMemo.reset()
+	hopMemo.reset()
 	cheMu.Lock()
 	clear(cheMemo)
 	cheMu.Unlock()
-	mixMu.Lock()
-	clear(mixMemo)
-	mixMu.Unlock()
-	hopMu.Lock()
-	clear(hopMemo)
-	hopMu.Unlock()
 }
 
 // stageKey is the exact bit pattern of a stage chain.
@@ -216,30 +191,14 @@ func MixtureQuantile(p float64, parts []Weighted) float64 {
 			k.parts[i].cdf = &w.Dist.cdf[0]
 		}
 	}
-	mixMu.Lock()
-	q, ok := mixMemo[k]
-	mixMu.Unlock()
-	if ok {
-		return q
-	}
-	q = mixtureQuantile(p, parts)
-	mixMu.Lock()
-	if len(mixMemo) >= 4096 {
-		clear(mixMemo)
-	}
-	mixMemo[k] = q
-	mixMu.Unlock()
-	return q
+	return mixMemo.get(k, func() float64 { return mixtureQuantile(p, parts) })
 }
 
 // mixMemo remembers quantiles of mixtures by the address of each part's
 // grid: a Dist's grid is never written after it is built, and the key
 // holds the grid's first element, so the memory cannot be reused for
 // another grid while the entry lives.
-var (
-	mixMu   sync.Mutex
-	mixMemo = map[mixKey]float64{}
-)
+var mixMemo = newMemoTable[mixKey, float64](4096)
 
 type mixKey struct {
 	p     float64

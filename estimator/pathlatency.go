@@ -3,7 +3,6 @@ package estimator
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -20,21 +19,7 @@ type hop struct {
 // operation through a tier in a scenario asks for the same hop, so hops
 // are remembered by their arguments (the stages are shared, never written).
 func queueHop(name string, q MMc, fixed float64, what string) hop {
-	k := hopKey{name, q, fixed, what}
-	hopMu.Lock()
-	h, ok := hopMemo[k]
-	hopMu.Unlock()
-	if ok {
-		return h
-	}
-	h = newQueueHop(name, q, fixed, what)
-	hopMu.Lock()
-	if len(hopMemo) >= 4096 {
-		clear(hopMemo)
-	}
-	hopMemo[k] = h
-	hopMu.Unlock()
-	return h
+	return hopMemo.get(hopKey{name, q, fixed, what}, func() hop { return newQueueHop(name, q, fixed, what) })
 }
 
 type hopKey struct {
@@ -44,10 +29,7 @@ type hopKey struct {
 	what  string
 }
 
-var (
-	hopMu   sync.Mutex
-	hopMemo = map[hopKey]hop{}
-)
+var hopMemo = newMemoTable[hopKey, hop](4096)
 
 func newQueueHop(name string, q MMc, fixed float64, what string) hop {
 	h := hop{name: name}
