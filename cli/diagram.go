@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/tradeoff-dev/tradeoff/diagram"
 	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/internal/safewrite"
 	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -225,60 +227,13 @@ func renderError(err error) error {
 	return err
 }
 
-// writeFileAtomic writes data next to path and moves it into place, so a
-// failure never leaves half a file. Without force it links rather than
-// renames, which fails if the file appeared in the meantime.
+// writeFileAtomic writes a command's output file with safewrite.File:
+// whole or not at all, and, without --force, never over a file, even one
+// that appeared while the output was being made.
 func writeFileAtomic(path string, data []byte, force bool) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	name := tmp.Name()
-	defer os.Remove(name)
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-	}
-	if force {
-		if err := os.Rename(name, path); err != nil {
-			return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-		}
-		return nil
-	}
-	if err := os.Link(name, path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return usageErrorf("%s already exists: use --force to replace it", path)
-		}
-		// Some file systems have no hard links; the existence check before
-		// rendering has to do.
-		if _, statErr := os.Lstat(path); statErr == nil {
-			return usageErrorf("%s already exists: use --force to replace it", path)
-		}
-		if err := os.Rename(name, path); err != nil {
-			return fmt.Errorf("cannot write %s: %w", path, unwrapPathError(err))
-		}
-	}
-	return nil
-}
-
-// unwrapPathError drops the temporary file's name from an error: the user
-// named the file, not the temporary one.
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
+	err := safewrite.File(path, data, force)
+	if errors.Is(err, fs.ErrExist) {
+		return usageErrorf("%s already exists: use --force to replace it", path)
 	}
 	return err
 }

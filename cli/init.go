@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/internal/safewrite"
 	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/schema"
 	"github.com/tradeoff-dev/tradeoff/wizard"
@@ -252,48 +254,17 @@ func stdinIsTerminal(r io.Reader) bool {
 	return ok && isTerminal(f)
 }
 
-// writeNew writes data to path through a temporary file in the same
-// directory, so that an interrupted write leaves nothing half-written.
-// Without force it links rather than renames, which fails if path appeared
-// meanwhile instead of overwriting it.
-func writeNew(path string, data []byte, force bool) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tradeoff-init-*.cue")
-	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
+// writeNew writes the design with safewrite.File: whole or not at all,
+// and, without --force, never over a file, even one that appeared while
+// the questions were being answered.
+func writeNew(path string, data []byte, force bool) error {
+	err := safewrite.File(path, data, force)
+	var we *safewrite.WriteError
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
+	case errors.As(err, &we):
+		return fmt.Errorf("%s: cannot write: %v", path, we.Err)
 	}
-	defer func() {
-		if rmErr := os.Remove(tmp.Name()); err == nil && rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
-			err = rmErr
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
-	}
-	if force {
-		err = os.Rename(tmp.Name(), path)
-	} else {
-		err = os.Link(tmp.Name(), path)
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
-		}
-		if err != nil {
-			// Some file systems have no hard links: check, then rename.
-			if _, statErr := os.Lstat(path); statErr == nil {
-				return fmt.Errorf("%s already exists: pass --force to overwrite it, or name another file", path)
-			}
-			err = os.Rename(tmp.Name(), path)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPathError(err))
-	}
-	return nil
+	return err
 }

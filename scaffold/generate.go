@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tradeoff-dev/tradeoff/internal/safewrite"
 	"github.com/tradeoff-dev/tradeoff/templates"
 )
 
@@ -70,40 +71,30 @@ func Generate(ctx context.Context, p Params, dir string, opts Options) (*Result,
 	}
 	progress(fmt.Sprintf("rendered %d files for %s + %s + %s behind %s", len(files), p.DB, p.Cache, p.Queue, p.LB))
 
-	parent := filepath.Dir(abs)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("scaffold: create %s: %w", parent, err)
-	}
-	stage, err := os.MkdirTemp(parent, ".tradeoff-scaffold-*")
+	stage, err := safewrite.NewStage(abs)
 	if err != nil {
 		return nil, fmt.Errorf("scaffold: create staging directory: %w", err)
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(stage)
-		}
-	}()
+	defer stage.Discard()
 	for _, f := range files {
-		if err := writeFile(stage, f); err != nil {
-			return nil, err
+		if err := stage.WriteFile(f.Path, f.Data, f.Mode); err != nil {
+			return nil, scaffoldError(err)
 		}
 	}
 	res := &Result{Dir: abs}
 	if !opts.Offline {
 		progress("running go mod tidy (downloads the stack's modules on first use)")
-		if err := tidy(ctx, stage, opts.GoCommand); err != nil {
+		if err := tidy(ctx, stage.Dir, opts.GoCommand); err != nil {
 			return nil, err
 		}
 		res.Tidied = true
 	}
-	if res.Files, err = listFiles(stage); err != nil {
+	if res.Files, err = stage.Files(); err != nil {
 		return nil, err
 	}
-	if err := commit(stage, abs, empty, res.Files); err != nil {
-		return nil, err
+	if err := stage.Commit(empty); err != nil {
+		return nil, scaffoldError(err)
 	}
-	committed = true
 	progress(fmt.Sprintf("wrote %d files to %s", len(res.Files), abs))
 	return res, nil
 }
@@ -133,21 +124,6 @@ func checkTarget(dir string, force bool) (empty bool, err error) {
 	return len(entries) == 0, nil
 }
 
-func writeFile(root string, f File) error {
-	rel, err := cleanRel(f.Path)
-	if err != nil {
-		return err
-	}
-	full := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return fmt.Errorf("scaffold: %w", err)
-	}
-	if err := os.WriteFile(full, f.Data, f.Mode); err != nil {
-		return fmt.Errorf("scaffold: %w", err)
-	}
-	return nil
-}
-
 func tidy(ctx context.Context, dir, goCmd string) error {
 	if goCmd == "" {
 		goCmd = "go"
@@ -172,71 +148,13 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-func listFiles(root string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(root, name)
-		if err != nil {
-			return err
-		}
-		out = append(out, filepath.ToSlash(rel))
-		return nil
-	})
-	return out, err
-}
-
-// commit moves the staged project into place. A missing or empty target is
-// replaced in one rename. A non-empty one (with Force) gets each file by
-// rename, so each file is whole; files the scaffold does not generate stay.
-func commit(stage, dir string, empty bool, files []string) error {
-	if empty {
-		if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("scaffold: %w", err)
-		}
-		if err := os.Rename(stage, dir); err != nil {
-			return fmt.Errorf("scaffold: move project into place: %w", err)
-		}
-		return nil
+// scaffoldError words an error of the staged write as the scaffold's.
+func scaffoldError(err error) error {
+	var pe *safewrite.PathError
+	if errors.As(err, &pe) {
+		return &PathError{Path: pe.Path, Msg: pe.Msg}
 	}
-	for _, rel := range files {
-		if err := noSymlinkParents(dir, rel); err != nil {
-			return err
-		}
-	}
-	for _, rel := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("scaffold: %w", err)
-		}
-		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(rel)), dst); err != nil {
-			return fmt.Errorf("scaffold: %w", err)
-		}
-	}
-	return os.RemoveAll(stage)
-}
-
-// noSymlinkParents refuses to write through a symbolic link inside an
-// existing output directory: it could point anywhere.
-func noSymlinkParents(dir, rel string) error {
-	cur := dir
-	parts := strings.Split(rel, "/")
-	for _, part := range parts {
-		cur = filepath.Join(cur, part)
-		fi, err := os.Lstat(cur)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("scaffold: %w", err)
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return &PathError{Path: rel, Msg: "would be written through the symbolic link " + cur}
-		}
-	}
-	return nil
+	return fmt.Errorf("scaffold: %w", err)
 }
 
 // Summary writes the list of files and the next commands, as the CLI shows them.

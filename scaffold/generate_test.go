@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tradeoff-dev/tradeoff/internal/safewrite"
 )
 
 // sample is a design with every feature the templates react to.
@@ -99,7 +101,7 @@ func TestGenerateRefusesANonEmptyDirectoryWithoutForce(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "cmd", "server", "main.go")); err != nil {
 		t.Fatal(err)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".tradeoff-scaffold-*")); len(leftovers) > 0 {
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".*")); len(leftovers) > 0 {
 		t.Fatalf("staging directories left behind: %v", leftovers)
 	}
 }
@@ -168,8 +170,8 @@ func TestABrokenTemplateLeavesNothingBehind(t *testing.T) {
 
 func TestGenerateIsDeterministic(t *testing.T) {
 	a, b := generateOffline(t, sample()), generateOffline(t, sample())
-	filesA, _ := listFiles(a)
-	filesB, _ := listFiles(b)
+	filesA, _ := safewrite.List(a)
+	filesB, _ := safewrite.List(b)
 	if strings.Join(filesA, "\n") != strings.Join(filesB, "\n") {
 		t.Fatal("different file lists")
 	}
@@ -186,7 +188,7 @@ func TestEveryFileNamesTheDesignAndItsHash(t *testing.T) {
 	p := sample()
 	p.DesignName = "evil */ \" name\n`x`"
 	dir := generateOffline(t, p)
-	files, _ := listFiles(dir)
+	files, _ := safewrite.List(dir)
 	if len(files) < 30 {
 		t.Fatalf("only %d files", len(files))
 	}

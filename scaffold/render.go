@@ -3,6 +3,7 @@ package scaffold
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/format"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/tradeoff-dev/tradeoff/internal/safewrite"
 )
 
 // File is one rendered file, with a slash-separated path relative to the
@@ -46,21 +49,20 @@ func (e *PathError) Error() string {
 	return fmt.Sprintf("scaffold: generated path %q %s", e.Path, e.Msg)
 }
 
-// cleanRel checks that a generated path stays inside the output directory:
-// relative, no "..", no empty or dot segments, no backslashes or NULs (which
-// mean something else on other systems), and returns it.
+// cleanRel checks that a generated path stays inside the output directory
+// (safewrite.Rel) and returns it.
 func cleanRel(p string) (string, error) {
-	switch {
-	case p == "":
-		return "", &PathError{Path: p, Msg: "is empty"}
-	case strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':'):
-		return "", &PathError{Path: p, Msg: "is absolute; every file must stay inside the output directory"}
-	case strings.ContainsAny(p, "\\\x00"):
-		return "", &PathError{Path: p, Msg: "contains a backslash or NUL"}
-	case !fs.ValidPath(p):
-		return "", &PathError{Path: p, Msg: "escapes the output directory or has empty segments"}
+	_, err := safewrite.Rel(p)
+	return p, pathError(err)
+}
+
+// pathError words safewrite's path errors as the scaffold's own.
+func pathError(err error) error {
+	var pe *safewrite.PathError
+	if errors.As(err, &pe) {
+		return &PathError{Path: pe.Path, Msg: pe.Msg}
 	}
-	return p, nil
+	return err
 }
 
 // render produces every file of the project from the template tree tfs. It
