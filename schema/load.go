@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -77,6 +78,9 @@ type loader struct {
 	ctx    *cue.Context
 	schema cue.Value
 	def    cue.Value
+	// loads and loaded count what this loader has built: its context keeps
+	// every file it builds (see loaders).
+	loads, loaded int
 }
 
 func newLoader() (*loader, error) {
@@ -85,34 +89,87 @@ func newLoader() (*loader, error) {
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("internal error: the embedded schema does not compile: %v", err)
 	}
-	if patternHint == nil {
-		initPatternHints(s)
-	}
+	hintsOnce.Do(func() { initPatternHints(s) })
 	return &loader{ctx: ctx, schema: s, def: s.LookupPath(cue.ParsePath("#Design"))}, nil
+}
+
+var hintsOnce sync.Once
+
+// loaders keeps compiled schemas for reuse: compiling the schema costs more
+// than loading most designs, and a process that loads many (a fuzzer, a
+// diff, a test suite) should pay for it once, not per load.
+//
+// The values of one cue.Context are not safe for concurrent use, so a
+// loader serves one load at a time: it is taken from the pool and put back
+// only when its load has finished (a runaway evaluation that bounded gave
+// up on keeps its loader until it ends). A context also keeps every file
+// built with it, so a loader is retired after maxLoaderLoads loads or
+// maxLoaderBytes bytes of input, which bounds what the pool holds on to.
+// A loaded Design keeps no CUE value that is evaluated after Load returns.
+var loaders struct {
+	sync.Mutex
+	free []*loader
+}
+
+const (
+	maxLoaderLoads = 64
+	maxLoaderBytes = 1 << 20
+	maxFreeLoaders = 4
+)
+
+func getLoader() (*loader, error) {
+	loaders.Lock()
+	if n := len(loaders.free); n > 0 {
+		l := loaders.free[n-1]
+		loaders.free = loaders.free[:n-1]
+		loaders.Unlock()
+		return l, nil
+	}
+	loaders.Unlock()
+	return newLoader()
+}
+
+// putLoader returns l to the pool after a load of size bytes.
+func putLoader(l *loader, size int) {
+	l.loads++
+	l.loaded += size
+	if l.loads >= maxLoaderLoads || l.loaded >= maxLoaderBytes {
+		return
+	}
+	loaders.Lock()
+	defer loaders.Unlock()
+	if len(loaders.free) < maxFreeLoaders {
+		loaders.free = append(loaders.free, l)
+	}
 }
 
 // Load reads and checks the design at path: a .cue, .yaml, .yml or .json
 // file, a directory holding one CUE package, or "-" for standard input. A
 // design with problems returns Errors listing every one of them.
 func Load(path string, stdin io.Reader) (*Design, error) {
-	l, err := newLoader()
-	if err != nil {
-		return nil, err
-	}
 	if path == "-" {
 		data, err := readLimited(stdin, StdinName)
 		if err != nil {
 			return nil, err
 		}
 		format := sniff(data)
-		return bounded(StdinName, func() (*Design, error) { return l.loadBytes(StdinName, data, format) })
+		return loadBytes(StdinName, data, format)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fileError(path, err)
 	}
 	if fi.IsDir() {
-		return bounded(path, func() (*Design, error) { return l.loadDir(path) })
+		return bounded(path, func() (*Design, error) {
+			l, err := getLoader()
+			if err != nil {
+				return nil, err
+			}
+			// A directory may hold up to MaxFileSize of files: retire the
+			// loader rather than keep what they built.
+			defer putLoader(l, maxLoaderBytes)
+			return l.loadDir(path)
+		})
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
@@ -129,17 +186,24 @@ func Load(path string, stdin io.Reader) (*Design, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bounded(path, func() (*Design, error) { return l.loadBytes(path, data, strings.TrimPrefix(ext, ".")) })
+	return loadBytes(path, data, strings.TrimPrefix(ext, "."))
 }
 
 // LoadBytes checks a design held in memory; format is "cue", "yaml" or
 // "json".
 func LoadBytes(name string, data []byte, format string) (*Design, error) {
-	l, err := newLoader()
-	if err != nil {
-		return nil, err
-	}
-	return bounded(name, func() (*Design, error) { return l.loadBytes(name, data, format) })
+	return loadBytes(name, data, format)
+}
+
+func loadBytes(name string, data []byte, format string) (*Design, error) {
+	return bounded(name, func() (*Design, error) {
+		l, err := getLoader()
+		if err != nil {
+			return nil, err
+		}
+		defer putLoader(l, len(data))
+		return l.loadBytes(name, data, format)
+	})
 }
 
 func fileError(path string, err error) error {
