@@ -1,9 +1,14 @@
 package schema
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -25,7 +30,9 @@ func fuzzLoad(f *testing.F, name, format string) {
 	EvalTimeout = time.Second
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		cpu := cpuTime()
 		d, err := LoadBytes(name, data, format)
+		keepIfSlow(t, format, data, cpuTime()-cpu, err)
 		if err != nil {
 			var es Errors
 			if !errors.As(err, &es) {
@@ -46,6 +53,44 @@ func fuzzLoad(f *testing.F, name, format string) {
 		}
 		checkLoadedDesign(t, d)
 	})
+}
+
+// slowLoad is how much CPU one load may take before keepIfSlow keeps its
+// input: a real design loads in milliseconds.
+const slowLoad = time.Second
+
+// keepIfSlow saves an input that took more than slowLoad of CPU, or ran
+// into EvalTimeout, to the directory TRADEOFF_FUZZ_SLOW names (unset: it
+// does nothing). A slow input is not a failure the fuzzer should stop at
+// (EvalTimeout ends it with a positioned error), but each is a construct
+// the loader should refuse up front, and the fuzzer would otherwise
+// forget it. CPU time, not wall time, so a loaded machine does not make
+// every input look slow; the timeout is on wall time, so an input that hit
+// it on a loaded machine is kept and can be timed again.
+func keepIfSlow(t *testing.T, format string, data []byte, cpu time.Duration, err error) {
+	dir := os.Getenv("TRADEOFF_FUZZ_SLOW")
+	if dir == "" {
+		return
+	}
+	var es Errors
+	timedOut := errors.As(err, &es) && len(es) == 1 && strings.Contains(es[0].Msg, "to evaluate: simplify")
+	if cpu < slowLoad && !timedOut {
+		return
+	}
+	sum := sha256.Sum256(data)
+	file := filepath.Join(dir, fmt.Sprintf("%s-%x-%dms.%s", format, sum[:8], cpu.Milliseconds(), format))
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatalf("keeping a slow input: %v", err)
+	}
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // checkLoadedDesign asserts what every valid design guarantees the

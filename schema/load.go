@@ -58,6 +58,14 @@ func bounded(name string, load func() (*Design, error)) (*Design, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
+		// A panic in CUE on some input must not take the process down
+		// (this goroutine is not the caller's, so the caller could not
+		// recover it): it is reported as an error at the top of the file.
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{nil, Errors{{Pos: Position{File: name, Line: 1, Col: 1}, Msg: fmt.Sprintf("internal error: the CUE evaluator failed on this design (%v); please report it with the file", p)}}}
+			}
+		}()
 		d, err := load()
 		done <- result{d, err}
 	}()
@@ -256,6 +264,11 @@ func (l *loader) loadBytes(name string, data []byte, format string) (*Design, er
 	var v cue.Value
 	switch format {
 	case "yml", "yaml":
+		if i := loneCR(data); i >= 0 {
+			line := 1 + bytes.Count(data[:i], []byte("\n"))
+			col := 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:i], '\n')+1:i])
+			return nil, Errors{{Pos: Position{File: name, Line: line, Col: col}, Msg: `YAML syntax error: a carriage return without a line feed (an old Mac line ending): save the file with "\n" or "\r\n" line endings`}}
+		}
 		f, err := yaml.Extract(name, data)
 		if err != nil {
 			return nil, yamlError(name, err)
@@ -286,6 +299,20 @@ func (l *loader) loadBytes(name string, data []byte, format string) (*Design, er
 		v = l.ctx.BuildFile(f)
 	}
 	return l.check(v, []string{name})
+}
+
+// loneCR returns the offset of the first carriage return not followed by
+// a line feed, or -1. YAML counts one as a line break and CUE's YAML
+// decoder does not, which makes it index past its table of lines and panic
+// (cuelang.org/go v0.17.1, internal/encoding/yaml yamlOffset; the YAML
+// fuzzer found it).
+func loneCR(data []byte) int {
+	for i, c := range data {
+		if c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			return i
+		}
+	}
+	return -1
 }
 
 func checkText(name string, data []byte) error {
