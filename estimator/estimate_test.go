@@ -266,6 +266,56 @@ queue: {kind: "sqs", carries: ["job"], consumers: CONSUMERS, workTime: "50ms"}
 	}
 }
 
+// TestBatchedClicksAreOneMessageAndOneCommitPerBatch: a click the app
+// records while redirecting is not a second request on the app; batched,
+// the queue, the workers and the database see one message per batch, and a
+// producer fills a batch only at its own share of the rate.
+func TestBatchedClicksAreOneMessageAndOneCommitPerBatch(t *testing.T) {
+	const src = `
+system: {name: "clicks", footprint: "multi-zone"}
+traffic: {
+	redirect: {kind: "read", rate: "4000/s", peakFactor: 1, requestSize: "100B", responseSize: "200B", path: ["loadBalancer", "services", "database"]}
+	click: {kind: "write", rate: "4000/s", peakFactor: 1, async: true, requestSize: "100B", responseSize: "0B", path: ["services", "queue", "workers", "database"]}
+}
+slo: availability: "99.9%"
+services: {instances: 4, zones: 2}
+database: {kind: "postgres", failover: "automatic"}
+queue: {kind: "nats", carries: ["click"], consumers: 2, workTime: "5ms"BATCH}
+`
+	tests := []struct {
+		name                         string
+		batch                        string
+		appLoad, queueMsgs, dbWrites float64
+		clickP99AtLeastMs            float64
+	}{
+		// Unbatched, as before: every click is a publish and a commit.
+		{name: "one click per message", batch: "", appLoad: 8000, queueMsgs: 4000, dbWrites: 4000},
+		// Full batches of 100: 40 messages and commits a second; each of the
+		// four producers fills one in 100 ms at 1,000 clicks/s.
+		{name: "full batches", batch: ", batchSize: 100", appLoad: 4040, queueMsgs: 40, dbWrites: 40, clickP99AtLeastMs: 100},
+		// Four producers at 1,000/s each fill 50 clicks in 50 ms, under the
+		// batchSize of 512: 80 messages a second, and a click waits 50 ms.
+		{name: "batches cut short by batchWait", batch: `, batchSize: 512, batchWait: "50ms"`, appLoad: 4080, queueMsgs: 80, dbWrites: 80, clickP99AtLeastMs: 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := estimate(t, strings.Replace(src, "BATCH", tt.batch, 1), Options{})
+			near := func(what string, got, want float64) {
+				if math.Abs(got-want) > 1e-6*want {
+					t.Errorf("%s %v, want %v", what, got, want)
+				}
+			}
+			near("services load", component(r, "services").LoadRPS, tt.appLoad)
+			near("queue messages/s", component(r, "queue").Queue.MessagesPerSec, tt.queueMsgs)
+			near("workers load", component(r, "workers").LoadRPS, tt.queueMsgs)
+			near("database writes/s", component(r, "database").DB.WritesPerSec, tt.dbWrites)
+			if p99 := float64(operation(r, "click").P99Ms); p99 < tt.clickP99AtLeastMs || tt.clickP99AtLeastMs == 0 && p99 >= 50 {
+				t.Errorf("click p99 %v ms; the wait for a batch is %v ms", p99, tt.clickP99AtLeastMs)
+			}
+		})
+	}
+}
+
 func TestRunwayAtStatedGrowth(t *testing.T) {
 	// 40 writes/s at peak on a 7,000 commits/s primary, 10× a year:
 	// 12 × ln(7,000/40)/ln 10 = 26.9 months.

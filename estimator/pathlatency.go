@@ -100,11 +100,16 @@ func (e *estimator) latency(s *scenarioRun, p *plan, op *schema.Operation) *opLa
 			hs = []hop{e.dbHop(s, p, comp, op.IsRead())}
 		case "queue":
 			if p.queue.on {
+				if w := s.batchFill[op.Name]; w > 0 {
+					// The first operation of a batch waits for the rest;
+					// counted whole, so the p99 is at most this much high.
+					hs = append(hs, fixedHop("batch", w, fmt.Sprintf("the first of a batch of %s waits for it to fill or for batchWait", Num(s.batch[op.Name]))))
+				}
 				h := fixedHop("queue", e.rtt+p.queue.fixed, e.queueLatencyNote(p))
 				if s.alive["queue"] == 0 {
 					h.full = true
 				}
-				hs = []hop{h}
+				hs = append(hs, h)
 			}
 		case "workers":
 			continue

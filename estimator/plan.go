@@ -80,6 +80,8 @@ type queueTier struct {
 	kind       string
 	partitions int
 	msgSize    float64
+	batchSize  int     // operations per message at most (1: no batching)
+	batchWait  float64 // seconds an operation waits for its batch at most (0: batches are full)
 	perBroker  float64 // bytes/s (kafka) or msgs/s (rabbitmq, nats) per node
 	minBrokers int
 	retention  float64 // seconds
@@ -238,6 +240,10 @@ func (e *estimator) plan() *plan {
 		}
 		if d.Queue.MessageSize != nil {
 			q.msgSize = float64(*d.Queue.MessageSize)
+		}
+		q.batchSize = max(1, d.Queue.BatchSize)
+		if d.Queue.BatchWait != nil {
+			q.batchWait = d.Queue.BatchWait.Seconds()
 		}
 		q.minBrokers = 1
 		if e.zones > 1 {

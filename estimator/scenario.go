@@ -31,6 +31,11 @@ type scenarioRun struct {
 	primaryReads, writes, replicaRd  float64
 	queueMsgs, queueBytes            float64
 
+	// batch is the operations per message for each batched operation, and
+	// batchFill how long its first operation waits for the batch to leave.
+	batch, batchFill map[string]float64
+	batchD           map[string]string
+
 	alive map[string]int // surviving instances per tier
 	down  []string
 
@@ -276,17 +281,68 @@ func (s *scenarioRun) loadVector() map[string]float64 {
 	}
 }
 
-// opLoads adds one operation's rate to each tier on its path.
+// batchOf is how many operations of op travel in one message, and how long
+// the first of them waits for the batch to leave. A producer (an app
+// instance) fills a batch at its own share of the rate: with batchWait it
+// sends what it has when the wait is up, so at low rates batches are
+// smaller than batchSize.
+func (e *estimator) batchOf(s *scenarioRun, p *plan, op *schema.Operation) (size, fill float64, why string) {
+	q := p.queue
+	if !q.on || q.batchSize <= 1 || !op.Passes("queue") {
+		return 1, 0, ""
+	}
+	r := s.origin[op.Name]
+	producers := 1
+	if op.Passes("services") {
+		producers = max(1, s.alive["services"])
+	}
+	perProducer := r / float64(producers)
+	size = float64(q.batchSize)
+	why = fmt.Sprintf("%s: batches of up to %d", op.Name, q.batchSize)
+	if q.batchWait > 0 {
+		if filled := perProducer * q.batchWait; filled < size {
+			size = math.Max(1, filled)
+			why = fmt.Sprintf("%s: %s rps from %d producer(s) × %s batchWait = batches of %s (batchSize %d)",
+				op.Name, Num(r), producers, Ms(q.batchWait), Num(size), q.batchSize)
+		}
+	}
+	if perProducer > 0 {
+		fill = size / perProducer
+		if q.batchWait > 0 {
+			fill = math.Min(fill, q.batchWait)
+		}
+	}
+	return size, fill, why + fmt.Sprintf(" → %s msg/s", Num(r/size))
+}
+
+// opLoads adds one operation's rate to each tier on its path. A batched
+// operation is one message per batch from the queue on: one message, one
+// worker's workTime and one commit per batch. An asynchronous operation
+// whose path starts at the app is published by the app while it serves
+// other requests (the click a redirect records), so the app does one
+// publish per message, not a request per operation.
 func (e *estimator) opLoads(s *scenarioRun, p *plan, op *schema.Operation, inval bool) {
 	{
 		r := s.origin[op.Name]
+		batch, fill, why := e.batchOf(s, p, op)
+		if batch > 1 || fill > 0 {
+			if s.batch == nil {
+				s.batch, s.batchFill, s.batchD = map[string]float64{}, map[string]float64{}, map[string]string{}
+			}
+			s.batch[op.Name], s.batchFill[op.Name], s.batchD[op.Name] = batch, fill, why
+		}
+		published := op.Async && len(op.Path) > 0 && op.Path[0] == "services"
 		read := op.IsRead()
 		for _, comp := range op.Path {
 			switch comp {
 			case "loadBalancer":
 				s.lbLoad += r
 			case "services":
-				s.appLoad += r
+				if published {
+					s.appLoad += r / batch
+				} else {
+					s.appLoad += r
+				}
 			case "cache":
 				if !p.cache.on {
 					continue
@@ -315,11 +371,14 @@ func (e *estimator) opLoads(s *scenarioRun, p *plan, op *schema.Operation, inval
 				}
 			case "queue":
 				if p.queue.on {
-					s.queueMsgs += r
 					size := p.queue.msgSize
 					if size == 0 {
-						size = float64(op.RequestSize)
+						size = float64(op.RequestSize) * batch
 					}
+					// From here on the operation travels as messages.
+					r /= batch
+					batch = 1
+					s.queueMsgs += r
 					s.queueBytes += r * size
 				}
 			}
@@ -389,9 +448,18 @@ func (e *estimator) tierStates(s *scenarioRun, p *plan) {
 		need := ServersFor(s.appLoad, a.perInstance, e.target)
 		t.needed = roundUpTo(max(need, zones), zones)
 		for _, op := range p.ops {
-			if op.Passes("services") {
-				t.deriv = append(t.deriv, op.Name+": "+s.rateD[op.Name])
+			if !op.Passes("services") {
+				continue
 			}
+			if op.Async && op.Path[0] == "services" {
+				msgs := s.origin[op.Name]
+				if b := s.batch[op.Name]; b > 0 {
+					msgs /= b
+				}
+				t.deriv = append(t.deriv, fmt.Sprintf("%s: published by the app while it serves other requests: one publish per message, %s/s", op.Name, Num(msgs)))
+				continue
+			}
+			t.deriv = append(t.deriv, op.Name+": "+s.rateD[op.Name])
 		}
 		t.deriv = append(t.deriv, a.deriv,
 			fmt.Sprintf("%s rps ÷ (%s rps × %s target) = %s → %d instances across %d zone(s); planned %d", Num(s.appLoad), Num(a.perInstance), Num(e.target),
@@ -564,6 +632,11 @@ func (e *estimator) queueStates(s *scenarioRun, p *plan, add func(*tierState)) {
 	q := p.queue
 	det := &QueueDetail{MessagesPerSec: s.queueMsgs, BytesPerSec: s.queueBytes, Partitions: q.partitions, Consumers: p.workers.consumers}
 	t := &tierState{name: "queue", kind: q.kind, load: s.queueMsgs, assumed: q.assumed, queue: det}
+	for _, op := range p.ops {
+		if why, ok := s.batchD[op.Name]; ok {
+			t.deriv = append(t.deriv, why)
+		}
+	}
 	switch q.kind {
 	case "kafka":
 		need := int(math.Ceil(s.queueBytes / (q.perBroker * e.target)))

@@ -192,6 +192,9 @@ func (c *checker) magnitudes() {
 	if c.d.Queue.WorkTime != nil && *c.d.Queue.WorkTime <= 0 {
 		c.errorf("queue.workTime", "work time must be greater than zero")
 	}
+	if c.d.Queue.BatchWait != nil && *c.d.Queue.BatchWait <= 0 {
+		c.errorf("queue.batchWait", "a batch wait of zero sends every operation alone: leave batchWait out, or give the longest an operation may wait, e.g. \"50ms\"")
+	}
 }
 
 func (c *checker) contradictions() {

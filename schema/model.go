@@ -186,6 +186,8 @@ type Queue struct {
 	Delivery            string    `json:"delivery"`
 	IdempotentConsumers bool      `json:"idempotentConsumers"`
 	MessageSize         *Bytes    `json:"messageSize,omitempty"`
+	BatchSize           int       `json:"batchSize"`
+	BatchWait           *Duration `json:"batchWait,omitempty"`
 }
 
 // Enabled reports whether the design has a queue.
