@@ -46,15 +46,18 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 			}
 		}
 		if p.queue.on && op.Passes("queue") {
+			// Batched operations are billed and sized per message.
+			batch, _ := p.queue.batchFor(r, p.producers(op, nil))
+			peakBatch, _ := p.queue.batchFor(r*op.PeakFactor, p.producers(op, nil))
 			size := p.queue.msgSize
 			if size == 0 {
-				size = float64(op.RequestSize)
+				size = float64(op.RequestSize) * batch
 			}
-			v.queueMsgs += perMonth
-			v.peakQueueMsgs += r * op.PeakFactor
-			v.queueBytes += perMonth * size
+			v.queueMsgs += perMonth / batch
+			v.peakQueueMsgs += r * op.PeakFactor / peakBatch
+			v.queueBytes += perMonth / batch * size
 			if p.queue.retention > 0 {
-				v.queueStoreGB += r * size * p.queue.retention / GiB
+				v.queueStoreGB += r / batch * size * p.queue.retention / GiB
 			}
 		}
 	}

@@ -90,6 +90,65 @@ type queueTier struct {
 	assumed    bool
 }
 
+// batchFor is how many operations travel in one message when rate
+// operations a second come from producers producers, and how long the
+// first of a batch waits for it to leave. A producer fills a batch at its
+// own share of the rate; with batchWait it sends what it has when the wait
+// is up, so at low rates batches are smaller than batchSize.
+func (q queueTier) batchFor(rate float64, producers int) (size, fill float64) {
+	return batchFor(q.batchSize, q.batchWait, rate, producers)
+}
+
+func batchFor(batchSize int, batchWait, rate float64, producers int) (size, fill float64) {
+	if batchSize <= 1 {
+		return 1, 0
+	}
+	perProducer := rate / float64(max(1, producers))
+	size = float64(batchSize)
+	if batchWait > 0 {
+		size = math.Max(1, math.Min(size, perProducer*batchWait))
+	}
+	if perProducer > 0 {
+		fill = size / perProducer
+		if batchWait > 0 {
+			fill = math.Min(fill, batchWait)
+		}
+	}
+	return size, fill
+}
+
+// MessageBatch is how many of op's operations travel in one queue message
+// when they arrive at rate a second: queue.batchSize, or fewer when each of
+// the app's instances cannot fill a batch within queue.batchWait. Rules
+// that count messages divide by it, as the estimator does.
+func MessageBatch(d *schema.Design, op *schema.Operation, rate float64) float64 {
+	if !d.Queue.Enabled() || !op.Passes("queue") {
+		return 1
+	}
+	wait := 0.0
+	if d.Queue.BatchWait != nil {
+		wait = d.Queue.BatchWait.Seconds()
+	}
+	producers := 1
+	if op.Passes("services") {
+		producers = d.Services.Instances
+	}
+	size, _ := batchFor(d.Queue.BatchSize, wait, rate, producers)
+	return size
+}
+
+// producers is how many processes publish op's messages: the app's
+// instances when it passes the app, else one.
+func (p *plan) producers(op *schema.Operation, alive map[string]int) int {
+	if !op.Passes("services") {
+		return 1
+	}
+	if n, ok := alive["services"]; ok {
+		return max(1, n)
+	}
+	return max(1, p.app.instances)
+}
+
 type workerTier struct {
 	consumers int
 	work      float64 // seconds per message

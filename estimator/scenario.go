@@ -281,36 +281,20 @@ func (s *scenarioRun) loadVector() map[string]float64 {
 	}
 }
 
-// batchOf is how many operations of op travel in one message, and how long
-// the first of them waits for the batch to leave. A producer (an app
-// instance) fills a batch at its own share of the rate: with batchWait it
-// sends what it has when the wait is up, so at low rates batches are
-// smaller than batchSize.
+// batchOf is how many operations of op travel in one message in this
+// scenario, how long the first of them waits, and how that was reached.
 func (e *estimator) batchOf(s *scenarioRun, p *plan, op *schema.Operation) (size, fill float64, why string) {
 	q := p.queue
 	if !q.on || q.batchSize <= 1 || !op.Passes("queue") {
 		return 1, 0, ""
 	}
 	r := s.origin[op.Name]
-	producers := 1
-	if op.Passes("services") {
-		producers = max(1, s.alive["services"])
-	}
-	perProducer := r / float64(producers)
-	size = float64(q.batchSize)
+	producers := p.producers(op, s.alive)
+	size, fill = q.batchFor(r, producers)
 	why = fmt.Sprintf("%s: batches of up to %d", op.Name, q.batchSize)
-	if q.batchWait > 0 {
-		if filled := perProducer * q.batchWait; filled < size {
-			size = math.Max(1, filled)
-			why = fmt.Sprintf("%s: %s rps from %d producer(s) × %s batchWait = batches of %s (batchSize %d)",
-				op.Name, Num(r), producers, Ms(q.batchWait), Num(size), q.batchSize)
-		}
-	}
-	if perProducer > 0 {
-		fill = size / perProducer
-		if q.batchWait > 0 {
-			fill = math.Min(fill, q.batchWait)
-		}
+	if size < float64(q.batchSize) {
+		why = fmt.Sprintf("%s: %s rps from %d producer(s) × %s batchWait = batches of %s (batchSize %d)",
+			op.Name, Num(r), producers, Ms(q.batchWait), Num(size), q.batchSize)
 	}
 	return size, fill, why + fmt.Sprintf(" → %s msg/s", Num(r/size))
 }

@@ -63,7 +63,7 @@ var queueKafkaTrickle = &Rule{
 		`about. For plain background jobs — one consumer, no replay, a few messages a second — a managed queue or ` +
 		`RabbitMQ is the least work.`,
 	Detection: `queue.kind is "kafka", queue.replay is false, queue.consumerGroups is 1 and the peak message rate of the ` +
-		`carried operations is below queue.kafka_trickle (100 messages/s, an assumption in rules/data/thresholds.yaml).`,
+		`carried operations (a batch is one message) is below queue.kafka_trickle (100 messages/s, an assumption in rules/data/thresholds.yaml).`,
 	FalsePositives: `A team already operating Kafka for other systems pays little extra; waive it with that reason.`,
 	Remediation:    `Use SQS (on AWS) or RabbitMQ for background jobs; keep Kafka for firehoses, several consumers or replay.`,
 	References:     []string{talkQueue, `The talk, "Kafka": "heavier to run and reason about; overkill for a handful of simple background jobs."`},
@@ -194,8 +194,9 @@ var queueTooFewConsumers = &Rule{
 	Why: `A queue absorbs spikes: during a peak the backlog grows and afterwards the consumers drain it. That ` +
 		`works only if the consumers are faster than the work arrives on average. When they are not, the backlog ` +
 		`grows without bound, and "soon" becomes "hours from now" — then never.`,
-	Detection: `The average arrival rate of the carried operations (their rates, summed) is above what the consumers ` +
-		`can drain: queue.consumers ÷ queue.workTime (Little's law).`,
+	Detection: `The average arrival rate of the carried operations' messages (their rates, summed, each divided by ` +
+		`its batch when queue.batchSize groups them) is above what the consumers can drain: queue.consumers ÷ ` +
+		`queue.workTime (Little's law).`,
 	FalsePositives: `Consumers that batch many messages per unit of work; state the per-message work time.`,
 	Remediation:    `Add consumers (and, on Kafka, partitions to match), or make each message cheaper to process.`,
 	References:     []string{talkQueue, `The talk: "Add workers to drain the queue faster; the queue absorbs spikes so producers never block."`},
@@ -213,7 +214,8 @@ var queueTooFewConsumers = &Rule{
 		lambda := 0.0
 		for _, name := range q.Carries {
 			if op := c.Design.Traffic[name]; op != nil {
-				lambda += op.Rate.PerSecond()
+				r := op.Rate.PerSecond()
+				lambda += r / estimator.MessageBatch(c.Design, op, r)
 			}
 		}
 		capacity := float64(q.Consumers) / q.WorkTime.Seconds()
@@ -293,7 +295,8 @@ func queueRate(c *Context) float64 {
 	total := 0.0
 	for _, name := range c.Design.Queue.Carries {
 		if op := c.Design.Traffic[name]; op != nil {
-			total += peakRPS(op)
+			r := peakRPS(op)
+			total += r / estimator.MessageBatch(c.Design, op, r)
 		}
 	}
 	return total
