@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -417,8 +418,16 @@ func (b *builder) traffic() {
 		if b.fromClients(op) {
 			hops = append([]string{"clients"}, hops...)
 		}
+		// A batched operation travels as one message per batch from the
+		// queue on, as the estimator counts it.
+		batch := estimator.MessageBatch(b.d, op, rate)
+		name := op.Name
 		for i := 0; i+1 < len(hops); i++ {
 			from, to := nodeID(hops[i]), nodeID(hops[i+1])
+			if to == idQueue && batch > 1 {
+				rate /= batch
+				name = op.Name + " batches"
+			}
 			style := StyleRequest
 			switch {
 			case from == idQueue || to == idQueue:
@@ -442,7 +451,7 @@ func (b *builder) traffic() {
 			}
 			to = b.reroute(to)
 			f := b.flow(from, to, style)
-			f.ops = append(f.ops, op.Name)
+			f.ops = append(f.ops, name)
 			f.rps = append(f.rps, rate)
 			if style == StyleHit {
 				h, ok := b.opHit(op.Name)
@@ -456,7 +465,7 @@ func (b *builder) traffic() {
 				f.bytesOut += rate * float64(op.ResponseSize)
 			}
 			if to == idQueue {
-				size := float64(op.RequestSize)
+				size := float64(op.RequestSize) * batch
 				if b.d.Queue.MessageSize != nil {
 					size = float64(*b.d.Queue.MessageSize)
 				}

@@ -32,11 +32,12 @@ func TestFailureView(t *testing.T) {
 		status Status
 		text   string
 	}{
-		{"half the app survives two zones", nil, "app", StatusDegraded, "2 of 4 instances left, 19% busy"},
+		{"half the app survives two zones", nil, "app", StatusDegraded, "2 of 4 instances left, 9.7% busy"},
 		{"automatic failover keeps the primary", nil, "db", StatusDegraded, "fails over automatically"},
 		{"async replication loses recent writes", nil, "db", StatusDegraded, "writes not yet replicated are lost"},
 		{"replicas lose the zone's share", nil, "replicas", StatusDegraded, "8 of 16 left"},
-		{"survivors past 100% are overloaded", nil, "workers", StatusDown, "6 of 12 consumers left, 114% busy; overloaded: the backlog grows"},
+		{"survivors past 100% are overloaded", unbatchedClicks, "workers", StatusDown, "6 of 12 consumers left, 285% busy; overloaded: the backlog grows"},
+		{"a lone consumer's zone takes it", nil, "workers", StatusDown, "all 1 consumers were in zone a"},
 		{"a cache replica takes over", nil, "cache", StatusDegraded, "a replica in another zone takes over"},
 		{"a managed balancer survives", nil, "lb", StatusUp, "runs in every zone"},
 		{"kafka is replicated across zones", nil, "queue", StatusUp, "replicated across zones"},
@@ -129,8 +130,16 @@ func TestFailureReroutesReadsAndLosesTheCache(t *testing.T) {
 	}
 }
 
+// unbatchedClicks publishes every click as its own message to twelve
+// consumers: half of them cannot keep up after a zone is lost.
+func unbatchedClicks(d *schema.Design) {
+	d.Queue.BatchSize, d.Queue.BatchWait, d.Queue.Consumers = 1, nil, 12
+}
+
 func TestOverloadedSurvivorsKeepTheirTraffic(t *testing.T) {
-	g := build(t, estimated(t, shortener(t)), Failure)
+	d := shortener(t)
+	unbatchedClicks(d)
+	g := build(t, estimated(t, d), Failure)
 	// The workers are overloaded, not gone: messages wait in the queue.
 	if e := edge(g, "queue", "workers"); e == nil || e.Lost {
 		t.Errorf("queue -> workers = %+v, want drawn and not lost", e)

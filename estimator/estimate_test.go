@@ -498,3 +498,33 @@ func TestEveryExampleEstimatesToJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchesGrowBeforeMessagesDo: at 1,000 clicks/s per instance and a
+// 50ms batchWait a batch holds 50 clicks; with tenfold growth a year the
+// batches fill (512) after 12·log10(10.24) = 12.1 months, and only then do
+// messages grow. Two consumers at 5ms drain 400 msg/s, five times the 80
+// msg/s of today's batches: reached at growth 10.24 × 5 = 51.2, month
+// 12·log10(51.2) = 20.5 (unbatched, 4,000 msg/s would be past it already).
+func TestBatchesGrowBeforeMessagesDo(t *testing.T) {
+	const src = `
+system: {name: "clicks", footprint: "multi-zone"}
+traffic: {
+	redirect: {kind: "read", rate: "4000/s", peakFactor: 1, requestSize: "100B", responseSize: "200B", path: ["loadBalancer", "services", "database"]}
+	click: {kind: "write", rate: "4000/s", peakFactor: 1, async: true, requestSize: "100B", responseSize: "0B", path: ["services", "queue", "workers", "database"], growth: 10}
+}
+slo: availability: "99.9%"
+services: {instances: 4, zones: 2}
+database: {kind: "postgres", failover: "automatic"}
+queue: {kind: "nats", carries: ["click"], consumers: 2, workTime: "5ms", batchSize: 512, batchWait: "50ms"}
+`
+	r := estimate(t, src, Options{})
+	for _, w := range r.Runway {
+		if w.Component == "workers" {
+			if math.Abs(float64(w.Months)-20.5) > 0.1 {
+				t.Errorf("workers saturate in month %v, want 20.5: %s", w.Months, w.Derivation)
+			}
+			return
+		}
+	}
+	t.Error("no runway row for the workers")
+}

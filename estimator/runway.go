@@ -31,11 +31,42 @@ func (e *estimator) runway(p *plan, peak *scenarioRun) ([]Runway, Months) {
 	for _, op := range p.ops {
 		growth[op.Name] = op.Growth
 	}
+	ops := map[string]*schema.Operation{}
+	for _, op := range p.ops {
+		ops[op.Name] = op
+	}
+	// A batched operation's messages grow more slowly than its rate while
+	// its batches still fill up: the load it puts on the tiers that see
+	// messages (the queue, the database's commits, the app's publishes)
+	// follows messages, not operations.
+	perMessage := func(name, key string) bool {
+		op := ops[name]
+		if peak.batch[name] <= 1 && peak.batchFill[name] == 0 {
+			return false
+		}
+		switch key {
+		case "queue", "writes":
+			return true
+		case "queueBytes":
+			return p.queue.msgSize > 0
+		case "services":
+			return op.Async && op.Path[0] == "services"
+		}
+		return false
+	}
 	grown := func(key string) func(float64) float64 {
 		return func(m float64) float64 {
 			t := 0.0
 			for name, c := range peak.contrib {
-				t += c[key] * GrowthFactor(growth[name], m)
+				g := GrowthFactor(growth[name], m)
+				if g != 1 && perMessage(name, key) {
+					r := peak.origin[name]
+					producers := p.producers(ops[name], peak.alive)
+					b0, _ := p.queue.batchFor(r, producers)
+					b, _ := p.queue.batchFor(r*g, producers)
+					g *= b0 / b
+				}
+				t += c[key] * g
 			}
 			return t
 		}

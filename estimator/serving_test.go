@@ -26,9 +26,9 @@ func TestServing(t *testing.T) {
 		want     map[string][2]int // tier → instances, serving
 	}{
 		{"peak keeps every instance", shortener, ScenarioPeak, map[string][2]int{
-			"services": {4, 4}, "workers": {12, 12}, "replicas": {16, 16}, "database": {8, 8}, "cache": {1, 1}}},
+			"services": {4, 4}, "workers": {1, 1}, "replicas": {16, 16}, "database": {8, 8}, "cache": {1, 1}}},
 		{"zone down on two zones", shortener, ScenarioZoneDown, map[string][2]int{
-			"services": {4, 2}, "workers": {12, 6}, "replicas": {16, 8}, "database": {8, 8}, "cache": {1, 1}, "queue": {3, 3}, "loadBalancer": {1, 1}}},
+			"services": {4, 2}, "workers": {1, 0}, "replicas": {16, 8}, "database": {8, 8}, "cache": {1, 1}, "queue": {3, 3}, "loadBalancer": {1, 1}}},
 		{"zone down on a single node", startup, ScenarioZoneDown, map[string][2]int{
 			"services": {1, 0}, "database": {1, 0}}},
 	}
