@@ -19,9 +19,9 @@ wait_http() { # wait_http URL: until it answers 2xx, at most 10 s
 	return 1
 }
 
-start_refserver() { # start_refserver ADDR
+start_refserver() { # start_refserver ADDR [FLAG...]
 	go build -o "$BENCH_BIN/refserver" "$REPO/bench/refserver"
-	"$BENCH_BIN/refserver" -addr "$1" &
+	"$BENCH_BIN/refserver" -addr "$1" "${@:2}" &
 	pids+=($!)
 	wait_http "http://$1/healthz"
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the public tools the benchmarks use, so that anyone can rerun
 # them: hyperfine, wrk, nginx and GNU time from Debian; cue (the version in
-# go.mod), benchstat and vegeta (a constant-rate load generator) from the Go
-# module proxy into bench/.bin. Safe to run again: it installs only what is
-# missing or at the wrong version.
+# go.mod) and benchstat from the Go module proxy into bench/.bin. The
+# constant-rate load generator is the repository's own bench/openloop.
+# Safe to run again: it installs only what is missing or at the wrong
+# version.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,5 +29,4 @@ if ! "$BENCH_BIN/cue" version 2>/dev/null | grep -q "cue version $cue_version\$"
 fi
 # Pinned so that reruns use the same tools.
 [ -x "$BENCH_BIN/benchstat" ] || GOBIN="$BENCH_BIN" go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-[ -x "$BENCH_BIN/vegeta" ] || GOBIN="$BENCH_BIN" go install github.com/tsenart/vegeta/v12@v12.13.0
 echo "tools ready: $(hyperfine --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1), $("$BENCH_BIN/cue" version | head -1)"

@@ -3,9 +3,15 @@
 // map, with the same API (POST /api/links, GET /{code}). It is what "serve
 // the redirect from memory" costs with no cache, database or queue behind
 // it.
+//
+// With -work N every redirect first hashes its code N times (SHA-256), a
+// known, fixed amount of CPU: bench/calibrate.sh uses it to make a server
+// slow enough that 70% of its capacity is a rate the load generator, on
+// the other core, can deliver.
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"log"
@@ -15,6 +21,7 @@ import (
 )
 
 type store struct {
+	work  int // SHA-256 rounds per redirect
 	mu    sync.RWMutex
 	links map[string]string
 	next  uint64
@@ -39,8 +46,16 @@ func (s *store) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *store) redirect(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	if s.work > 0 {
+		sum := sha256.Sum256([]byte(code))
+		for range s.work - 1 {
+			sum = sha256.Sum256(sum[:])
+		}
+		w.Header().Set("X-Work", strconv.Itoa(int(sum[0])))
+	}
 	s.mu.RLock()
-	url, ok := s.links[r.PathValue("code")]
+	url, ok := s.links[code]
 	s.mu.RUnlock()
 	if !ok {
 		http.NotFound(w, r)
@@ -51,8 +66,9 @@ func (s *store) redirect(w http.ResponseWriter, r *http.Request) {
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8091", "listen address")
+	work := flag.Int("work", 0, "SHA-256 rounds per redirect: a fixed CPU cost per request")
 	flag.Parse()
-	s := &store{links: map[string]string{}}
+	s := &store{links: map[string]string{}, work: *work}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/links", s.create)
 	mux.HandleFunc("GET /{code}", s.redirect)

@@ -57,7 +57,6 @@ func predictCmd(args []string) error {
 	tradeoff := fs.String("tradeoff", "tradeoff", "tradeoff binary")
 	template := fs.String("template", "", "design template (.cue.in)")
 	variant := fs.String("variant", "", "name of this design variant")
-	clickPath := fs.String("click-path", "", "CUE list for @CLICK_PATH@")
 	serviceTime := fs.Float64("service-time-us", 0, "measured CPU per request, µs")
 	workTime := fs.Float64("work-time-us", 1, "measured worker CPU per message, µs")
 	rtt := fs.Float64("rtt-ms", 0, "measured loopback round trip, ms")
@@ -79,7 +78,6 @@ func predictCmd(args []string) error {
 			"@WORK_TIME@", fmt.Sprintf("%.2fus", math.Max(*workTime, 0.01)),
 			"@PER_INSTANCE@", fmt.Sprintf("%.1f", 1e6 / *serviceTime),
 			"@RTT@", fmt.Sprintf("%.4fms", *rtt),
-			"@CLICK_PATH@", *clickPath,
 		)
 		return r.Replace(string(tmpl))
 	}
@@ -144,16 +142,33 @@ func predictCmd(args []string) error {
 
 // measurement is what bench/calibrate.sh measured for one target.
 type measurement struct {
-	ServiceTimeUs float64 `json:"service_time_us"`
-	WorkTimeUs    float64 `json:"work_time_us"`
-	RTTMs         float64 `json:"rtt_ms"`
-	LowRate       float64 `json:"low_rate"`
-	SaturationRPS float64 `json:"saturation_rps"`
-	Rate70        float64 `json:"rate_70"`
-	Achieved70    float64 `json:"achieved_70"`
-	P50Ms70       float64 `json:"p50_ms_70"`
-	P99Ms70       float64 `json:"p99_ms_70"`
-	Success70     float64 `json:"success_70"`
+	// ServiceTimeUs is the CPU per request the design is given: at the 70%
+	// rate when that run was delivered (ServiceTimeFrom "70% load"), else
+	// at saturation.
+	ServiceTimeUs   float64 `json:"service_time_us"`
+	ServiceTimeFrom string  `json:"service_time_from"`
+	WorkTimeUs      float64 `json:"work_time_us"`
+	// RTTMs is the median latency of the unloaded run: the round trip of a
+	// request that never queues.
+	RTTMs            float64 `json:"rtt_ms"`
+	LowRate          float64 `json:"low_rate"`
+	LowServiceTimeUs float64 `json:"low_service_time_us"`
+	SaturationRPS    float64 `json:"saturation_rps"`
+	// During the saturation run: the share of its core the instance had
+	// (CPU seconds ÷ wall seconds) and its CPU per request.
+	SatCPUShare      float64 `json:"sat_cpu_share"`
+	SatServiceTimeUs float64 `json:"sat_service_time_us"`
+	Rate70           float64 `json:"rate_70"`
+	Achieved70       float64 `json:"achieved_70"`
+	P50Ms70          float64 `json:"p50_ms_70"`
+	P99Ms70          float64 `json:"p99_ms_70"`
+	Success70        float64 `json:"success_70"`
+	P70ServiceTimeUs float64 `json:"p70_service_time_us"`
+}
+
+// delivered70 reports whether the 70% run was delivered and answered.
+func (m measurement) delivered70() bool {
+	return m.Achieved70 >= 0.95*m.Rate70 && m.Success70 >= 0.99
 }
 
 // calibCmd reads DIR/TARGET.measured.json and DIR/TARGET.VARIANT.predicted.json
@@ -173,7 +188,7 @@ func calibCmd(args []string) error {
 	}
 	sort.Strings(measured)
 	fmt.Printf("## Calibration: estimate against measurement\n\n")
-	fmt.Printf("One instance on one core (`taskset -c 1`), the load generator on the other (`taskset -c 0`). Its CPU per request is measured at a low constant rate (CPU time of the process from /proc ÷ requests) and written into a design as `services.serviceTime`, with `throughputPerInstance` = 1 ÷ serviceTime (one server), and the loopback round trip (redis-cli --latency) as the `network.rtt.same_zone` override. `tradeoff estimate` then predicts the redirect's saturation throughput (the rate at which the busiest tier on its path reaches 100%%) and its p99 at 70%% of that rate. Measured: saturation with wrk (closed loop, 64 connections, `taskset -c 0 wrk -t1`), and p99 at 70%% of the measured saturation with vegeta at a constant rate (`vegeta attack -rate`, open loop, so queueing shows). Target: predicted within ±%.0f%% of measured.\n\n", calibTolerance*100)
+	fmt.Printf("One instance on one core (`taskset -c 1`), the load generator on the other (`taskset -c 0`), both in the real-time round-robin class (`chrt -r 10`) so that the other jobs on this shared machine cannot take their cores mid-run: the model describes an instance with a core of its own. Three runs per instance: unloaded (`bench/openloop` at 1,000 requests/s, which also gives the round trip of a request that never queues), saturation (wrk, closed loop, 64 connections) and 70%% of the measured saturation (`bench/openloop`, a constant-rate, open-loop generator after wrk2's design: each request is timed from the moment the schedule said to send it, so queueing shows, and a late generator counts against the server, not for it). The CPU per request at 70%% load (CPU time of the process from /proc ÷ requests) goes into a design as `services.serviceTime`, with `throughputPerInstance` = 1 ÷ serviceTime (one server); `tradeoff estimate` then predicts the redirect's saturation throughput (the rate at which the busiest tier on its path reaches 100%%) and its p99 at 70%% of that rate. gomap-work is the same Go map server with a fixed CPU cost per request (SHA-256 rounds). Target: predicted within ±%.0f%% of measured.\n\n", calibTolerance*100)
 	fmt.Println(machineLine())
 	fmt.Println()
 	fmt.Println("| instance | design variant | quantity | predicted | measured | predicted ÷ measured | target | verdict | date | rerun |")
@@ -185,8 +200,9 @@ func calibCmd(args []string) error {
 		if err := readJSON(mpath, &m); err != nil {
 			return err
 		}
-		inputs = append(inputs, fmt.Sprintf("- %s: CPU per request %.1f µs at %.0f requests/s (worker CPU per click %.1f µs); loopback round trip %.3f ms; the 70%% run achieved %s of %s requests/s asked, %.1f%% successful.",
-			target, m.ServiceTimeUs, m.LowRate, m.WorkTimeUs, m.RTTMs, thousands(m.Achieved70), thousands(m.Rate70), 100*m.Success70))
+		inputs = append(inputs, fmt.Sprintf("- %s: CPU per request %.1f µs at 70%% load (%s requests/s), %.1f µs unloaded (%s requests/s), %.1f µs at saturation with %.0f%% of its core; the design was given the figure at %s. Worker CPU per click %.1f µs. Unloaded round trip (median) %.3f ms. The 70%% run: %s of %s requests/s answered, %.1f%% successful, p50 %.2f ms, p99 %.2f ms.",
+			target, m.P70ServiceTimeUs, thousands(m.Rate70), m.LowServiceTimeUs, thousands(m.LowRate), m.SatServiceTimeUs, 100*m.SatCPUShare, m.ServiceTimeFrom,
+			m.WorkTimeUs, m.RTTMs, thousands(m.Achieved70), thousands(m.Rate70), 100*m.Success70, m.P50Ms70, m.P99Ms70))
 		preds, _ := filepath.Glob(filepath.Join(dir, target+".*.predicted.json"))
 		sort.Strings(preds)
 		for _, ppath := range preds {
@@ -218,7 +234,7 @@ func calibCmd(args []string) error {
 			if p.P99Ms != nil {
 				p99 = *p.P99Ms
 			}
-			if m.Achieved70 < 0.95*m.Rate70 || m.Success70 < 0.99 {
+			if !m.delivered70() {
 				fmt.Printf("| %s | %s | p99 at 70%% load | %s | – | – | ±%.0f%% | not measured: %s of %s requests/s delivered and answered | %s | `bench/calibrate.sh %s` |\n",
 					target, p.Variant, fmtUnit(p99, "ms"), calibTolerance*100, thousands(m.Achieved70), thousands(m.Rate70), today(), target)
 			} else {
@@ -263,8 +279,9 @@ func fmtUnit(v float64, unit string) string {
 	return fmt.Sprintf("%.2f ms", v)
 }
 
-// vegetaReport is the part of `vegeta report -type=json` we read.
-type vegetaReport struct {
+// loadReport is the part of a bench/openloop report we read (the fields
+// of `vegeta report -type=json`, which it mirrors).
+type loadReport struct {
 	Latencies struct {
 		P50 float64 `json:"50th"`
 		P99 float64 `json:"99th"`
@@ -276,8 +293,9 @@ type vegetaReport struct {
 }
 
 // measureCmd turns the raw files bench/calibrate.sh wrote for one target
-// (vegeta reports, CPU ticks, the wrk saturation run, redis-cli latency)
-// into TARGET.measured.json, and prints the CPU per request in µs.
+// (openloop reports, CPU ticks, the wrk saturation run) into
+// TARGET.measured.json, and prints the design's inputs: CPU per request
+// (µs), worker CPU per click (µs) and the unloaded round trip (ms).
 func measureCmd(args []string) error {
 	fs := flag.NewFlagSet("measure", flag.ContinueOnError)
 	if err := fs.Parse(args); err != nil {
@@ -288,12 +306,12 @@ func measureCmd(args []string) error {
 	}
 	dir, target := fs.Arg(0), fs.Arg(1)
 	base := filepath.Join(dir, target)
-	var low vegetaReport
+	var low loadReport
 	if err := readJSON(base+".low.json", &low); err != nil {
 		return err
 	}
 	if low.Requests == 0 || low.Success < 0.99 {
-		return fmt.Errorf("%s: the low-rate run had %.0f requests, %.1f%% successful", target, low.Requests, 100*low.Success)
+		return fmt.Errorf("%s: the unloaded run had %.0f requests, %.1f%% successful", target, low.Requests, 100*low.Success)
 	}
 	var appTicks, workerTicks, clkTck float64
 	b, err := os.ReadFile(base + ".cpu")
@@ -304,29 +322,49 @@ func measureCmd(args []string) error {
 		return fmt.Errorf("%s.cpu: want APP_TICKS WORKER_TICKS CLK_TCK", base)
 	}
 	m := measurement{
-		ServiceTimeUs: appTicks / clkTck / low.Requests * 1e6,
-		WorkTimeUs:    workerTicks / clkTck / low.Requests * 1e6,
-		LowRate:       low.Rate,
+		LowServiceTimeUs: appTicks / clkTck / low.Requests * 1e6,
+		WorkTimeUs:       workerTicks / clkTck / low.Requests * 1e6,
+		LowRate:          low.Rate,
+		RTTMs:            low.Latencies.P50 / 1e6,
 	}
-	if m.ServiceTimeUs <= 0 {
-		return fmt.Errorf("%s: no CPU time measured at the low rate", target)
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, "rtt.csv")); err == nil {
-		var lo, hi, avg float64
-		if _, err := fmt.Sscanf(strings.TrimSpace(string(b)), "%f,%f,%f", &lo, &hi, &avg); err == nil {
-			m.RTTMs = avg
+	// cpuSeconds reads "TICKS CLK_TCK" from one of the run's files.
+	cpuSeconds := func(name string) (float64, bool) {
+		var ticks, clk float64
+		b, err := os.ReadFile(base + name)
+		if err != nil {
+			return 0, false
 		}
+		if _, err := fmt.Sscan(string(b), &ticks, &clk); err != nil || clk <= 0 {
+			return 0, false
+		}
+		return ticks / clk, true
 	}
-	if sat, err := readWrk(base + ".sat.txt"); err == nil {
-		m.SaturationRPS = sat.rps
+	sat, err := readWrk(base + ".sat.txt")
+	if err != nil {
+		return err
 	}
-	var p70 vegetaReport
-	if err := readJSON(base+".p70.json", &p70); err == nil {
-		// The asked rate is 70% of the measured saturation; vegeta's own
-		// "rate" is what it managed to send, which a starved load
-		// generator lowers.
-		m.Rate70, m.Achieved70, m.Success70 = 0.7*m.SaturationRPS, p70.Throughput, p70.Success
-		m.P50Ms70, m.P99Ms70 = p70.Latencies.P50/1e6, p70.Latencies.P99/1e6
+	m.SaturationRPS = sat.rps
+	if cpu, ok := cpuSeconds(".satcpu"); ok && sat.requests > 0 && sat.rps > 0 {
+		m.SatCPUShare = cpu / (sat.requests / sat.rps)
+		m.SatServiceTimeUs = cpu / sat.requests * 1e6
+	}
+	var p70 loadReport
+	if err := readJSON(base+".p70.json", &p70); err != nil {
+		return err
+	}
+	// The asked rate is 70% of the measured saturation; throughput is
+	// what was answered, which a starved load generator or server lowers.
+	m.Rate70, m.Achieved70, m.Success70 = 0.7*m.SaturationRPS, p70.Throughput, p70.Success
+	m.P50Ms70, m.P99Ms70 = p70.Latencies.P50/1e6, p70.Latencies.P99/1e6
+	if cpu, ok := cpuSeconds(".p70cpu"); ok && p70.Requests > 0 {
+		m.P70ServiceTimeUs = cpu / p70.Requests * 1e6
+	}
+	m.ServiceTimeUs, m.ServiceTimeFrom = m.P70ServiceTimeUs, "70% load"
+	if !m.delivered70() || m.ServiceTimeUs <= 0 {
+		m.ServiceTimeUs, m.ServiceTimeFrom = m.SatServiceTimeUs, "saturation"
+	}
+	if m.ServiceTimeUs <= 0 || m.RTTMs <= 0 {
+		return fmt.Errorf("%s: no CPU time or round trip measured", target)
 	}
 	f, err := os.Create(base + ".measured.json")
 	if err != nil {
@@ -340,6 +378,6 @@ func measureCmd(args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Printf("%.3f %.3f\n", m.ServiceTimeUs, m.WorkTimeUs)
+	fmt.Printf("%.3f %.3f %.4f\n", m.ServiceTimeUs, m.WorkTimeUs, m.RTTMs)
 	return nil
 }

@@ -1,5 +1,5 @@
 // Command benchreport turns the raw output of the benchmark tools
-// (hyperfine JSON, GNU time, wrk, vegeta) into the Markdown tables of
+// (hyperfine JSON, GNU time, wrk, bench/openloop) into the Markdown tables of
 // BENCHMARKS.md, and writes one section of that file without touching the
 // others. It is a helper for the bench/*.sh scripts, not part of tradeoff.
 package main
