@@ -6,17 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tradeoff-dev/tradeoff/internal/proctest"
 )
 
 // stack is one combination of the representative matrix (issue 6).
@@ -149,97 +149,14 @@ func gosecPath(t *testing.T) string {
 	return ""
 }
 
-// need returns the path of a tool the service tests use; in CI a missing
-// tool fails the test rather than skipping it.
-func need(t *testing.T, tool, hint string) string {
+// start runs a long-lived process in dir with the project's environment
+// plus env, and stops it (by its own PID) when the test ends.
+func start(t *testing.T, dir string, env []string, name string, args ...string) *proctest.Proc {
 	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		t.Fatalf("%s is not installed (%s): the service tests need it", tool, hint)
-	}
-	return p
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func reachable(addr string) bool {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err == nil {
-		c.Close()
-	}
-	return err == nil
-}
-
-// start runs a long-lived process and stops it (by its own PID) when the
-// test ends.
-func start(t *testing.T, dir string, env []string, name string, args ...string) (*exec.Cmd, *lockedBuffer) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = goEnv(env)
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	// Children that outlive the process (nginx's workers) must not keep
-	// Wait waiting for the output pipe.
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			// SIGTERM first: nginx's master then stops its workers too.
-			cmd.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { cmd.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				cmd.Process.Kill()
-				<-done
-			}
-		}
-		if t.Failed() {
-			t.Logf("output of %s:\n%s", filepath.Base(name), lastLines(out.String(), 30))
-		}
-	})
-	return cmd, &out
-}
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	// Wait waiting for the output pipe. SIGTERM stops it: nginx's master
+	// then stops its workers too.
+	return proctest.Start(t, filepath.Base(name), proctest.Options{Dir: dir, Env: goEnv(env), WaitDelay: 5 * time.Second}, name, args...)
 }
 
 // testAgainstServices runs the generated project against the real stack:
@@ -255,18 +172,18 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 
 	bin := filepath.Join(dir, "bin")
 	run(t, dir, nil, "go", "build", "-o", bin+"/", "./cmd/...")
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	// A short drain: nothing balances load over this instance, and the
 	// default (up to 20 s behind a managed load balancer) would only add
 	// waiting to the SIGTERM check below.
-	server, serverOut := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "DRAIN_DELAY=1s"), filepath.Join(bin, "server"))
-	var worker *exec.Cmd
+	server := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "DRAIN_DELAY=1s"), filepath.Join(bin, "server"))
+	var worker *proctest.Proc
 	if p.HasBroker() {
-		worker, _ = start(t, dir, append(env, fmt.Sprintf("WORKER_METRICS_ADDR=127.0.0.1:%d", freePort(t))), filepath.Join(bin, "worker"))
+		worker = start(t, dir, append(env, fmt.Sprintf("WORKER_METRICS_ADDR=127.0.0.1:%d", proctest.FreePort(t))), filepath.Join(bin, "worker"))
 	}
 	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	waitFor(t, "the server's /readyz", 30*time.Second, func() bool {
+	proctest.WaitFor(t, "the server's /readyz", 30*time.Second, func() bool {
 		resp, err := client.Get(base + "/readyz")
 		if err != nil {
 			return false
@@ -309,7 +226,7 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 	// visibility timeout, 60 s for SQS. Wait past it, so the test checks
 	// that guarantee instead of failing on the first delivery.
 	for code, want := range clicks {
-		waitFor(t, fmt.Sprintf("%d clicks on %s in its stats", want, code), 90*time.Second, func() bool {
+		proctest.WaitFor(t, fmt.Sprintf("%d clicks on %s in its stats", want, code), 90*time.Second, func() bool {
 			resp, err := client.Get(base + "/api/links/" + code + "/stats")
 			if err != nil {
 				return false
@@ -336,24 +253,20 @@ func testAgainstServices(t *testing.T, p Params, dir string) {
 	}
 
 	// SIGTERM: both stop cleanly.
-	for _, c := range []*exec.Cmd{server, worker} {
+	for _, c := range []*proctest.Proc{server, worker} {
 		if c == nil {
 			continue
 		}
-		c.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- c.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("%s exited with %v after SIGTERM", filepath.Base(c.Path), err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("%s did not stop within 30s of SIGTERM", filepath.Base(c.Path))
+		c.Signal(syscall.SIGTERM)
+		switch {
+		case !c.Wait(30 * time.Second):
+			t.Errorf("%s did not stop within 30s of SIGTERM", c.Name)
+		case c.Err() != nil:
+			t.Errorf("%s exited with %v after SIGTERM", c.Name, c.Err())
 		}
 	}
-	if !strings.Contains(serverOut.String(), `"msg":"shutting down"`) {
-		t.Errorf("the server did not log its shutdown:\n%s", lastLines(serverOut.String(), 10))
+	if !strings.Contains(server.Out.String(), `"msg":"shutting down"`) {
+		t.Errorf("the server did not log its shutdown:\n%s", lastLines(server.Out.String(), 10))
 	}
 
 	checkConfigs(t, p, dir)
@@ -372,10 +285,10 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 	dbName := "scaffold_" + runID
 	switch p.DB {
 	case DBPostgres:
-		if !reachable("127.0.0.1:5432") {
+		if !proctest.Listening("127.0.0.1:5432") {
 			t.Fatal("PostgreSQL is not running on 127.0.0.1:5432 (scripts/ci-services.sh starts it)")
 		}
-		psql := need(t, "psql", "Debian's postgresql-client")
+		psql := proctest.Need(t, "psql", "Debian's postgresql-client")
 		run(t, dir, nil, psql, "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "CREATE DATABASE "+dbName)
 		t.Cleanup(func() {
 			exec.Command(psql, "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "DROP DATABASE IF EXISTS "+dbName+" WITH (FORCE)").Run()
@@ -383,10 +296,10 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		primaries = []string{"postgres://postgres@127.0.0.1:5432/" + dbName}
 		env = append(env, "DATABASE_URL="+primaries[0])
 	case DBMySQL:
-		if !reachable("127.0.0.1:3306") {
+		if !proctest.Listening("127.0.0.1:3306") {
 			t.Fatal("MariaDB is not running on 127.0.0.1:3306 (scripts/ci-services.sh starts it)")
 		}
-		mysql := need(t, "mysql", "Debian's mariadb-client")
+		mysql := proctest.Need(t, "mysql", "Debian's mariadb-client")
 		run(t, dir, nil, mysql, "-h", "127.0.0.1", "-u", "root", "-e", "CREATE DATABASE "+dbName)
 		t.Cleanup(func() {
 			exec.Command(mysql, "-h", "127.0.0.1", "-u", "root", "-e", "DROP DATABASE IF EXISTS "+dbName).Run()
@@ -424,12 +337,12 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 	}
 	switch p.Cache {
 	case CacheRedis:
-		if !reachable("127.0.0.1:6379") {
+		if !proctest.Listening("127.0.0.1:6379") {
 			t.Fatal("Redis is not running on 127.0.0.1:6379 (scripts/ci-services.sh starts it)")
 		}
 		env = append(env, "REDIS_URL=redis://127.0.0.1:6379/0")
 	case CacheMemcached:
-		if !reachable("127.0.0.1:11211") {
+		if !proctest.Listening("127.0.0.1:11211") {
 			t.Fatal("memcached is not running on 127.0.0.1:11211 (scripts/ci-services.sh starts it)")
 		}
 		env = append(env, "MEMCACHED_ADDRS=127.0.0.1:11211")
@@ -438,19 +351,19 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 	case QueueKafka:
 		// No Kafka server can be installed here: the project's own devkafka
 		// (franz-go's kfake, which speaks the Kafka protocol) stands in.
-		port := freePort(t)
+		port := proctest.FreePort(t)
 		run(t, dir, nil, "go", "build", "-o", "bin/", "./cmd/devkafka")
 		start(t, dir, nil, filepath.Join(dir, "bin", "devkafka"), "-port", fmt.Sprint(port))
 		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		waitFor(t, "devkafka", 20*time.Second, func() bool { return reachable(addr) })
+		proctest.WaitFor(t, "devkafka", 20*time.Second, func() bool { return proctest.Listening(addr) })
 		env = append(env, "KAFKA_BROKERS="+addr)
 	case QueueRabbitMQ:
-		if !reachable("127.0.0.1:5672") {
+		if !proctest.Listening("127.0.0.1:5672") {
 			t.Fatal("RabbitMQ is not running on 127.0.0.1:5672 (scripts/ci-services.sh starts it)")
 		}
 		env = append(env, "AMQP_URL=amqp://guest:guest@127.0.0.1:5672/", "AMQP_QUEUE=scaffold-clicks-"+runID)
 	case QueueNATS:
-		if !reachable("127.0.0.1:4222") {
+		if !proctest.Listening("127.0.0.1:4222") {
 			t.Fatal("NATS is not running on 127.0.0.1:4222 (scripts/ci-services.sh starts it)")
 		}
 		env = append(env, "NATS_URL=nats://127.0.0.1:4222", "NATS_STREAM=SCAFFOLD_"+runID)
@@ -464,12 +377,12 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 // protocol of current AWS SDKs) and creates a queue for this run.
 func sqsEnv(t *testing.T, dir, runID string) []string {
 	t.Helper()
-	fauxqs := need(t, "fauxqs", "npm install -g fauxqs@1.9.2; scripts/ci-tools.sh does it")
-	port := freePort(t)
+	fauxqs := proctest.Need(t, "fauxqs", "npm install -g fauxqs@1.9.2; scripts/ci-tools.sh does it")
+	port := proctest.FreePort(t)
 	start(t, dir, []string{fmt.Sprintf("FAUXQS_PORT=%d", port), "FAUXQS_HOST=127.0.0.1", "FAUXQS_LOGGER=false"}, fauxqs)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
 	var queueURL string
-	waitFor(t, "fauxqs to create the queue", 30*time.Second, func() bool {
+	proctest.WaitFor(t, "fauxqs to create the queue", 30*time.Second, func() bool {
 		req, _ := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader(`{"QueueName":"clicks-`+runID+`"}`))
 		req.Header.Set("X-Amz-Target", "AmazonSQS.CreateQueue")
 		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
@@ -493,14 +406,14 @@ func checkConfigs(t *testing.T, p Params, dir string) {
 	t.Helper()
 	switch p.LB {
 	case LBNginx:
-		nginx := need(t, "nginx", "Debian's nginx")
+		nginx := proctest.Need(t, "nginx", "Debian's nginx")
 		prefix := t.TempDir()
 		run(t, dir, nil, nginx, "-t", "-p", prefix, "-c", filepath.Join(dir, "deploy", "nginx", "nginx.conf"))
 	case LBHAProxy:
-		haproxy := need(t, "haproxy", "Debian's haproxy")
+		haproxy := proctest.Need(t, "haproxy", "Debian's haproxy")
 		run(t, dir, nil, haproxy, "-c", "-f", filepath.Join(dir, "deploy", "haproxy", "haproxy.cfg"))
 	}
-	promtool := need(t, "promtool", "Debian's prometheus")
+	promtool := proctest.Need(t, "promtool", "Debian's prometheus")
 	run(t, dir, nil, promtool, "check", "rules", "--lint-fatal", "deploy/prometheus/alerts.yml")
 	run(t, dir, nil, promtool, "check", "config", "deploy/prometheus/prometheus.yml")
 }
@@ -511,8 +424,8 @@ func checkConfigs(t *testing.T, p Params, dir string) {
 // then stops one instance and checks the balancer routes around it.
 func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 	t.Helper()
-	lbPort := freePort(t)
-	var instances []*exec.Cmd
+	lbPort := proctest.FreePort(t)
+	var instances []*proctest.Proc
 	var conf string
 	switch p.LB {
 	case LBNginx:
@@ -523,12 +436,12 @@ func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 		conf = strings.Replace(string(b), "bind :8000", fmt.Sprintf("bind 127.0.0.1:%d", lbPort), 1)
 	}
 	for i := 1; i <= p.Instances; i++ {
-		port := freePort(t)
+		port := proctest.FreePort(t)
 		conf = strings.Replace(conf, fmt.Sprintf("127.0.0.1:%d ", 8080+i), fmt.Sprintf("127.0.0.1:%d ", port), 1)
-		cmd, _ := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "NODE_ID="+fmt.Sprint(i)),
+		cmd := start(t, dir, append(env, fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "NODE_ID="+fmt.Sprint(i)),
 			filepath.Join(dir, "bin", "server"))
 		instances = append(instances, cmd)
-		waitFor(t, "an instance's /readyz", 30*time.Second, func() bool {
+		proctest.WaitFor(t, "an instance's /readyz", 30*time.Second, func() bool {
 			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", port))
 			if err != nil {
 				return false
@@ -547,13 +460,13 @@ func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 	}
 	switch p.LB {
 	case LBNginx:
-		start(t, work, nil, need(t, "nginx", "Debian's nginx"), "-p", work, "-c", confPath, "-g", "daemon off;")
+		start(t, work, nil, proctest.Need(t, "nginx", "Debian's nginx"), "-p", work, "-c", confPath, "-g", "daemon off;")
 	case LBHAProxy:
-		start(t, work, nil, need(t, "haproxy", "Debian's haproxy"), "-f", confPath)
+		start(t, work, nil, proctest.Need(t, "haproxy", "Debian's haproxy"), "-f", confPath)
 	}
 	lb := fmt.Sprintf("http://127.0.0.1:%d", lbPort)
 	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	waitFor(t, p.LB+" to accept connections", 20*time.Second, func() bool { return reachable(fmt.Sprintf("127.0.0.1:%d", lbPort)) })
+	proctest.WaitFor(t, p.LB+" to accept connections", 20*time.Second, func() bool { return proctest.Listening(fmt.Sprintf("127.0.0.1:%d", lbPort)) })
 
 	roundTrip := func(i int) error {
 		target := fmt.Sprintf("https://example.com/lb/%d", i)
@@ -584,8 +497,10 @@ func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 	}
 	// One instance stops (SIGTERM: it drains and exits). Requests through
 	// the balancer keep working once its health check or retry notices.
-	instances[0].Process.Signal(syscall.SIGTERM)
-	instances[0].Wait()
+	instances[0].Signal(syscall.SIGTERM)
+	if !instances[0].Wait(30 * time.Second) {
+		t.Fatalf("an instance did not stop within 30s of SIGTERM")
+	}
 	var failures []error
 	for i := 100; i < 140 && len(failures) <= 5; i++ {
 		if err := roundTrip(i); err != nil {

@@ -92,6 +92,38 @@ func (term *terminal) keys(keys ...string) {
 	}
 }
 
+// prompt is one prompt and what is typed once it shows.
+type prompt struct {
+	text string
+	keys []string
+}
+
+// answer waits for each prompt, then types its keys.
+func (term *terminal) answer(prompts ...prompt) {
+	term.t.Helper()
+	for _, p := range prompts {
+		term.waitFor(p.text)
+		term.keys(p.keys...)
+	}
+}
+
+// interruptAfterName runs init with args in an empty directory, names the
+// system, presses Ctrl-C once next shows, and checks that init says so and
+// leaves nothing behind.
+func interruptAfterName(t *testing.T, tmux, args, name, next string) {
+	t.Helper()
+	dir := t.TempDir()
+	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init "+args)
+	term.answer(prompt{name, []string{"halfway", "Enter"}}, prompt{next, []string{"C-c"}})
+	term.waitFor("EXIT=2")
+	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
+		t.Errorf("no word of the cancel:\n%s", s)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("ctrl+c left %v behind", entries)
+	}
+}
+
 func tradeoffBinary(t *testing.T) string {
 	t.Helper()
 	// testscript.Main put a copy of this test binary, run as tradeoff, on
@@ -112,46 +144,39 @@ func TestInitInATerminal(t *testing.T) {
 	tmux := needTmux(t)
 	dir := t.TempDir()
 	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init links.cue")
-	steps := []struct {
-		focus string
-		keys  []string
-	}{
-		{"┃ Name of the system", []string{"links", "Enter"}},
-		{"┃ Cloud", []string{"Down", "Enter"}},
-		{"┃ Footprint", []string{"Enter"}},
-		{"┃ Name the read users do most", []string{"get-link", "Enter"}},
-		{"┃ Average rate of get-link", []string{"5k/s", "Enter"}},
-		{"┃ Name the main write", []string{"shorten", "Enter"}},
-		{"┃ Average rate of shorten", []string{"2M/day", "Enter"}},
-		{"┃ Is there slow or follow-up work", []string{"Enter"}},
-		{"┃ Peak factor", []string{"2", "Enter"}},
-		{"┃ Growth per year", []string{"Enter"}},
-		{"┃ Name the background work", []string{"count-click", "Enter"}},
-		{"┃ Average rate of count-click", []string{"5k/s", "Enter"}},
-		{"┃ p99 latency for get-link", []string{"30ms", "Enter"}},
-		{"┃ p99 latency for shorten", []string{"Enter"}},
-		{"┃ Availability", []string{"99.9%", "Enter"}},
-		{"┃ Monthly budget in USD", []string{"none", "Enter"}},
-		{"┃ Load balancer", []string{"Down", "Down", "Enter"}},
-		{"┃ Cache", []string{"Enter"}},
-		{"┃ Database", []string{"Enter"}},
-		{"┃ Queue for count-click", []string{"Up", "Enter"}},
-		{"┃ Application instances", []string{"6", "Enter"}},
-		{"┃ Database replicas", []string{"Enter"}},
-		{"┃ Why run your own proxy", []string{"Down", "Enter"}},
-		{"┃ Cache memory per node", []string{"4GiB", "Enter"}},
-		{"┃ Cache hit ratio", []string{"Enter"}},
-		{"┃ Can a stored object change", []string{"y"}},
-		{"┃ get-link: what must a reader see", []string{"Up", "Enter"}},
-		{"┃ shorten: what must a reader see", []string{"Enter"}},
-		{"┃ count-click: what must a reader see", []string{"Enter"}},
-		{"┃ What will you see in production?", []string{"Down", "Down", "Down", "Down", "x", "Enter"}},
-		{"┃ Page on", []string{"Enter"}},
-	}
-	for _, step := range steps {
-		term.waitFor(step.focus)
-		term.keys(step.keys...)
-	}
+	term.answer(
+		prompt{"┃ Name of the system", []string{"links", "Enter"}},
+		prompt{"┃ Cloud", []string{"Down", "Enter"}},
+		prompt{"┃ Footprint", []string{"Enter"}},
+		prompt{"┃ Name the read users do most", []string{"get-link", "Enter"}},
+		prompt{"┃ Average rate of get-link", []string{"5k/s", "Enter"}},
+		prompt{"┃ Name the main write", []string{"shorten", "Enter"}},
+		prompt{"┃ Average rate of shorten", []string{"2M/day", "Enter"}},
+		prompt{"┃ Is there slow or follow-up work", []string{"Enter"}},
+		prompt{"┃ Peak factor", []string{"2", "Enter"}},
+		prompt{"┃ Growth per year", []string{"Enter"}},
+		prompt{"┃ Name the background work", []string{"count-click", "Enter"}},
+		prompt{"┃ Average rate of count-click", []string{"5k/s", "Enter"}},
+		prompt{"┃ p99 latency for get-link", []string{"30ms", "Enter"}},
+		prompt{"┃ p99 latency for shorten", []string{"Enter"}},
+		prompt{"┃ Availability", []string{"99.9%", "Enter"}},
+		prompt{"┃ Monthly budget in USD", []string{"none", "Enter"}},
+		prompt{"┃ Load balancer", []string{"Down", "Down", "Enter"}},
+		prompt{"┃ Cache", []string{"Enter"}},
+		prompt{"┃ Database", []string{"Enter"}},
+		prompt{"┃ Queue for count-click", []string{"Up", "Enter"}},
+		prompt{"┃ Application instances", []string{"6", "Enter"}},
+		prompt{"┃ Database replicas", []string{"Enter"}},
+		prompt{"┃ Why run your own proxy", []string{"Down", "Enter"}},
+		prompt{"┃ Cache memory per node", []string{"4GiB", "Enter"}},
+		prompt{"┃ Cache hit ratio", []string{"Enter"}},
+		prompt{"┃ Can a stored object change", []string{"y"}},
+		prompt{"┃ get-link: what must a reader see", []string{"Up", "Enter"}},
+		prompt{"┃ shorten: what must a reader see", []string{"Enter"}},
+		prompt{"┃ count-click: what must a reader see", []string{"Enter"}},
+		prompt{"┃ What will you see in production?", []string{"Down", "Down", "Down", "Down", "x", "Enter"}},
+		prompt{"┃ Page on", []string{"Enter"}},
+	)
 	term.waitFor("EXIT=0")
 	if s := term.screen(); !strings.Contains(s, `wrote links.cue: ok (design "links", 3 operations on gcp, multi-zone)`) {
 		t.Errorf("no summary on the screen:\n%s", s)
@@ -172,20 +197,7 @@ func TestInitInATerminal(t *testing.T) {
 
 // TestInitInATerminalCtrlCLeavesNothing interrupts the form halfway.
 func TestInitInATerminalCtrlCLeavesNothing(t *testing.T) {
-	tmux := needTmux(t)
-	dir := t.TempDir()
-	term := startTerminal(t, tmux, dir, tradeoffBinary(t)+" init halfway.cue")
-	term.waitFor("┃ Name of the system")
-	term.keys("halfway", "Enter")
-	term.waitFor("┃ Cloud")
-	term.keys("C-c")
-	term.waitFor("EXIT=2")
-	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
-		t.Errorf("no word of the cancel:\n%s", s)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("ctrl+c left %v behind", entries)
-	}
+	interruptAfterName(t, needTmux(t), "halfway.cue", "┃ Name of the system", "┃ Cloud")
 }
 
 // TestInitAccessibleInATerminal answers the accessible prompts typed at a
@@ -198,6 +210,7 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 	// The questions no flag answered, each with its answer: an empty one
 	// keeps the example. A terminal holds lines typed ahead, so waiting
 	// for each title is for the transcript's sake, not the answer's.
+	var prompts []prompt
 	for _, qa := range [][2]string{
 		{"Name the read users do most", ""},
 		{"Name the main write", ""},
@@ -213,27 +226,15 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		{"What will you see in production?", "0"},
 		{"Page on", ""},
 	} {
-		term.waitFor(qa[0])
-		term.keys(qa[1], "Enter")
+		prompts = append(prompts, prompt{qa[0], []string{qa[1], "Enter"}})
 	}
+	term.answer(prompts...)
 	term.waitFor("EXIT=0")
 	if _, err := schema.Load(filepath.Join(dir, "acc.cue"), nil); err != nil {
 		t.Fatalf("the design written does not validate: %v\n%s", err, term.screen())
 	}
 
-	dir = t.TempDir()
-	term = startTerminal(t, tmux, dir, tradeoffBinary(t)+" init --accessible halfway.cue")
-	term.waitFor("Name of the system")
-	term.keys("halfway", "Enter")
-	term.waitFor("Enter a number between 1 and 3")
-	term.keys("C-c")
-	term.waitFor("EXIT=2")
-	if s := term.screen(); !strings.Contains(s, "init cancelled: nothing written") {
-		t.Errorf("no word of the cancel:\n%s", s)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("ctrl+c left %v behind", entries)
-	}
+	interruptAfterName(t, tmux, "--accessible halfway.cue", "Name of the system", "Enter a number between 1 and 3")
 }
 
 // TestInitInATerminalWithStderrRedirected: the form draws on standard
