@@ -11,10 +11,14 @@ var ErrUnstable = errors.New("offered load is at or above capacity (utilisation 
 
 // ErlangB is the blocking probability of an M/M/c/c system with c servers and
 // offered load a Erlangs, by the recurrence B(0)=1, B(k)=a·B(k−1)/(k+a·B(k−1)),
-// which never overflows (estimation.md §4.1).
+// which never overflows (estimation.md §4.1). Once B underflows to zero it
+// stays zero, so the loop stops there: a tier of billions of servers (a
+// design's throughput per instance times its service time) costs a few
+// times its offered load in steps, not one per server (FuzzEstimate found
+// one that ran for minutes).
 func ErlangB(c int, a float64) float64 {
 	b := 1.0
-	for k := 1; k <= c; k++ {
+	for k := 1; k <= c && b != 0; k++ {
 		b = a * b / (float64(k) + a*b)
 	}
 	return b
@@ -98,10 +102,16 @@ func (q MMc) WaitQuantile(p float64) (float64, error) {
 // hypoexponential tail e^{−μt}·[1 + C·μ/(θ−μ)·(1 − e^{−(θ−μ)t})]; the θ = μ
 // limit is e^{−μt}(1 + Cμt).
 func (q MMc) ResponseTail(t float64) float64 {
+	return q.responseTail(t, q.PWait())
+}
+
+// responseTail is ResponseTail given C(c,a), which costs a step per server
+// and is the same at every t: ResponseQuantile computes it once.
+func (q MMc) responseTail(t, c float64) float64 {
 	if t <= 0 {
 		return 1
 	}
-	mu, theta, c := q.Mu, q.theta(), q.PWait()
+	mu, theta := q.Mu, q.theta()
 	d := theta - mu
 	if math.Abs(d) < 1e-9*mu {
 		return math.Exp(-mu*t) * (1 + c*mu*t)
@@ -118,11 +128,12 @@ func (q MMc) ResponseQuantile(p float64) (float64, error) {
 		return math.Inf(1), ErrUnstable
 	}
 	target := 1 - p
+	c := q.PWait()
 	hi := 1 / q.Mu
-	for q.ResponseTail(hi) > target {
+	for q.responseTail(hi, c) > target {
 		hi *= 2
 	}
-	return bisect(func(t float64) bool { return q.ResponseTail(t) <= target }, 0, hi), nil
+	return bisect(func(t float64) bool { return q.responseTail(t, c) <= target }, 0, hi), nil
 }
 
 // ServersFor is the smallest c that keeps utilisation at or below target;

@@ -75,6 +75,19 @@ func TestErlangCDoesNotOverflowForLargeFleets(t *testing.T) {
 	}
 }
 
+// TestErlangBOfBillionsOfServers: sixty billion servers (a design's 1e9
+// rps per instance at a 60 s service time) offered 6035 Erlangs block no
+// one, as sixty thousand do, and the recurrence stops once it reaches zero
+// rather than stepping through every server.
+func TestErlangBOfBillionsOfServers(t *testing.T) {
+	if b := ErlangB(60_000_000_000, 6035); b != 0 || ErlangB(60_000, 6035) != 0 {
+		t.Fatalf("ErlangB(6e10, 6035) = %v, ErlangB(6e4, 6035) = %v, want 0", b, ErlangB(60_000, 6035))
+	}
+	if c := ErlangC(60_000_000_000, 6035); c != 0 {
+		t.Fatalf("ErlangC(6e10, 6035) = %v, want 0", c)
+	}
+}
+
 func TestMM1ResponseQuantileIsExponential(t *testing.T) {
 	// In M/M/1 the response time is Exp(μ−λ): t_p = −ln(1−p)/(μ−λ).
 	q := MMc{Lambda: 600, Mu: 1000, C: 1}

@@ -16,6 +16,10 @@ const (
 	maxRatePerSecond = 1e9
 	maxObjects       = 1e15
 	maxObjectSize    = 1 << 40 // 1 TiB for one object
+	// maxInFlight bounds the requests one instance serves at once; the
+	// estimator models each as a server of an M/M/c queue, in steps that
+	// grow with their number.
+	maxInFlight = 1e6
 )
 
 // checkDesign finds what the schema cannot express: references between
@@ -194,6 +198,11 @@ func (c *checker) magnitudes() {
 	}
 	if c.d.Queue.BatchWait != nil && *c.d.Queue.BatchWait <= 0 {
 		c.errorf("queue.batchWait", "a batch wait of zero sends every operation alone: leave batchWait out, or give the longest an operation may wait, e.g. \"50ms\"")
+	}
+	if s := c.d.Services; c.ok("services") && s.ThroughputPerInstance != nil && s.ServiceTime != nil {
+		if n := s.ThroughputPerInstance.PerSecond() * s.ServiceTime.Seconds(); n > maxInFlight {
+			c.errorf("services.throughputPerInstance", "%.3g requests in flight on one instance (throughputPerInstance × serviceTime) is beyond any real server (the limit here is a million): check both units", n)
+		}
 	}
 }
 

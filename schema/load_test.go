@@ -85,6 +85,8 @@ func TestLoad(t *testing.T) {
 			want: "l.json:1:1: a design is a struct of fields (system, traffic, slo, ...), not a list"},
 		{name: "an import in a design file", files: map[string]string{"i.cue": "import \"strings\"\n" + tinyCUE}, path: "i.cue",
 			want: `i.cue:1:8: import "strings" is not supported`},
+		{name: "a million requests in flight on one instance", files: map[string]string{"f.cue": tinyCUE + "services: throughputPerInstance: \"1000000000/s\"\nservices: serviceTime: \"60s\"\n"}, path: "f.cue",
+			want: "f.cue:7:34: services.throughputPerInstance: 6e+10 requests in flight on one instance (throughputPerInstance × serviceTime) is beyond any real server"},
 		{name: "nested for loops", files: map[string]string{"n.cue": tinyCUE + "l: [1, 2]\nx: [for a in l {[for b in l {a + b}]}]\n"}, path: "n.cue",
 			want: "n.cue:8:18: nested for loops are not supported in a design"},
 		{name: "one for loop with an if inside is data", files: map[string]string{"n.cue": tinyCUE + "l: [1, 2]\nx: [for a in l if a > 1 {a}]\n"}, path: "n.cue",
