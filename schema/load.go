@@ -293,6 +293,9 @@ func (l *loader) loadBytes(name string, data []byte, format string) (*Design, er
 			return nil, l.syntaxError(name, err)
 		}
 		es := append(checkComprehensions(f), importErrors(f)...)
+		if len(es) == 0 {
+			es = checkExpansion(f)
+		}
 		if len(es) > 0 {
 			return nil, es
 		}
@@ -352,6 +355,9 @@ func (l *loader) loadDir(dir string) (*Design, error) {
 	for _, f := range inst.Files {
 		limits = append(limits, checkComprehensions(f)...)
 		limits = append(limits, importErrors(f)...)
+	}
+	if len(limits) == 0 {
+		limits = checkExpansion(inst.Files...)
 	}
 	if len(limits) > 0 {
 		limits.sort()

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,14 @@ func TestLoad(t *testing.T) {
 			want: `i.cue:1:8: import "strings" is not supported`},
 		{name: "a million requests in flight on one instance", files: map[string]string{"f.cue": tinyCUE + "services: throughputPerInstance: \"1000000000/s\"\nservices: serviceTime: \"60s\"\n"}, path: "f.cue",
 			want: "f.cue:7:34: services.throughputPerInstance: 6e+10 requests in flight on one instance (throughputPerInstance × serviceTime) is beyond any real server"},
+		{name: "references that double, line by line", files: map[string]string{"x.cue": tinyCUE + "x0: {x: 1}\n" + func() string {
+			var b strings.Builder
+			for i := 1; i < 25; i++ {
+				fmt.Fprintf(&b, "x%d: {l: x%d, r: x%d}\n", i, i-1, i-1)
+			}
+			return b.String()
+		}()}, path: "x.cue", want: "x.cue:25:1: this value stands for 2.1e+06 values once its references are followed"},
+		{name: "a value referred to many times once each is data", files: map[string]string{"x.cue": tinyCUE + "_p: [\"services\", \"database\"]\n" + strings.Repeat("traffic: get: path: _p\n", 2000)}, path: "x.cue"},
 		{name: "nested for loops", files: map[string]string{"n.cue": tinyCUE + "l: [1, 2]\nx: [for a in l {[for b in l {a + b}]}]\n"}, path: "n.cue",
 			want: "n.cue:8:18: nested for loops are not supported in a design"},
 		{name: "one for loop with an if inside is data", files: map[string]string{"n.cue": tinyCUE + "l: [1, 2]\nx: [for a in l if a > 1 {a}]\n"}, path: "n.cue",
