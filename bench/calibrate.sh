@@ -19,7 +19,8 @@
 #
 # LOW_RATE (default 1000/s) and LOW_DURATION (10s) for the CPU measurement;
 # SAT_DURATION (8s) for saturation; P70_DURATION (15s) for the p99;
-# WORK_ROUNDS (4000) for gomap-work.
+# WORK_ROUNDS (4000) for gomap-work; SHORTENER_ENV for the service's
+# settings (see below).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 prepare
@@ -36,6 +37,9 @@ work=$RESULTS/calibrate
 rm -rf "$work" && mkdir -p "$work"
 go build -o "$BENCH_BIN/seed" ./bench/seed
 go build -o "$BENCH_BIN/openloop" ./bench/openloop
+# Its own database, Redis database, stream and ports, so that it can run
+# beside bench/service.sh.
+BENCH_DB=tradeoff_calib BENCH_REDIS_DB=10 BENCH_STREAM=TRADEOFF_CALIB_CLICKS BENCH_WORKER_METRICS=127.0.0.1:8195
 . "$REPO/bench/servers.sh"
 
 targets=("$@")
@@ -118,12 +122,12 @@ calibrate() { # calibrate TARGET ADDR APP_PID WORKER_PID
 for t in "${targets[@]}"; do
 	case $t in
 	gomap)
-		start_refserver 127.0.0.1:8091
-		calibrate gomap 127.0.0.1:8091 "${pids[-1]}"
+		start_refserver 127.0.0.1:8191
+		calibrate gomap 127.0.0.1:8191 "${pids[-1]}"
 		;;
 	gomap-work)
-		start_refserver 127.0.0.1:8092 -work "$WORK_ROUNDS"
-		calibrate gomap-work 127.0.0.1:8092 "${pids[-1]}"
+		start_refserver 127.0.0.1:8192 -work "$WORK_ROUNDS"
+		calibrate gomap-work 127.0.0.1:8192 "${pids[-1]}"
 		;;
 	shortener)
 		reset_bench_db
@@ -131,8 +135,11 @@ for t in "${targets[@]}"; do
 		start_worker
 		worker_pid=${pids[-1]}
 		[ -x "$app_dir/worker" ] || worker_pid=
-		start_app 127.0.0.1:8093
-		calibrate shortener 127.0.0.1:8093 "$last_app_pid" "$worker_pid"
+		# SHORTENER_ENV="VAR=VALUE ..." overrides the service's settings
+		# (CLICK_FLUSH, GOGC, ...), to find what its latency depends on.
+		# shellcheck disable=SC2086
+		start_app 127.0.0.1:8193 ${SHORTENER_ENV:-}
+		calibrate shortener 127.0.0.1:8193 "$last_app_pid" "$worker_pid"
 		;;
 	*)
 		echo "unknown target $t: choose gomap, gomap-work or shortener" >&2

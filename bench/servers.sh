@@ -3,7 +3,13 @@
 # stopped, by that PID, when the script exits.
 
 pids=()
-BENCH_DB=tradeoff_bench
+# The database, Redis database, NATS stream and worker metrics port the
+# scaffolded service uses; a script that may run beside another sets its
+# own before sourcing this file.
+BENCH_DB=${BENCH_DB:-tradeoff_bench}
+BENCH_REDIS_DB=${BENCH_REDIS_DB:-9}
+BENCH_STREAM=${BENCH_STREAM:-TRADEOFF_BENCH_CLICKS}
+BENCH_WORKER_METRICS=${BENCH_WORKER_METRICS:-127.0.0.1:8095}
 cleanup_servers() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
@@ -46,15 +52,15 @@ scaffold_shortener() {
 	"$BENCH_BIN/tradeoff" scaffold "$design" -o "$dir" --module example.com/shortener >"$dir.scaffold.log" 2>&1 ||
 		{ cat "$dir.scaffold.log" >&2; return 1; }
 	(cd "$dir" && go build -o server ./cmd/server && { [ ! -d cmd/worker ] || go build -o worker ./cmd/worker; })
-	redis-cli -n 9 flushdb >/dev/null
+	redis-cli -n "$BENCH_REDIS_DB" flushdb >/dev/null
 	app_dir=$dir
-	app_env=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" REDIS_URL="redis://127.0.0.1:6379/9"
-		NATS_URL="nats://127.0.0.1:4222" NATS_STREAM=TRADEOFF_BENCH_CLICKS LOG_LEVEL=warn)
+	app_env=(DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" REDIS_URL="redis://127.0.0.1:6379/$BENCH_REDIS_DB"
+		NATS_URL="nats://127.0.0.1:4222" NATS_STREAM="$BENCH_STREAM" LOG_LEVEL=warn)
 }
 
 start_worker() { # start_worker: the click consumer, if the service has one
 	[ -x "$app_dir/worker" ] || return 0
-	env "${app_env[@]}" WORKER_METRICS_ADDR=127.0.0.1:8095 "$app_dir/worker" >>"$app_dir.worker.log" 2>&1 &
+	env "${app_env[@]}" WORKER_METRICS_ADDR="$BENCH_WORKER_METRICS" "$app_dir/worker" >>"$app_dir.worker.log" 2>&1 &
 	pids+=($!)
 }
 

@@ -1,6 +1,10 @@
 // Command openloop is a constant-rate (open-loop) HTTP/1.1 load generator
-// for bench/calibrate.sh, after wrk2's design: request i is due at
-// start + i/rate, whatever the server's answers do. A request that has to
+// for bench/calibrate.sh, after wrk2's design: every request has a due
+// time fixed before the run, whatever the server's answers do. The due
+// times are a seeded Poisson process at the asked rate (exponential gaps,
+// as many independent clients make, and as the estimator's M/M/c queues
+// assume); -arrivals uniform spaces them evenly, as wrk2 does, which hides
+// most queueing. A request that has to
 // wait because its connection is still busy with a slow answer is timed
 // from its due time, so queueing shows in the latency (no coordinated
 // omission); one that waited only for the generator's own timer is timed
@@ -73,11 +77,15 @@ func run() error {
 	targetsFile := flag.String("targets", "", "file of URLs on one host, one a line")
 	conns := flag.Int("conns", 64, "keep-alive connections")
 	timeout := flag.Duration("timeout", 2*time.Second, "longest a request may take")
-	seed := flag.Uint64("seed", 1, "seed for the order of the targets")
+	seed := flag.Uint64("seed", 1, "seed for the order of the targets and the arrival times")
+	arrivals := flag.String("arrivals", "poisson", "poisson (exponential gaps) or uniform (evenly spaced)")
 	out := flag.String("o", "", "write the JSON report here (default standard output)")
 	flag.Parse()
 	if *rate <= 0 || *duration <= 0 || *targetsFile == "" || *conns < 1 {
 		return errors.New("-rate, -duration and -conns must be positive, -targets is required")
+	}
+	if *arrivals != "poisson" && *arrivals != "uniform" {
+		return fmt.Errorf("-arrivals %q: want poisson or uniform", *arrivals)
 	}
 	host, reqs, err := readTargets(*targetsFile)
 	if err != nil {
@@ -90,6 +98,16 @@ func run() error {
 		order[i] = int32(rng.IntN(len(reqs)))
 	}
 	interval := float64(time.Second) / *rate
+	dueAt := make([]time.Duration, n) // after start
+	t := 0.0
+	for i := range dueAt {
+		dueAt[i] = time.Duration(t)
+		if *arrivals == "poisson" {
+			t += rng.ExpFloat64() * interval
+		} else {
+			t += interval
+		}
+	}
 	lat := make([]time.Duration, n) // 0: failed
 	sentAt := make([]time.Duration, n)
 	busyLate := make([]bool, n) // sent over 1 ms late because its connection was still busy
@@ -102,7 +120,7 @@ func run() error {
 			var conn net.Conn
 			var br *bufio.Reader
 			for i := c; i < n; i += *conns {
-				due := start.Add(time.Duration(float64(i) * interval))
+				due := start.Add(dueAt[i])
 				// A connection that was free before its request was due
 				// sleeps; Go's timers can wake it up to a millisecond late
 				// when the process is idle, which is the generator's
@@ -159,9 +177,9 @@ func run() error {
 		if busyLate[i] {
 			r.Late++
 		}
-		lastSend = max(lastSend, time.Duration(float64(i)*interval)+sentAt[i])
+		lastSend = max(lastSend, dueAt[i]+sentAt[i])
 	}
-	r.Rate = float64(n) / max(lastSend, time.Duration(float64(n-1)*interval)).Seconds()
+	r.Rate = float64(n) / max(lastSend, dueAt[n-1], time.Millisecond).Seconds()
 	r.Success = float64(len(good)) / float64(n)
 	r.Throughput = float64(len(good)) / elapsed.Seconds()
 	if len(good) > 0 {
