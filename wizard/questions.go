@@ -484,7 +484,7 @@ func catalogue() []*Question {
 		{Key: KeyBudget, Form: 2, Group: "Promises", Kind: Text,
 			Title:   "Monthly budget in USD",
 			Hint:    "The cheapest design that meets the SLO wins. Write none for no budget.",
-			Example: "6000", Check: checkBudget,
+			Example: "7500", Check: checkBudget,
 			Usage: "monthly budget in USD, or none"},
 
 		{Key: KeyLB, Form: 2, Group: "Load balancer", Kind: Choice,
@@ -568,7 +568,7 @@ func catalogue() []*Question {
 		{Key: KeyHitRatio, Form: 3, Group: "Cache sizing", Kind: Text,
 			Title:   "Cache hit ratio",
 			Hint:    "The share of reads the cache answers: an assumption until you measure it.",
-			Example: "90%", Check: checkHitRatio,
+			Example: "65%", Check: checkHitRatio,
 			When: hasCache, Unless: "there is no cache (--cache none)",
 			Usage: "share of reads the cache answers, such as 90%"},
 		{Key: KeyMutable, Form: 3, Group: "Cache sizing", Kind: YesNo,
