@@ -14,8 +14,8 @@
 # The generated click worker runs only after the load runs (see below).
 #
 # Scenarios: nginx-302, gomap-warm, cacheaside-warm, shortener-warm (codes
-# already in the in-process LRU and Redis), shortener-redis (the same with
-# the LRU off: every hit a Redis GET), cacheaside-cold and shortener-cold
+# already in the in-process cache and Redis), shortener-redis (the same with
+# the in-process cache off: every hit a Redis GET), cacheaside-cold and shortener-cold
 # (caches emptied before the run, each code asked once: every request a
 # miss), gomap-create, cacheaside-create and shortener-create (POST
 # /api/links). Two configurations: "shared" (wrk -t2 and the servers share

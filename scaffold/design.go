@@ -23,7 +23,7 @@ const (
 	// Without a TTL in the design, a day: mappings never change, so the TTL
 	// only bounds memory.
 	assumedCacheTTL = 24 * time.Hour
-	// The in-process LRU holds at most this many links (about 50 MB at
+	// The in-process cache holds at most this many links (about 50 MB at
 	// 500 B a link), or fewer when the shared cache itself is smaller.
 	assumedLocalCacheMax = 100_000
 	// Shared-cache connections per instance.
@@ -101,7 +101,7 @@ func FromDesign(d *schema.Design, est *estimator.Result) (Params, *Mapping, erro
 	p.CacheTTLJitter = time.Duration(float64(p.CacheTTL) * float64(d.Cache.TTLJitter)).Round(time.Second)
 	p.Stampede = d.Cache.Stampede
 
-	// The in-process LRU is only safe when mappings never change.
+	// The in-process cache is only safe when mappings never change.
 	immutable := d.Cache.Invalidation == "immutable" || d.Cache.Invalidation == ""
 	for _, op := range d.Operations() {
 		if op.Data != nil && op.Data.Mutable {

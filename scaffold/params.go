@@ -101,7 +101,7 @@ type Params struct {
 	CacheTTL       time.Duration // shared-cache TTL
 	CacheTTLJitter time.Duration // up to this much is added to each TTL
 	Stampede       string
-	LocalCacheSize int // entries in the in-process LRU; 0 turns it off
+	LocalCacheSize int // entries in the in-process cache; 0 turns it off
 
 	DBPoolSize    int
 	CachePoolSize int
