@@ -147,6 +147,7 @@ func serviceCmd(args []string) error {
 	fmt.Printf("## Generated service under load\n\n")
 	fmt.Printf("`tradeoff scaffold bench/service/shortener.cue` (the example's shortener on one machine: PostgreSQL, Redis cache-aside with coalescing, clicks through NATS JetStream to the worker) built and run against the machine's services, next to nginx `return 302` (the ceiling for a redirect here), a minimal Go map server and a hand-written cache-aside server (Redis, then PostgreSQL; pgxpool of 8, go-redis), in the same run. wrk 4.1 on 127.0.0.1, %d connections, %s per run, GETs of codes picked at random from %s created through the API (`bench/wrk/shortener.lua`); cold runs walk %s codes in order against an instance of their own whose caches were emptied just before. \"shared\": `wrk -t2` and the servers share both cores; \"pinned\": `taskset -c 0 wrk -t1`, and the server processes moved to core 1 with `taskset -a -pc 1` (PostgreSQL, Redis and NATS are the machine's own and stay unpinned). Targets: the warm redirect at ≥ %.0f%% of the Go map server's requests/s with p99 ≤ %.1f× of its p99; the Redis-hit path at ≥ %.0f%% of the hand-written cache-aside server's requests/s.\n\n",
 		*conns, *duration, thousands(float64(*codes))+" links", thousands(float64(*coldCodes)), warmMinRPSRatio*100, warmMaxP99Ratio, redisMinRPSRatio*100)
+	fmt.Print(pinningNote)
 	fmt.Println(machineLine())
 	fmt.Println()
 	measured := false
@@ -251,3 +252,16 @@ func thousands(x float64) string {
 	}
 	return b.String()
 }
+
+// pinningNote says why the service is measured in two configurations and
+// what each leaves out.
+const pinningNote = "Why two configurations. With two cores, wrk and the server under test compete for the same CPU. " +
+	"In \"shared\" the scheduler decides who runs when: wrk's own cost per request (about that of a minimal server) comes out of the server's share, " +
+	"and a request's latency includes time the server spent waiting for a core that wrk held, so p99 measures the machine as much as the server. " +
+	"\"pinned\" sets CPU affinity instead (`taskset -c 0` for wrk, `taskset -a -pc 1` for every thread of each server this script started, after start-up): " +
+	"requests/s is then what one core of server does, and p99 is mostly the server's own queueing. " +
+	"Neither configuration is the whole truth. Affinity only confines our processes; it reserves nothing, " +
+	"so other processes on this shared machine still run on both cores (hence the load average printed below). " +
+	"PostgreSQL, Redis and NATS are the machine's services and stay unpinned: in \"pinned\" the Redis-hit and miss paths borrow core 0 for their backing services while the in-memory servers cannot, " +
+	"which flatters those paths against the Go map server. " +
+	"That is why every figure is judged as a ratio to a reference measured in the same round and configuration, never by its absolute value.\n\n"
