@@ -25,7 +25,10 @@
 #
 # ROUNDS (default 3) rounds of every scenario, interleaved so that drift
 # hits all alike; DURATION (default 10s); CONFIGS (default "shared pinned");
-# CONNS (64) connections; WARM_CODES (100000) and COLD_CODES (200000) links.
+# CONNS (64) connections; WARM_CODES (100000) and COLD_CODES (200000) links;
+# PORT (8091) the first of the eight ports used; BENCH_DB, BENCH_STREAM and
+# BENCH_REDIS_DB (the first of four Redis databases; see servers.sh) keep two
+# benchmarks running at once apart.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 prepare
@@ -68,22 +71,32 @@ wants() { [[ " ${scenarios[*]} " == *" $1"* ]]; }
 . "$REPO/bench/servers.sh"
 # Cold scenarios get instances of their own, with their own Redis
 # databases, emptied before each cold run without disturbing the warm ones.
-REF=127.0.0.1:8091 NGINX=127.0.0.1:8092 APP=127.0.0.1:8093 APPREDIS=127.0.0.1:8094 APPCOLD=127.0.0.1:8097
-CACHEASIDE=127.0.0.1:8096 CACHEASIDECOLD=127.0.0.1:8098
+# PORT (default 8091) is the first of the eight ports the servers listen on
+# (PORT to PORT+7); each must be free, or another benchmark (bench/calibrate.sh
+# uses the same defaults) would be measured in place of ours.
+p=${PORT:-8091}
+REF=127.0.0.1:$p NGINX=127.0.0.1:$((p + 1)) APP=127.0.0.1:$((p + 2)) APPREDIS=127.0.0.1:$((p + 3))
+BENCH_WORKER_METRICS=127.0.0.1:$((p + 4)) CACHEASIDE=127.0.0.1:$((p + 5)) APPCOLD=127.0.0.1:$((p + 6)) CACHEASIDECOLD=127.0.0.1:$((p + 7))
+for a in "$REF" "$NGINX" "$APP" "$APPREDIS" "$BENCH_WORKER_METRICS" "$CACHEASIDE" "$APPCOLD" "$CACHEASIDECOLD"; do
+	if (exec 3<>"/dev/tcp/${a%:*}/${a#*:}") 2>/dev/null; then
+		echo "$a is taken by another process: run with PORT set to the first of 8 free ports" >&2
+		exit 2
+	fi
+done
 reset_bench_db
 wants gomap && start_refserver "$REF"
 wants nginx && start_nginx "$NGINX" "$work/nginx"
-wants cacheaside && start_refcache "$CACHEASIDE" 10 && start_refcache "$CACHEASIDECOLD" 12
+wants cacheaside && start_refcache "$CACHEASIDE" $((BENCH_REDIS_DB + 1)) && start_refcache "$CACHEASIDECOLD" $((BENCH_REDIS_DB + 3))
 
 if wants shortener && ! has_command scaffold; then
 	echo "tradeoff has no scaffold command yet: measuring the references only" >&2
 	scenarios=($(printf '%s\n' "${scenarios[@]}" | grep -v '^shortener-'))
 fi
 cold_pid=
-start_cold_app() { # the cold instance, with empty process memory and an empty Redis database 11
+start_cold_app() { # the cold instance, with empty process memory and an empty Redis database BENCH_REDIS_DB+2
 	[ -z "$cold_pid" ] || stop_pid "$cold_pid"
-	redis-cli -n 11 flushdb >/dev/null
-	start_app "$APPCOLD" REDIS_URL=redis://127.0.0.1:6379/11
+	redis-cli -n $((BENCH_REDIS_DB + 2)) flushdb >/dev/null
+	start_app "$APPCOLD" REDIS_URL=redis://127.0.0.1:6379/$((BENCH_REDIS_DB + 2))
 	cold_pid=$last_app_pid
 }
 if wants shortener; then
@@ -146,7 +159,7 @@ for config in $CONFIGS; do
 			shortener-redis) run_wrk "$config" "http://$APPREDIS" random "$work/shortener-warm.codes" ;;
 			shortener-create) run_wrk "$config" "http://$APP" create ;;
 			cacheaside-cold)
-				redis-cli -n 12 flushdb >/dev/null
+				redis-cli -n $((BENCH_REDIS_DB + 3)) flushdb >/dev/null
 				run_wrk "$config" "http://$CACHEASIDECOLD" sequential "$work/$s.codes"
 				echo "codes=$COLD_CODES"
 				;;
