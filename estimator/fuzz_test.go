@@ -43,23 +43,18 @@ func FuzzEstimate(f *testing.F) {
 		bases := fuzzBases(t)
 		d := cloneDesign(bases[int(pick)%len(bases)])
 		applyKnobs(d, int(options), data)
-		opts := estimator.Options{
-			Scenario:      estimator.ScenarioNames[int(options)%len(estimator.ScenarioNames)],
-			HorizonMonths: 1 + int(options)/len(estimator.ScenarioNames)%60,
-		}
-		res, err := estimator.Estimate(d, opts)
+		// The review's context holds the estimate the CLI makes (peak
+		// scenario, twelve months); its Scenarios cover the other four.
+		ctx, err := rules.NewContext(d)
 		if err != nil {
 			t.Fatalf("estimate of a valid design failed: %v", err)
 		}
+		res := ctx.Estimate
 		if bad := badNumbers(reflect.ValueOf(res), "result"); len(bad) > 0 {
 			t.Fatalf("the estimate holds bad numbers:\n%s\ndesign: %s", strings.Join(bad, "\n"), designJSON(d))
 		}
 		if _, err := json.Marshal(res); err != nil {
 			t.Fatalf("the estimate does not marshal: %v", err)
-		}
-		ctx, err := rules.NewContext(d)
-		if err != nil {
-			t.Fatalf("review context of a valid design failed: %v", err)
 		}
 		rep := rules.Review(ctx, rules.Options{Today: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
 		for _, fd := range rep.Findings {
