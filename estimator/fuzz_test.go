@@ -275,6 +275,16 @@ var knobs = []knob{
 		}
 	}},
 	{"queue.consumerGroups", 1, 1000, true, func(d *schema.Design, op *schema.Operation, v float64) { d.Queue.ConsumerGroups = int(v) }},
+	{"queue.batchSize", 1, 1e6, true, func(d *schema.Design, op *schema.Operation, v float64) {
+		if d.Queue.Enabled() {
+			d.Queue.BatchSize = int(v)
+		}
+	}},
+	{"queue.batchWait", 1000, float64(time.Hour), true, func(d *schema.Design, op *schema.Operation, v float64) {
+		if d.Queue.Enabled() {
+			d.Queue.BatchWait = ptr(schema.Duration(v))
+		}
+	}},
 	{"queue.messageSize", 1, tib, false, func(d *schema.Design, op *schema.Operation, v float64) {
 		if d.Queue.Enabled() {
 			d.Queue.MessageSize = ptr(schema.Bytes(v))
