@@ -1,9 +1,11 @@
 package scaffold
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -361,12 +364,27 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		if !proctest.Listening("127.0.0.1:5672") {
 			t.Fatal("RabbitMQ is not running on 127.0.0.1:5672 (scripts/ci-services.sh starts it)")
 		}
-		env = append(env, "AMQP_URL=amqp://guest:guest@127.0.0.1:5672/", "AMQP_QUEUE=scaffold-clicks-"+runID)
+		queue := "scaffold-clicks-" + runID
+		rabbitmqctl := need(t, "rabbitmqctl", "Debian's rabbitmq-server")
+		// Runs after the server and worker are stopped (cleanups run last
+		// first), so nothing declares the queue again.
+		t.Cleanup(func() {
+			if out, err := exec.Command(rabbitmqctl, "delete_queue", queue).CombinedOutput(); err != nil {
+				t.Errorf("delete the run's RabbitMQ queue %s: %v\n%s", queue, err, out)
+			}
+		})
+		env = append(env, "AMQP_URL=amqp://guest:guest@127.0.0.1:5672/", "AMQP_QUEUE="+queue)
 	case QueueNATS:
 		if !proctest.Listening("127.0.0.1:4222") {
 			t.Fatal("NATS is not running on 127.0.0.1:4222 (scripts/ci-services.sh starts it)")
 		}
-		env = append(env, "NATS_URL=nats://127.0.0.1:4222", "NATS_STREAM=SCAFFOLD_"+runID)
+		stream := "SCAFFOLD_" + runID
+		t.Cleanup(func() {
+			if err := deleteNATSStream("127.0.0.1:4222", stream); err != nil {
+				t.Errorf("delete the run's NATS stream %s: %v", stream, err)
+			}
+		})
+		env = append(env, "NATS_URL=nats://127.0.0.1:4222", "NATS_STREAM="+stream)
 	case QueueSQS:
 		env = append(env, sqsEnv(t, dir, runID)...)
 	}
@@ -510,5 +528,68 @@ func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 	}
 	if len(failures) > 5 {
 		t.Fatalf("requests kept failing through %s after one of %d instances stopped: %v", p.LB, p.Instances, failures)
+	}
+}
+
+// deleteNATSStream deletes a JetStream stream (and its consumers) through
+// the JetStream API, speaking the NATS text protocol itself: the module
+// has no NATS client, and the generated project's is not ours to import.
+// A stream that does not exist (JetStream error 10059) counts as deleted.
+func deleteNATSStream(addr, stream string) error {
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		return err
+	}
+	r := bufio.NewReader(conn)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "INFO ") {
+		return fmt.Errorf("no INFO from the server: %q, %v", line, err)
+	}
+	const inbox = "_INBOX.scaffold_cleanup"
+	if _, err := fmt.Fprintf(conn, "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":false}\r\nSUB %s 1\r\nPUB $JS.API.STREAM.DELETE.%s %s 0\r\n\r\n",
+		inbox, stream, inbox); err != nil {
+		return err
+	}
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("waiting for JetStream's answer: %w", err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case line == "PING":
+			if _, err := io.WriteString(conn, "PONG\r\n"); err != nil {
+				return err
+			}
+		case strings.HasPrefix(line, "-ERR"):
+			return errors.New(line)
+		case strings.HasPrefix(line, "MSG "):
+			fields := strings.Fields(line)
+			n, err := strconv.Atoi(fields[len(fields)-1])
+			if err != nil {
+				return fmt.Errorf("bad MSG line %q", line)
+			}
+			payload := make([]byte, n+2)
+			if _, err := io.ReadFull(r, payload); err != nil {
+				return err
+			}
+			var answer struct {
+				Success bool `json:"success"`
+				Error   *struct {
+					Code        int    `json:"err_code"`
+					Description string `json:"description"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal(payload[:n], &answer); err != nil {
+				return fmt.Errorf("JetStream answered %q: %w", payload[:n], err)
+			}
+			if answer.Success || answer.Error != nil && answer.Error.Code == 10059 {
+				return nil
+			}
+			return fmt.Errorf("JetStream answered %s", payload[:n])
+		}
 	}
 }
