@@ -56,7 +56,8 @@ type result struct {
 	// rerouted: not sent, because the load balancer had already taken the
 	// instance out of rotation (see loadSpec.inRotation).
 	rerouted bool
-	link     link // redirect: what was asked; create: what was acknowledged
+	link     link   // redirect: what was asked; create: what was acknowledged
+	key      string // create: the Idempotency-Key sent, if any
 }
 
 // loadSpec is what to send.
@@ -69,6 +70,9 @@ type loadSpec struct {
 	// inRotation, if set, models a load balancer: while it is false, due
 	// requests go to another instance (recorded as rerouted, not sent).
 	inRotation *atomic.Bool
+	// idempotencyKeys sends each create with an Idempotency-Key of its own,
+	// so a create answered 503 can be retried safely.
+	idempotencyKeys bool
 }
 
 // loadRun is a load in progress. Tests mark the moments they inject and
@@ -164,6 +168,10 @@ func (l *loadRun) do(kind opKind, i int, at time.Duration) result {
 		body, _ := json.Marshal(map[string]string{"url": r.link.url})
 		req, _ = http.NewRequest(http.MethodPost, l.base+"/api/links", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		if l.spec.idempotencyKeys {
+			r.key = fmt.Sprintf("%s-%d", l.spec.runID, i)
+			req.Header.Set("Idempotency-Key", r.key)
+		}
 	}
 	start := time.Now()
 	resp, err := l.client.Do(req)
