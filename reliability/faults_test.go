@@ -292,11 +292,9 @@ func TestBrokerStoppedMidRun(t *testing.T) {
 }
 
 // TestKafkaBrokerStoppedMidRun is the same test on the Kafka stack, with
-// the generated project's devkafka (franz-go's kfake) as the broker: no
-// Kafka server can be installed here. devkafka keeps its log in memory, so
-// the one property it cannot have is keeping what it held unconsumed when
-// it stopped: the test measures that amount at the stop and allows exactly
-// it, where a real Kafka would lose nothing.
+// the generated project's devkafka (franz-go's kfake, keeping its log in a
+// directory across the restart) as the broker: no Kafka server can be
+// installed here.
 func TestKafkaBrokerStoppedMidRun(t *testing.T) {
 	requireEnabled(t)
 	p := faultStack()
@@ -310,15 +308,14 @@ func TestKafkaBrokerStoppedMidRun(t *testing.T) {
 type broker interface {
 	name() string
 	env() string // the service's variable pointing at it
+	// stop and start act on the broker's own process, by PID; what it
+	// holds survives the restart, as a broker's log does.
 	stop()
 	start()
-	// durable reports whether messages it holds survive its restart.
-	durable() bool
 }
 
-func (n *natsServer) name() string  { return "NATS" }
-func (n *natsServer) env() string   { return "NATS_URL=" + n.url() }
-func (n *natsServer) durable() bool { return true }
+func (n *natsServer) name() string { return "NATS" }
+func (n *natsServer) env() string  { return "NATS_URL=" + n.url() }
 
 func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 	pg := startPostgres(t)
@@ -342,8 +339,8 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 	l.mark("broker stopped")
 	nt.stop()
 	// What the broker held unconsumed when it stopped: acknowledged to the
-	// service, not yet applied by the worker. A durable broker delivers it
-	// after its restart; devkafka's memory goes with its process.
+	// service, not yet applied by the worker; it must be applied after the
+	// restart.
 	atStop, workerAtStop := scrape(t, svc.base+"/metrics"), scrape(t, workerBase+"/metrics")
 	heldAtStop := max(0, atStop.get(mClicksPub)-workerAtStop.get(mClicksApplied))
 	l.sleepUntil(backAt)
@@ -355,16 +352,12 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 
 	// The buffered clicks drain after the load: wait for the worker to
 	// apply everything published.
-	lostWithBroker := 0.0
-	if !nt.durable() {
-		lostWithBroker = heldAtStop
-	}
 	var after, worker promSample
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		after, worker = scrape(t, svc.base+"/metrics"), scrape(t, workerBase+"/metrics")
 		if after.get(mClicksRecorded) == after.get(mClicksPub)+dropped(after)+after.get(mClicksUnconf) &&
-			worker.get(mClicksApplied) >= after.get(mClicksPub)-lostWithBroker || time.Now().After(deadline) {
+			worker.get(mClicksApplied) >= after.get(mClicksPub) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -395,7 +388,7 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 		during.get(mClicksUnconf)-before.get(mClicksUnconf), during.get(mClicksPub)-before.get(mClicksPub))
 	figure(t, "clicks, whole run: %.0f recorded = %.0f published + %.0f dropped + %.0f unconfirmed; worker applied %.0f; database counts %.0f",
 		after.get(mClicksRecorded), after.get(mClicksPub), dropped(after), after.get(mClicksUnconf), worker.get(mClicksApplied), dbClicks)
-	figure(t, "clicks the broker held unconsumed when it stopped: %.0f (durable: %v, so %.0f may be lost with it)", heldAtStop, nt.durable(), lostWithBroker)
+	figure(t, "clicks the broker held unconsumed when it stopped: %.0f", heldAtStop)
 	pubRise := poll.firstRise(back, func(s clickSample) float64 { return s.published })
 	appRise := poll.firstRise(back, func(s clickSample) float64 { return s.applied })
 	figure(t, "after the broker came back: clicks published again after %v, applied by the worker after %v", pubRise.Round(time.Millisecond), appRise.Round(time.Millisecond))
@@ -407,9 +400,11 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 		t.Errorf("redirect p99 with the broker down is %.2f× the control instance's in the same seconds (%v vs %v), want at most 2×",
 			vsControl, ms(out.p99), ms(ctlOut.p99))
 	}
-	if unconfOut := during.get(mClicksUnconf) - before.get(mClicksUnconf); droppedOut+unconfOut <= 0 {
-		t.Errorf("no click was counted as dropped or unconfirmed while the broker was down (%.0f recorded): the metrics do not show the outage",
-			during.get(mClicksRecorded)-before.get(mClicksRecorded))
+	// The outage must show: clicks stop being published (NATS drops them at
+	// once and counts them; Kafka's producer holds them until the broker
+	// returns, and the metrics must then not call them dropped).
+	if recOut, pubOut := during.get(mClicksRecorded)-before.get(mClicksRecorded), during.get(mClicksPub)-before.get(mClicksPub); pubOut > recOut/2 {
+		t.Errorf("%.0f of the %.0f clicks recorded while the broker was down were published: the outage did not reach the service", pubOut, recOut)
 	}
 	if pubRise < 0 {
 		t.Errorf("no click was published after the broker came back")
@@ -420,9 +415,8 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 	if got, want := after.get(mClicksRecorded), after.get(mClicksPub)+dropped(after)+after.get(mClicksUnconf); got != want {
 		t.Errorf("clicks recorded %.0f != published + dropped + unconfirmed %.0f: some clicks are neither delivered nor counted", got, want)
 	}
-	if dbClicks < after.get(mClicksPub)-lostWithBroker {
-		t.Errorf("the database counts %.0f clicks but %.0f were published (acknowledged by the broker; %.0f went with a broker that keeps nothing): published clicks were lost",
-			dbClicks, after.get(mClicksPub), lostWithBroker)
+	if dbClicks < after.get(mClicksPub) {
+		t.Errorf("the database counts %.0f clicks but %.0f were published (acknowledged by the broker): published clicks were lost", dbClicks, after.get(mClicksPub))
 	}
 	if dbClicks > after.get(mClicksRecorded) {
 		t.Errorf("the database counts %.0f clicks for %.0f recorded: a redelivered batch was applied twice", dbClicks, after.get(mClicksRecorded))

@@ -274,31 +274,32 @@ func (c *pgCluster) mustQuery(sql string) string {
 }
 
 // devKafka is the generated project's devkafka (franz-go's kfake, a Kafka
-// protocol broker in one process), started by the test on a free port. It
-// keeps its log in memory: a restart starts empty, with the topic
-// recreated and no committed offsets.
+// protocol broker in one process), started by the test on a free port with
+// a data directory that outlives its restart, as a Kafka broker's log
+// does. (In memory only, a restart came back empty, with the topic under a
+// new id that the service's producer never found again.)
 type devKafka struct {
 	t    *testing.T
 	bin  string
+	data string
 	port int
 	p    *proc
 }
 
 func startDevKafka(t *testing.T, g *generated) *devKafka {
 	t.Helper()
-	k := &devKafka{t: t, bin: filepath.Join(g.bin, "devkafka"), port: freePort(t)}
+	k := &devKafka{t: t, bin: filepath.Join(g.bin, "devkafka"), data: t.TempDir(), port: freePort(t)}
 	k.start()
 	return k
 }
 
-func (k *devKafka) addr() string  { return fmt.Sprintf("127.0.0.1:%d", k.port) }
-func (k *devKafka) name() string  { return "devkafka" }
-func (k *devKafka) env() string   { return "KAFKA_BROKERS=" + k.addr() }
-func (k *devKafka) durable() bool { return false }
+func (k *devKafka) addr() string { return fmt.Sprintf("127.0.0.1:%d", k.port) }
+func (k *devKafka) name() string { return "devkafka" }
+func (k *devKafka) env() string  { return "KAFKA_BROKERS=" + k.addr() }
 
 func (k *devKafka) start() {
 	k.t.Helper()
-	k.p = startProc(k.t, "devkafka", procOptions{}, k.bin, "-port", strconv.Itoa(k.port))
+	k.p = startProc(k.t, "devkafka", procOptions{}, k.bin, "-port", strconv.Itoa(k.port), "-data", k.data)
 	waitFor(k.t, "devkafka on "+k.addr(), 15*time.Second, func() bool { return listening(k.addr()) })
 }
 
