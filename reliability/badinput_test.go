@@ -94,6 +94,16 @@ func TestBadInput(t *testing.T) {
 			{"self by BASE_URL, trailing dot", body("https://sho.rt./abc"), 400},
 			{"self by BASE_URL, other port", body("http://sho.rt:8080/abc"), 400},
 			{"self by request Host", body("http://" + self + "/abc"), 400},
+			// The same service under other spellings of 127.0.0.1.
+			{"self by localhost", body("http://localhost/abc"), 400},
+			{"self by LOCALHOST., default port", body("http://LOCALHOST.:80/abc"), 400},
+			{"self by 127.1", body("http://127.1/abc"), 400},
+			{"self by decimal IPv4", body("http://2130706433/abc"), 400},
+			{"self by hex IPv4", body("http://0x7f.0.0.1/abc"), 400},
+			{"self by octal IPv4", body("http://0177.0.0.1/abc"), 400},
+			{"self by IPv6 loopback", body("http://[::1]/abc"), 400},
+			{"self by IPv4-mapped IPv6", body("http://[::ffff:127.0.0.1]/abc"), 400},
+			{"self by BASE_URL, default port", body("https://sho.rt:443/abc"), 400},
 
 			// SQL metacharacters in the JSON key.
 			{"SQL in the key", `{"url'; DROP TABLE links;--": "https://example.com/"}`, 400},
