@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -365,7 +366,7 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 			t.Fatal("RabbitMQ is not running on 127.0.0.1:5672 (scripts/ci-services.sh starts it)")
 		}
 		queue := "scaffold-clicks-" + runID
-		rabbitmqctl := need(t, "rabbitmqctl", "Debian's rabbitmq-server")
+		rabbitmqctl := proctest.Need(t, "rabbitmqctl", "Debian's rabbitmq-server")
 		// Runs after the server and worker are stopped (cleanups run last
 		// first), so nothing declares the queue again.
 		t.Cleanup(func() {
