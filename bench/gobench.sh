@@ -22,12 +22,18 @@ base_commit=$(git rev-parse --short "$BASE")
 git archive "$BASE" | tar -x -C "$work/base"
 rm -rf "$work/base/bench" && mkdir -p "$work/base/bench"
 cp bench/pipeline_test.go "$work/base/bench/" && cp -r bench/synth "$work/base/bench/"
-# A base without the estimator's memos has nothing to reset (its memo of
-# Che's results, where it has one, stays warm: the comparison favours it).
-if grep -q '^func ResetMemos' "$work"/base/estimator/*.go; then
-	cp bench/memo_test.go "$work/base/bench/"
-else
-	printf 'package bench\n\nfunc resetMemos() {}\n' >"$work/base/bench/memo_test.go"
+# Every iteration starts from cold memos, as one CLI run does. A base that
+# predates estimator.ResetMemos gets one written into its copy: it empties
+# the memo of Che's results where the base has it (and nothing otherwise).
+cp bench/memo_test.go "$work/base/bench/"
+if ! grep -q '^func ResetMemos' "$work"/base/estimator/*.go; then
+	{
+		printf 'package estimator\n\n// ResetMemos is written by bench/gobench.sh into a base that lacks it.\nfunc ResetMemos() {\n'
+		if grep -q '^	cheMemo = map\[\[3\]float64\]float64{}' "$work"/base/estimator/*.go; then
+			printf '\tcheMu.Lock()\n\tcheMemo = map[[3]float64]float64{}\n\tcheMu.Unlock()\n'
+		fi
+		printf '}\n'
+	} >"$work/base/estimator/zz_resetmemos.go"
 fi
 (cd "$work/base" && go test -c -o "$work/base.test" ./bench/)
 go test -c -o "$work/head.test" ./bench/

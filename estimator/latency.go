@@ -61,7 +61,7 @@ func SumStages(stages []Stage) Dist {
 var sumMemo = newMemoTable[string, Dist](256)
 
 // ResetMemos empties the process-wide memos (convolved stage chains,
-// mixture quantiles, queue hops and Che's results), so that a benchmark
+// mixture quantiles, queue hops, Che's results and Zipf buckets), so that a benchmark
 // measures what one command pays from a cold start rather than what a
 // long-running caller pays once warm.
 func ResetMemos() {
@@ -71,6 +71,9 @@ func ResetMemos() {
 	cheMu.Lock()
 	clear(cheMemo)
 	cheMu.Unlock()
+	zipfMu.Lock()
+	clear(zipfTables)
+	zipfMu.Unlock()
 }
 
 // stageKey is the exact bit pattern of a stage chain.
