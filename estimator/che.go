@@ -2,6 +2,7 @@ package estimator
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -93,8 +94,19 @@ type zipfRanks struct {
 	total []float64
 }
 
-// extend adds buckets until they reach rank n.
+// extend adds buckets until they reach rank n, making room for them all
+// at once: ranks up to 500 are one bucket each, then buckets grow by 0.2%.
 func (r *zipfRanks) extend(n int64) {
+	need := n
+	if !r.exact && n > 500 {
+		need = 500 + int64(math.Log(float64(n)/500)/math.Log(1.002)) + 16
+	}
+	if extra := int(need) - len(r.hi); extra > 0 {
+		r.hi = slices.Grow(r.hi, extra)
+		r.prob = slices.Grow(r.prob, extra)
+		r.count = slices.Grow(r.count, extra)
+		r.total = slices.Grow(r.total, extra)
+	}
 	for len(r.hi) == 0 || r.hi[len(r.hi)-1] < n {
 		lo := int64(1)
 		if len(r.hi) > 0 {
