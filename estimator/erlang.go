@@ -142,7 +142,7 @@ func ServersFor(lambda, mu, target float64) int {
 	if lambda <= 0 {
 		return 1
 	}
-	n := int(math.Ceil(lambda/(mu*target) - 1e-9))
+	n := ceilCount(lambda/(mu*target) - 1e-9)
 	if n < 1 {
 		n = 1
 	}

@@ -484,7 +484,7 @@ func (e *estimator) cacheState(s *scenarioRun, p *plan, add func(*tierState)) {
 			ws := cheCapacityCached(math.Round(s.objects), c.zipf, *c.assumedHit) * c.itemBytes
 			det.WorkingSetBytes = &ws
 			memNeed := ws / (1 - c.reserved)
-			det.NodesByMemory = int(math.Ceil(memNeed / c.memPerNode))
+			det.NodesByMemory = ceilCount(memNeed / c.memPerNode)
 			t.deriv = append(t.deriv, fmt.Sprintf("working set for the assumed %s hit ratio: %s → %s with reserve → %d node(s) of %s",
 				Pct(*c.assumedHit), Bytes(ws), Bytes(memNeed), det.NodesByMemory, Bytes(c.memPerNode)))
 		}
@@ -546,7 +546,7 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 			perNode = e.fig("db.storage_per_node") * GiB
 		}
 		det.StorageCapacity = perNode * float64(b.shards)
-		det.ShardsForSize = max(1, int(math.Ceil(det.StorageHorizon/perNode)))
+		det.ShardsForSize = max(1, ceilCount(det.StorageHorizon/perNode))
 		t.needed = max(det.ShardsForWrites, det.ShardsForSize)
 		t.deriv = append(t.deriv,
 			fmt.Sprintf("primary: %s reads/s + %s writes/s over %d shard(s)%s → utilisation %s/%s + %s/%s = %s",
@@ -623,7 +623,7 @@ func (e *estimator) queueStates(s *scenarioRun, p *plan, add func(*tierState)) {
 	}
 	switch q.kind {
 	case "kafka":
-		need := int(math.Ceil(s.queueBytes / (q.perBroker * e.target)))
+		need := ceilCount(s.queueBytes / (q.perBroker * e.target))
 		det.Brokers = max(q.minBrokers, need)
 		t.cap = float64(det.Brokers) * q.perBroker / math.Max(s.queueBytes/math.Max(s.queueMsgs, 1e-9), 1)
 		t.deriv = append(t.deriv, fmt.Sprintf("%s msg/s × %s = %s/s; ÷ (%s/s per broker × %s) → %d broker(s) (at least %d for RF=3 across zones)",

@@ -1,6 +1,10 @@
 package estimator
 
-import "github.com/tradeoff-dev/tradeoff/schema"
+import (
+	"math"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
 
 // Time constants. The 730-hour month is the billing convention of AWS and
 // Infracost (estimation.md §5: HourToMonthUnitMultiplier = 730); using it for
@@ -39,3 +43,21 @@ func PerSecondToPerMonth(perSecond float64) float64 { return perSecond * Seconds
 // conversion (1 req/s ≈ 2.5M req/month). It is kept only so derivations can
 // quote the familiar rule next to the exact figure.
 func PrimerPerMonthToPerSecond(perMonth float64) float64 { return perMonth / PrimerSecondsPer }
+
+// maxCount caps a count of machines, shards or brokers computed from a
+// float: a quadrillion is beyond any real fleet, stays exact in float64,
+// and leaves int arithmetic on it (× replicas, × zones) room before it
+// overflows. Converting a larger float to int is undefined in Go (it gave
+// -9223372036854775808 nodes for a petabyte working set; FuzzEstimate).
+const maxCount = 1e15
+
+// ceilCount is ⌈x⌉ as an int, capped at maxCount; NaN counts as zero.
+func ceilCount(x float64) int {
+	switch {
+	case x >= maxCount:
+		return maxCount
+	case x > 0:
+		return int(math.Ceil(x))
+	}
+	return 0
+}

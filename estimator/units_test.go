@@ -42,3 +42,17 @@ func TestExactAndPrimerMonthDifferByFivePercent(t *testing.T) {
 		t.Errorf("relative gap = %.4f, want about 0.0487", d)
 	}
 }
+
+func TestCeilCount(t *testing.T) {
+	for _, tt := range []struct {
+		x    float64
+		want int
+	}{
+		{0, 0}, {0.2, 1}, {3, 3}, {3.01, 4}, {-5, 0}, {math.NaN(), 0},
+		{1e15, 1e15}, {1.1e27, 1e15}, {math.Inf(1), 1e15},
+	} {
+		if got := ceilCount(tt.x); got != tt.want {
+			t.Errorf("ceilCount(%v) = %d, want %d", tt.x, got, tt.want)
+		}
+	}
+}
