@@ -209,3 +209,24 @@ func TestLoadGivesUpOnARunawayEvaluation(t *testing.T) {
 		t.Fatalf("want one positioned timeout error, got %v", err)
 	}
 }
+
+// TestLoadLimitIsOnCPUTime: a load that waits (as one starved of CPU by a
+// busy machine does) is not refused at EvalTimeout of wall time, only at
+// evalWallFactor times it.
+func TestLoadLimitIsOnCPUTime(t *testing.T) {
+	if _, ok := processCPU(); !ok {
+		t.Skip("CPU time is not measured on this system")
+	}
+	saved := EvalTimeout
+	t.Cleanup(func() { EvalTimeout = saved })
+	EvalTimeout = 50 * time.Millisecond
+	waiting := func(d time.Duration) func() (*Design, error) {
+		return func() (*Design, error) { time.Sleep(d); return &Design{}, nil }
+	}
+	if _, err := bounded("idle.cue", waiting(2*EvalTimeout)); err != nil {
+		t.Errorf("a load that used no CPU for twice the limit was refused: %v", err)
+	}
+	if _, err := bounded("idle.cue", waiting(2*evalWallFactor*EvalTimeout)); err == nil {
+		t.Error("a load past the wall-time bound was not refused")
+	}
+}
