@@ -28,6 +28,14 @@ const (
 	assumedLocalCacheMax = 100_000
 	// Shared-cache connections per instance.
 	assumedCachePool = 16
+	// Without queue.batchSize and queue.batchWait in the design, clicks are
+	// recorded in batches of up to 512, each waiting at most 50 ms: a click
+	// counter's freshness for one commit per batch instead of per click.
+	assumedClickBatch = 512
+	assumedClickFlush = 50 * time.Millisecond
+	// maxClickBatch is the generated service's click buffer: a batch
+	// cannot be larger.
+	maxClickBatch = 65536
 )
 
 // Mapping notes what FromDesign decided and why: printed by the CLI so the
@@ -126,8 +134,33 @@ func FromDesign(d *schema.Design, est *estimator.Result) (Params, *Mapping, erro
 		p.ReadReplicas = min(d.Database.Replicas, 64)
 	}
 
+	p.ClickBatch, p.ClickFlush = clickBatching(d, m)
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, est, m)
 	return p, m, nil
+}
+
+// clickBatching takes the click recorder's batch size and longest wait
+// from the queue, so the service batches as the estimate assumed.
+func clickBatching(d *schema.Design, m *Mapping) (int, time.Duration) {
+	if d.Queue.Kind == "" || d.Queue.Kind == "none" {
+		m.note("click batches: up to %d clicks, %s at most (assumption: the design has no queue to say)", assumedClickBatch, assumedClickFlush)
+		return assumedClickBatch, assumedClickFlush
+	}
+	batch := max(1, min(d.Queue.BatchSize, maxClickBatch))
+	if batch != d.Queue.BatchSize {
+		m.note("click batches: queue.batchSize is %d; the service's click buffer holds %d", d.Queue.BatchSize, maxClickBatch)
+	}
+	flush := assumedClickFlush
+	switch {
+	case d.Queue.BatchWait != nil && *d.Queue.BatchWait > 0:
+		flush = time.Duration(*d.Queue.BatchWait)
+		m.note("click batches: up to %d clicks, %s at most (queue.batchSize, queue.batchWait)", batch, flush)
+	case batch == 1:
+		m.note("click batches: one click a message (queue.batchSize is 1; set it to batch)")
+	default:
+		m.note("click batches: up to %d clicks (queue.batchSize), %s at most (assumption: the design sets no queue.batchWait)", batch, flush)
+	}
+	return batch, flush
 }
 
 // DesignHash is a short, stable hash of the design's content: the same

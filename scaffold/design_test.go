@@ -35,6 +35,8 @@ func TestFromDesignShortener(t *testing.T) {
 		LBAlgorithm: AlgLeastConn, Instances: 4, RedirectStatus: 302,
 		CacheTTL: 24 * time.Hour, CacheTTLJitter: 144 * time.Minute, Stampede: StampedeCoalesce,
 		LocalCacheSize: 100_000, DBPoolSize: 10, CachePoolSize: 16,
+		// The example's queue.batchSize and queue.batchWait.
+		ClickBatch: 512, ClickFlush: 50 * time.Millisecond,
 	}
 	// The example is tuned by the rules work: follow its shards and replicas.
 	want.Shards = max(1, d.Database.Shards)
@@ -75,7 +77,38 @@ func equalParams(a, b Params) bool {
 		a.LBAlgorithm == b.LBAlgorithm && a.Instances == b.Instances && a.RedirectStatus == b.RedirectStatus &&
 		a.CacheTTL == b.CacheTTL && a.CacheTTLJitter == b.CacheTTLJitter && a.Stampede == b.Stampede &&
 		a.LocalCacheSize == b.LocalCacheSize && a.DBPoolSize == b.DBPoolSize && a.CachePoolSize == b.CachePoolSize &&
-		a.ReadReplicas == b.ReadReplicas && a.Shards == b.Shards
+		a.ReadReplicas == b.ReadReplicas && a.Shards == b.Shards && a.ClickBatch == b.ClickBatch && a.ClickFlush == b.ClickFlush
+}
+
+// TestClickBatchingFollowsTheQueue: the service batches clicks as the
+// design's queue says, so the estimate's per-batch costs hold.
+func TestClickBatchingFollowsTheQueue(t *testing.T) {
+	wait := func(d time.Duration) *schema.Duration { v := schema.Duration(d); return &v }
+	tests := []struct {
+		name      string
+		queue     schema.Queue
+		wantBatch int
+		wantFlush time.Duration
+		wantNote  string
+	}{
+		{"no queue", schema.Queue{Kind: "none"}, 512, 50 * time.Millisecond, "assumption: the design has no queue"},
+		{"batch and wait", schema.Queue{Kind: "kafka", BatchSize: 100, BatchWait: wait(time.Second)}, 100, time.Second, "queue.batchSize, queue.batchWait"},
+		{"batch without wait", schema.Queue{Kind: "nats", BatchSize: 64}, 64, 50 * time.Millisecond, "sets no queue.batchWait"},
+		{"one a message", schema.Queue{Kind: "rabbitmq", BatchSize: 1}, 1, 50 * time.Millisecond, "one click a message"},
+		{"beyond the buffer", schema.Queue{Kind: "sqs", BatchSize: 1_000_000}, 65536, 50 * time.Millisecond, "click buffer holds 65536"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Mapping{}
+			batch, flush := clickBatching(&schema.Design{Queue: tt.queue}, m)
+			if batch != tt.wantBatch || flush != tt.wantFlush {
+				t.Errorf("got %d, %s; want %d, %s", batch, flush, tt.wantBatch, tt.wantFlush)
+			}
+			if !strings.Contains(strings.Join(m.Notes, "\n"), tt.wantNote) {
+				t.Errorf("notes %q do not say %q", m.Notes, tt.wantNote)
+			}
+		})
+	}
 }
 
 func TestDesignHashIsStable(t *testing.T) {

@@ -108,6 +108,9 @@ type Params struct {
 	ReadReplicas  int // replicas the design reads from; 0 reads the primary
 	Shards        int // 1 means unsharded
 
+	ClickBatch int           // clicks per published batch at most
+	ClickFlush time.Duration // longest a click waits for its batch
+
 	SLOs         []SLO
 	PeakReadRPS  float64 // redirects per second at peak, for the load test
 	PeakWriteRPS float64 // creates per second at peak, for the load test
@@ -206,6 +209,12 @@ func (p Params) Defaults() Params {
 	if p.Shards == 0 {
 		p.Shards = 1
 	}
+	if p.ClickBatch == 0 {
+		p.ClickBatch = assumedClickBatch
+	}
+	if p.ClickFlush == 0 {
+		p.ClickFlush = assumedClickFlush
+	}
 	if p.PeakReadRPS == 0 {
 		p.PeakReadRPS = 100
 	}
@@ -287,6 +296,10 @@ func (p Params) Validate() error {
 		return &ParamError{Field: "read replicas", Msg: strconv.Itoa(p.ReadReplicas) + " is out of range", Hint: "use 0 to 64"}
 	case p.Shards < 1 || p.Shards > 1024:
 		return &ParamError{Field: "shards", Msg: strconv.Itoa(p.Shards) + " is out of range", Hint: "use 1 to 1024"}
+	case p.ClickBatch < 1 || p.ClickBatch > maxClickBatch:
+		return &ParamError{Field: "click batch", Msg: strconv.Itoa(p.ClickBatch) + " is out of range", Hint: "use 1 to " + strconv.Itoa(maxClickBatch)}
+	case p.ClickFlush <= 0 || p.ClickFlush > time.Hour:
+		return &ParamError{Field: "click flush", Msg: p.ClickFlush.String() + " is out of range", Hint: "use more than 0 and at most an hour"}
 	case !finitePositive(p.PeakReadRPS) || !finitePositive(p.PeakWriteRPS):
 		return &ParamError{Field: "peak rates", Msg: "must be positive, finite numbers"}
 	}

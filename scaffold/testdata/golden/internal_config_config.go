@@ -25,6 +25,8 @@ const (
 	DefaultLocalCacheSize = 50000
 	DefaultDBMaxConns     = 16
 	DefaultCachePoolSize  = 32
+	DefaultClickBatch     = 512
+	DefaultClickFlush     = 50 * time.Millisecond
 	// DefaultDrainDelay is short: open-source nginx never asks /readyz and
 	// retries a refused request on another instance, so the delay only has
 	// to retire its keep-alive connections (a draining instance closes each
@@ -84,8 +86,8 @@ func Load(getenv func(string) string) (Config, error) {
 		KafkaBrokers:   r.list("KAFKA_BROKERS"),
 		KafkaTopic:     r.str("KAFKA_TOPIC", "clicks"),
 		ClickBuffer:    r.integer("CLICK_BUFFER", 65536, 1, 10_000_000),
-		ClickBatch:     r.integer("CLICK_BATCH", 512, 1, 100_000),
-		ClickFlush:     r.duration("CLICK_FLUSH", 50*time.Millisecond),
+		ClickBatch:     r.integer("CLICK_BATCH", DefaultClickBatch, 1, 100_000),
+		ClickFlush:     r.duration("CLICK_FLUSH", DefaultClickFlush),
 
 		RedirectStatus:    r.integer("REDIRECT_STATUS", DefaultRedirectStatus, 301, 302),
 		MaxURLLength:      r.integer("MAX_URL_LENGTH", 2048, 16, 2048),
