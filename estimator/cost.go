@@ -235,7 +235,7 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 		case c.kind == "managed-redis" && cl == "aws":
 			node, _ := e.cat.Lookup("aws.cache.redis.node")
 			scale := math.Max(1, memGiB/node.MemoryGiB)
-			n := float64(sz.cacheNodes * (1 + c.replicas))
+			n := float64(sz.cacheNodes) * float64(1+c.replicas)
 			b.add("cache", "aws.cache.redis.node", n*scale*HoursPerMonth,
 				fmt.Sprintf("%s nodes (with replicas) × %s r7g.large-equivalents for %s GiB × 730 h", Num(n), Num(scale), Num(memGiB)))
 		case c.kind == "managed-redis" && cl == "gcp":
@@ -296,7 +296,7 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 		perBusy := e.fig("workers.vcpu_per_busy_consumer")
 		busy := v.peakQueueMsgs * p.workers.work * float64(q.groups)
 		vcpu := math.Max(1, math.Ceil(busy*perBusy/e.target))
-		vms := int(math.Ceil(vcpu / 2))
+		vms := ceilCount(vcpu / 2)
 		if sz.consumers > 0 {
 			b.vm("workers", vms, 2, fmt.Sprintf("%s busy consumers (%s msg/s × %s × %d group(s)) × %s vCPU ÷ %s target = %s vCPU on 2 vCPU VMs:",
 				Num(busy), Num(v.peakQueueMsgs), Ms(p.workers.work), q.groups, Num(perBusy), Num(e.target), Num(vcpu)))
@@ -313,7 +313,7 @@ func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
 	cl := b.cloud
 	auto := d.Database.Failover == "automatic"
 	primaries := float64(sz.dbShards)
-	replicas := float64(sz.dbShards * sz.dbReplicas)
+	replicas := float64(sz.dbShards) * float64(sz.dbReplicas)
 	units := db.vcpu / 2
 	if !v.storageStated {
 		e.note("database.storage", fmt.Sprintf("not stated: priced at the data at the horizon, %s GB per node (rows only)", Num(v.dbStorageGB)))

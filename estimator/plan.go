@@ -170,7 +170,7 @@ func (e *estimator) plan() *plan {
 		a.deriv = fmt.Sprintf("%s vCPU ÷ %s service time = %s rps per instance (design)", Num(a.vcpu), Ms(d.Services.ServiceTime.Seconds()), Num(a.perInstance))
 		if d.Services.ThroughputPerInstance != nil {
 			a.perInstance = d.Services.ThroughputPerInstance.PerSecond()
-			a.servers = max(1, int(math.Round(a.perInstance/a.mu)))
+			a.servers = max(1, ceilCount(math.Round(a.perInstance/a.mu)))
 			a.deriv = fmt.Sprintf("%s rps per instance (design), %s service time → %d concurrent servers", Num(a.perInstance), Ms(1/a.mu), a.servers)
 		}
 	case d.Services.ThroughputPerInstance != nil:

@@ -569,7 +569,7 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 		}
 		nodes := float64(b.shards)
 		if d.Database.ReadFromReplicas && b.replicas > 0 {
-			nodes = float64(b.replicas * b.shards)
+			nodes = float64(b.replicas) * float64(b.shards)
 		}
 		det.ColdCacheReadsUtil = coldReads / (b.readCap * nodes)
 	}
