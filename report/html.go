@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/diagram"
 )
@@ -17,7 +18,11 @@ var htmlTemplate string
 //go:embed report.css
 var css string
 
-var page = template.Must(template.New("report").Parse(htmlTemplate))
+// page is parsed on first use, not at start-up: every tradeoff command
+// links this package, and only report needs the template.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlTemplate))
+})
 
 // key is a legend entry with its drawn sample.
 type key struct {
@@ -78,7 +83,7 @@ func WriteHTML(w io.Writer, in *Input) error {
 	p.BudgetBar = fmt.Sprintf("%.1f", math.Min(v.Avail.UsedPct, 100))
 
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, p); err != nil {
+	if err := page().Execute(&buf, p); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

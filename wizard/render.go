@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"cuelang.org/go/cue/format"
@@ -17,10 +18,14 @@ import (
 //go:embed design.cue.tmpl
 var designTemplate string
 
-var tmpl = template.Must(template.New("design").Funcs(template.FuncMap{
-	"q":     func(s string) string { return literal.String.Quote(s) },
-	"label": label,
-}).Parse(designTemplate))
+// tmpl is parsed on first use, not at start-up: every tradeoff command
+// links this package, and only init needs the template.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("design").Funcs(template.FuncMap{
+		"q":     func(s string) string { return literal.String.Quote(s) },
+		"label": label,
+	}).Parse(designTemplate))
+})
 
 // plan is the design the answers describe, with the few choices that
 // follow from them made explicit (a read may use replicas only when it
@@ -83,7 +88,7 @@ func Render(a *Answers) ([]byte, error) {
 		p.Observe[o] = true
 	}
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, p); err != nil {
+	if err := tmpl().Execute(&buf, p); err != nil {
 		return nil, fmt.Errorf("internal error: writing the design: %v", err)
 	}
 	out, err := format.Source(buf.Bytes())
