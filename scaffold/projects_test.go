@@ -344,11 +344,25 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		if !proctest.Listening("127.0.0.1:6379") {
 			t.Fatal("Redis is not running on 127.0.0.1:6379 (scripts/ci-services.sh starts it)")
 		}
-		env = append(env, "REDIS_URL=redis://127.0.0.1:6379/0")
+		// Each run's database issues ids from 1 again, so a cache that
+		// outlived an earlier run would answer its codes with that run's
+		// URLs: the runs use a Redis database of their own, emptied
+		// before and after.
+		cli := proctest.Need(t, "redis-cli", "Debian's redis-tools")
+		flush := func() { exec.Command(cli, "-h", "127.0.0.1", "-p", "6379", "-n", scaffoldRedisDB, "FLUSHDB").Run() }
+		run(t, dir, nil, cli, "-h", "127.0.0.1", "-p", "6379", "-n", scaffoldRedisDB, "FLUSHDB")
+		t.Cleanup(flush)
+		env = append(env, "REDIS_URL=redis://127.0.0.1:6379/"+scaffoldRedisDB)
 	case CacheMemcached:
 		if !proctest.Listening("127.0.0.1:11211") {
 			t.Fatal("memcached is not running on 127.0.0.1:11211 (scripts/ci-services.sh starts it)")
 		}
+		// memcached has no databases: empty it, for the reason above (the
+		// test suites are its only users here).
+		if err := flushMemcached("127.0.0.1:11211"); err != nil {
+			t.Fatalf("emptying memcached: %v", err)
+		}
+		t.Cleanup(func() { flushMemcached("127.0.0.1:11211") })
 		env = append(env, "MEMCACHED_ADDRS=127.0.0.1:11211")
 	}
 	switch p.Queue {
@@ -530,6 +544,34 @@ func behindTheLoadBalancer(t *testing.T, p Params, dir string, env []string) {
 	if len(failures) > 5 {
 		t.Fatalf("requests kept failing through %s after one of %d instances stopped: %v", p.LB, p.Instances, failures)
 	}
+}
+
+// scaffoldRedisDB is the Redis database the generated projects' tests
+// use, so that emptying it touches no one else's keys.
+const scaffoldRedisDB = "9"
+
+// flushMemcached empties the memcached at addr (its text protocol's
+// flush_all).
+func flushMemcached(addr string) error {
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		return err
+	}
+	if _, err := conn.Write([]byte("flush_all\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(line) != "OK" {
+		return fmt.Errorf("flush_all answered %q", line)
+	}
+	return nil
 }
 
 // deleteNATSStream deletes a JetStream stream (and its consumers) through
