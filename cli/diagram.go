@@ -136,17 +136,8 @@ func (o *diagramOptions) resolveFormat() (string, error) {
 func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.View, opts *diagramOptions) error {
 	// The renderer starts first so that its start-up overlaps the work
 	// below; a missing renderer is reported after the design's own errors.
-	var renderer *diagram.Renderer
-	var rendererErr error
-	if format == "svg" || format == "png" {
-		var bin string
-		if bin, rendererErr = diagram.FindRenderer(app.Getenv(diagram.RendererEnv)); rendererErr == nil {
-			renderer, rendererErr = diagram.StartRenderer(cmd.Context(), bin)
-		}
-		if renderer != nil {
-			defer renderer.Close()
-		}
-	}
+	renderer, rendererErr := startRenderer(cmd, app, format == "svg" || format == "png")
+	defer renderer.Close()
 	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
@@ -216,6 +207,21 @@ func diagramInput(d *schema.Design, view diagram.View) (diagram.Input, error) {
 	}
 	rep := rules.Review(ctx, rules.Options{})
 	return diagram.Input{Design: d, Numbers: diagram.FromEstimates(est, zoneDown), Findings: diagram.FromReview(rep)}, nil
+}
+
+// startRenderer starts tradeoff-render when need is set, before the
+// design is loaded, so that Graphviz's start-up overlaps the pipeline; the
+// error (a missing renderer) is for the caller to report after the
+// design's own errors. Close the Renderer, which may be nil.
+func startRenderer(cmd *cobra.Command, app *App, need bool) (*diagram.Renderer, error) {
+	if !need {
+		return nil, nil
+	}
+	bin, err := diagram.FindRenderer(app.Getenv(diagram.RendererEnv))
+	if err != nil {
+		return nil, err
+	}
+	return diagram.StartRenderer(cmd.Context(), bin)
 }
 
 // renderError keeps a missing tool's hint, which spans lines, readable.

@@ -144,17 +144,8 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 		return err
 	}
 	// Start the renderer now, so its start-up overlaps the pipeline below.
-	var renderer *diagram.Renderer
-	var rendererErr error
-	if format != "markdown" && opts.layout != "builtin" {
-		var bin string
-		if bin, rendererErr = diagram.FindRenderer(app.Getenv(diagram.RendererEnv)); rendererErr == nil {
-			renderer, rendererErr = diagram.StartRenderer(cmd.Context(), bin)
-		}
-		if renderer != nil {
-			defer renderer.Close()
-		}
-	}
+	renderer, rendererErr := startRenderer(cmd, app, format != "markdown" && opts.layout != "builtin")
+	defer renderer.Close()
 	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err

@@ -67,16 +67,6 @@ or build it next to tradeoff: go build -o "$(dirname "$(command -v tradeoff)")" 
 DOT (-f dot) and Mermaid (-f mermaid) need nothing else`}
 }
 
-// RenderSVG lays out DOT source as SVG with the renderer at bin (see
-// FindRenderer).
-func RenderSVG(ctx context.Context, bin string, dot []byte) ([]byte, error) {
-	r, err := StartRenderer(ctx, bin)
-	if err != nil {
-		return nil, err
-	}
-	return r.SVG(dot)
-}
-
 // Renderer is a tradeoff-render process started before its input is ready.
 // Graphviz's WebAssembly start-up costs the renderer tens of milliseconds,
 // about as long as loading, estimating and reviewing a small design; started
@@ -125,9 +115,9 @@ func (r *Renderer) SVG(dot []byte) ([]byte, error) {
 }
 
 // Close stops a renderer whose input never came (the design did not load,
-// say); after SVG it does nothing.
+// say); after SVG, or on a nil Renderer, it does nothing.
 func (r *Renderer) Close() {
-	if r.done {
+	if r == nil || r.done {
 		return
 	}
 	r.done = true
