@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -745,20 +744,4 @@ func sigtermUnderLoad(t *testing.T, behindLB bool) {
 		t.Errorf("%s due at %v failed with %s (the listener closed at about %v)", r.op, r.at.Round(time.Millisecond), failureKind(r), closedAt.Round(time.Millisecond))
 	}
 	figure(t, "requests on idle keep-alive connections closed at shutdown (HTTP/1.1 race): %d of %d sent", raced, acc.n)
-}
-
-// medianSecondP99 is the median over the whole seconds in [from, to) of
-// each second's p99 for op.
-func medianSecondP99(rs []result, op opKind, from, to time.Duration) time.Duration {
-	var p99s []time.Duration
-	for s := from; s+time.Second <= to; s += time.Second {
-		if sum := summarize(pick(rs, op, s, s+time.Second)); sum.n > 0 {
-			p99s = append(p99s, sum.p99)
-		}
-	}
-	if len(p99s) == 0 {
-		return 0
-	}
-	slices.Sort(p99s)
-	return p99s[len(p99s)/2]
 }

@@ -410,9 +410,33 @@ func healthCheck(base string, interval time.Duration, inRotation *atomic.Bool) (
 // shows whether a slow phase was the fault or a burst of machine noise.
 func timeline(rs []result, kind opKind, end time.Duration) string {
 	var parts []string
-	for s := time.Duration(0); s < end; s += time.Second {
-		sum := summarize(pick(rs, kind, s, s+time.Second))
-		parts = append(parts, fmt.Sprintf("%ds:%s/%d", s/time.Second, strings.TrimSuffix(ms(sum.p99), "ms"), sum.errors()))
+	for i, sum := range perSecond(rs, kind, 0, end) {
+		parts = append(parts, fmt.Sprintf("%ds:%s/%d", i, strings.TrimSuffix(ms(sum.p99), "ms"), sum.errors()))
 	}
 	return "p99 ms/errors by second: " + strings.Join(parts, " ")
+}
+
+// perSecond summarises kind in each second from from to to.
+func perSecond(rs []result, kind opKind, from, to time.Duration) []summary {
+	var out []summary
+	for s := from; s < to; s += time.Second {
+		out = append(out, summarize(pick(rs, kind, s, s+time.Second)))
+	}
+	return out
+}
+
+// medianSecondP99 is the median of the per-second p99s of kind from from
+// to to, over the seconds that had requests.
+func medianSecondP99(rs []result, kind opKind, from, to time.Duration) time.Duration {
+	var p99s []time.Duration
+	for _, sum := range perSecond(rs, kind, from, to) {
+		if sum.n > 0 {
+			p99s = append(p99s, sum.p99)
+		}
+	}
+	if len(p99s) == 0 {
+		return 0
+	}
+	slices.Sort(p99s)
+	return p99s[len(p99s)/2]
 }

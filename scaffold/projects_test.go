@@ -349,9 +349,9 @@ func serviceEnv(t *testing.T, p Params, dir, runID string) []string {
 		// URLs: the runs use a Redis database of their own, emptied
 		// before and after.
 		cli := proctest.Need(t, "redis-cli", "Debian's redis-tools")
-		flush := func() { exec.Command(cli, "-h", "127.0.0.1", "-p", "6379", "-n", scaffoldRedisDB, "FLUSHDB").Run() }
-		run(t, dir, nil, cli, "-h", "127.0.0.1", "-p", "6379", "-n", scaffoldRedisDB, "FLUSHDB")
-		t.Cleanup(flush)
+		flush := []string{"-h", "127.0.0.1", "-p", "6379", "-n", scaffoldRedisDB, "FLUSHDB"}
+		run(t, dir, nil, cli, flush...)
+		t.Cleanup(func() { exec.Command(cli, flush...).Run() })
 		env = append(env, "REDIS_URL=redis://127.0.0.1:6379/"+scaffoldRedisDB)
 	case CacheMemcached:
 		if !proctest.Listening("127.0.0.1:11211") {
