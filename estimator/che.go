@@ -114,7 +114,7 @@ func (r *zipfRanks) extend(n int64) {
 		}
 		hi := lo
 		if !r.exact {
-			hi = max(int64(math.Floor(float64(lo)*1.002)), lo)
+			hi = nextBucketEnd(lo)
 		}
 		p, cnt := zipfBucket(lo, hi, r.s)
 		total := p * cnt
@@ -126,6 +126,19 @@ func (r *zipfRanks) extend(n int64) {
 		r.count = append(r.count, cnt)
 		r.total = append(r.total, total)
 	}
+}
+
+// nextBucketEnd is the last rank of the bucket that starts at lo: 0.2%
+// wider, and the last int64 once that product no longer fits one. Without
+// that cap the conversion of a product past 2^63 gave a negative rank, every
+// bucket near the top became one rank wide, and a catalogue of 9e18 keys
+// asked for quintillions of buckets (FuzzEstimate, out of memory).
+func nextBucketEnd(lo int64) int64 {
+	f := math.Floor(float64(lo) * 1.002)
+	if f >= math.MaxInt64 { // float64(MaxInt64) is 2^63
+		return math.MaxInt64
+	}
+	return max(int64(f), lo)
 }
 
 type zipfKey struct {

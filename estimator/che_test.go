@@ -90,6 +90,28 @@ func TestBucketedZipfAgreesWithExact(t *testing.T) {
 	}
 }
 
+func TestZipfAtTheTopOfInt64(t *testing.T) {
+	// Catalogues near 2^63 keys must bucket like any other: a few
+	// thousand buckets that sum to one, not one bucket per rank.
+	for _, n := range []int64{math.MaxInt64, math.MaxInt64 - 1, 1 << 62, 9_223_000_000_000_000_000} {
+		z := NewZipf(n, 0.9)
+		if len(z.prob) > 30000 {
+			t.Errorf("n=%d: %d buckets, want a few thousand", n, len(z.prob))
+		}
+		mass, objects := 0.0, 0.0
+		for i, q := range z.prob {
+			mass += q * z.count[i]
+			objects += z.count[i]
+		}
+		if math.Abs(mass-1) > 1e-9 || math.Abs(objects-float64(n))/float64(n) > 1e-9 {
+			t.Errorf("n=%d: mass %g over %g objects", n, mass, objects)
+		}
+		if h := CheHitRatio(z, 1e6); !(h > 0 && h < 1) {
+			t.Errorf("n=%d: hit ratio %g", n, h)
+		}
+	}
+}
+
 func TestBiggerCacheNeverLowersHitRatio(t *testing.T) {
 	for _, s := range []float64{0.6, 0.8, 1.0, 1.3} {
 		z := NewZipf(1_000_000_000, s)
