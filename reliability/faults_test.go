@@ -61,9 +61,7 @@ func TestRedisStoppedMidRun(t *testing.T) {
 
 	const stopAt, backAt, settle, end = 8 * time.Second, 18 * time.Second, 24 * time.Second, 30 * time.Second
 	spec := loadSpec{duration: end, redirect: redirectRate, create: createRate, targets: targets, runID: id}
-	l := startLoad(svc.base, spec)
-	spec.runID += "-control"
-	lc := startLoad(ctl.base, spec)
+	l, lc := startLoadWithControl(svc.base, ctl.base, spec)
 	l.sleepUntil(stopAt)
 	before := scrape(t, svc.base+"/metrics")
 	l.mark("redis stopped")
@@ -338,9 +336,7 @@ func brokerStoppedMidRun(t *testing.T, g *generated, nt, ntCtl broker) {
 	poll := pollClicks(svc.base+"/metrics", workerBase+"/metrics")
 	defer poll.close()
 	spec := loadSpec{duration: end, redirect: redirectRate, create: createRate, targets: targets, runID: id}
-	l := startLoad(svc.base, spec)
-	spec.runID += "-control"
-	lc := startLoad(ctl.base, spec)
+	l, lc := startLoadWithControl(svc.base, ctl.base, spec)
 	l.sleepUntil(stopAt)
 	before := scrape(t, svc.base+"/metrics")
 	l.mark("broker stopped")

@@ -101,6 +101,15 @@ func loadClient() *http.Client {
 	return c
 }
 
+// startLoadWithControl sends the same load to the instance under a fault
+// and to a control instance whose services stay up: the control's figures
+// in the same seconds tell the fault's cost from the machine's noise.
+func startLoadWithControl(base, controlBase string, spec loadSpec) (l, control *loadRun) {
+	l = startLoad(base, spec)
+	spec.runID += "-control"
+	return l, startLoad(controlBase, spec)
+}
+
 func startLoad(base string, spec loadSpec) *loadRun {
 	l := &loadRun{spec: spec, base: base, client: loadClient(), t0: time.Now(),
 		marks: map[string]time.Duration{}, inflight: make(chan struct{}, maxInFlight), done: make(chan struct{})}
