@@ -174,6 +174,50 @@ database: kind: "postgres"
 	}
 }
 
+func TestServiceTimeCVSetsTheQueue(t *testing.T) {
+	// The same tier as above, its service time's spread stated: a fixed
+	// cost queues less than the exponential M/M/c assumes, a handler with
+	// slow outliers more, and a stated spread is no longer an assumption.
+	src := `
+system: {name: "one", footprint: "single-node"}
+traffic: get: {kind: "read", rate: "150/s", peakFactor: 1, requestSize: "1KiB", responseSize: "1KiB", path: ["services"]}
+slo: {p99: get: "60ms", availability: "99%"}
+services: {instances: 1, zones: 1, serviceTime: "10ms"CV}
+database: kind: "postgres"
+`
+	p99 := func(cv string) (float64, bool) {
+		r := estimate(t, strings.Replace(src, "CV", cv, 1), Options{})
+		for _, a := range r.Assumptions {
+			if a.ID == "app.service_time_cv" {
+				return float64(operation(r, "get").P99Ms), true
+			}
+		}
+		return float64(operation(r, "get").P99Ms), false
+	}
+	unstated, assumed := p99("")
+	if !assumed {
+		t.Error("without serviceTimeCV the exponential assumption must be listed")
+	}
+	q := MMc{Lambda: 150, Mu: 100, C: 2}
+	if mmc, _ := q.ResponseQuantile(0.99); !near(unstated/1000, mmc, 2e-3) {
+		t.Errorf("unstated spread: p99 %.3f ms, want M/M/2 %.3f ms", unstated, mmc*1000)
+	}
+	prev := 0.0
+	for _, cv := range []string{"0", "0.5", "1", "2"} {
+		got, assumed := p99(", serviceTimeCV: " + cv)
+		if assumed {
+			t.Errorf("serviceTimeCV %s stated, still listed as an assumption", cv)
+		}
+		if got <= prev {
+			t.Errorf("serviceTimeCV %s: p99 %.3f ms, not above the less variable %.3f ms", cv, got, prev)
+		}
+		if cv == "1" && got != unstated {
+			t.Errorf("serviceTimeCV 1: p99 %.3f ms, want the unstated %.3f ms", got, unstated)
+		}
+		prev = got
+	}
+}
+
 func TestSaturatedTierMakesP99Unbounded(t *testing.T) {
 	src := strings.Replace(tiny, `throughputPerInstance: "400/s"`, `throughputPerInstance: "20/s"`, 1)
 	r := estimate(t, src, Options{})

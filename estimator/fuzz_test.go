@@ -194,6 +194,7 @@ var knobs = []knob{
 	{"services.serviceTime", 1000, float64(time.Minute), true, func(d *schema.Design, op *schema.Operation, v float64) {
 		d.Services.ServiceTime = ptr(schema.Duration(v))
 	}},
+	{"services.serviceTimeCV", 0, 10, false, func(d *schema.Design, op *schema.Operation, v float64) { d.Services.ServiceTimeCV = ptr(v) }},
 	{"services.targetUtilization", 1e-6, 1 - 1e-9, false, func(d *schema.Design, op *schema.Operation, v float64) { d.Services.TargetUtilization = v }},
 	{"services.connectionsPerInstance", 1, 10000, true, func(d *schema.Design, op *schema.Operation, v float64) { d.Services.ConnectionsPerInstance = int(v) }},
 	{"cdn.cacheableShare", 0, 1, false, func(d *schema.Design, op *schema.Operation, v float64) {

@@ -16,12 +16,47 @@ type Stage struct {
 	Prob  float64
 }
 
-// QueueStages splits an M/M/c hop into its service and waiting stages.
+// QueueStages splits an M/M/c hop into its service and waiting stages. A
+// queue nobody waits in (C(c,a) = 0, as at zero load) has no waiting stage:
+// a Prob of zero would mean "always".
 func QueueStages(q MMc) []Stage {
-	return []Stage{
-		{Rate: q.Mu},
-		{Rate: q.theta(), Prob: q.PWait()},
+	return ServiceStages(q, 1)
+}
+
+// ServiceStages splits an M/G/c hop, whose service time has coefficient of
+// variation cv (standard deviation over mean), into its service and waiting
+// stages; cv = 1 is M/M/c exactly. Variability, not the mean, makes the
+// queue:
+//
+//   - The wait keeps M/M/c's probability C(c,a) and its exponential shape,
+//     with its mean scaled by (1 + cv²)/2: the Allen–Cunneen approximation
+//     for Poisson arrivals, which for one server is Kingman's formula and
+//     Pollaczek–Khinchine's exact M/G/1 mean. Keeping the shape is this
+//     estimator's choice [D]; the sources give the mean.
+//   - The service has mean 1/μ and standard deviation cv/μ: a fixed
+//     (1−cv)/μ then Exp(μ/cv) for cv ≤ 1 (all fixed at cv = 0), and for
+//     cv > 1 a two-phase Coxian, Exp(2μ) then, with probability 1/(2cv²),
+//     Exp(μ/cv²).
+func ServiceStages(q MMc, cv float64) []Stage {
+	var out []Stage
+	switch {
+	case cv == 1:
+		out = []Stage{{Rate: q.Mu}}
+	case cv <= 0:
+		out = []Stage{{Fixed: 1 / q.Mu}}
+	case cv < 1:
+		out = []Stage{{Fixed: (1 - cv) / q.Mu}, {Rate: q.Mu / cv}}
+	default:
+		out = []Stage{{Rate: 2 * q.Mu}, {Rate: q.Mu / (cv * cv), Prob: 1 / (2 * cv * cv)}}
 	}
+	if c := q.PWait(); c > 0 {
+		rate := q.theta()
+		if cv != 1 {
+			rate *= 2 / (1 + cv*cv)
+		}
+		out = append(out, Stage{Rate: rate, Prob: c})
+	}
+	return out
 }
 
 // Dist is the distribution of a sum of stages, held as its CDF on a uniform

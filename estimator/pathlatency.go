@@ -19,19 +19,26 @@ type hop struct {
 // operation through a tier in a scenario asks for the same hop, so hops
 // are remembered by their arguments (the stages are shared, never written).
 func queueHop(name string, q MMc, fixed float64, what string) hop {
-	return hopMemo.get(hopKey{name, q, fixed, what}, func() hop { return newQueueHop(name, q, fixed, what) })
+	return serviceHop(name, q, 1, fixed, what)
+}
+
+// serviceHop is queueHop for a tier whose service time varies with
+// coefficient of variation cv (M/G/c; see ServiceStages).
+func serviceHop(name string, q MMc, cv, fixed float64, what string) hop {
+	return hopMemo.get(hopKey{name, q, cv, fixed, what}, func() hop { return newQueueHop(name, q, cv, fixed, what) })
 }
 
 type hopKey struct {
 	name  string
 	q     MMc
+	cv    float64
 	fixed float64
 	what  string
 }
 
 var hopMemo = newMemoTable[hopKey, hop](4096)
 
-func newQueueHop(name string, q MMc, fixed float64, what string) hop {
+func newQueueHop(name string, q MMc, cv, fixed float64, what string) hop {
 	h := hop{name: name}
 	if fixed > 0 {
 		h.stages = append(h.stages, Stage{Fixed: fixed})
@@ -44,10 +51,16 @@ func newQueueHop(name string, q MMc, fixed float64, what string) hop {
 		h.text = fmt.Sprintf("%s: %s — saturated (ρ = %s ≥ 100%%)", name, what, Num(q.Utilisation()))
 		return h
 	}
-	h.stages = append(h.stages, QueueStages(q)...)
-	p99, _ := q.ResponseQuantile(0.99)
-	h.text = fmt.Sprintf("%s: %s M/M/%d, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
-		name, what, q.C, Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(p99))
+	stages := ServiceStages(q, cv)
+	h.stages = append(h.stages, stages...)
+	if cv == 1 {
+		p99, _ := q.ResponseQuantile(0.99)
+		h.text = fmt.Sprintf("%s: %s M/M/%d, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
+			name, what, q.C, Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(p99))
+	} else {
+		h.text = fmt.Sprintf("%s: %s M/G/%d, service-time CV %s, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
+			name, what, q.C, Num(cv), Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(SumStages(stages).Quantile(0.99)))
+	}
 	if fixed > 0 {
 		h.text += " + " + Ms(fixed) + " fixed"
 	}
@@ -77,7 +90,7 @@ func (e *estimator) latency(s *scenarioRun, p *plan, op *schema.Operation) *opLa
 		case "services":
 			a := p.app
 			n := s.alive["services"]
-			hs = []hop{queueHop("services", MMc{Lambda: perNode(s.appLoad, n), Mu: a.mu, C: a.servers}, 0, "per instance")}
+			hs = []hop{serviceHop("services", MMc{Lambda: perNode(s.appLoad, n), Mu: a.mu, C: a.servers}, a.cv, 0, "per instance")}
 		case "cache":
 			if !p.cache.on {
 				continue

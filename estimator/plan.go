@@ -31,6 +31,7 @@ type appTier struct {
 	servers     int     // M/M/c servers per instance
 	mu          float64 // per server, per second
 	perInstance float64 // requests per second per instance at 100%
+	cv          float64 // service time's standard deviation over its mean
 	deriv       string
 	assumed     bool
 }
@@ -183,6 +184,12 @@ func (e *estimator) plan() *plan {
 		a.perInstance = a.vcpu * per
 		a.assumed = true
 		a.deriv = fmt.Sprintf("%s vCPU × %s rps per vCPU (app.rps_per_vcpu, assumption: a trivial Go handler) = %s rps per instance", Num(a.vcpu), Num(per), Num(a.perInstance))
+	}
+
+	if d.Services.ServiceTimeCV != nil {
+		a.cv = *d.Services.ServiceTimeCV
+	} else {
+		a.cv = e.fig("app.service_time_cv")
 	}
 
 	// Load balancer.

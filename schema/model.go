@@ -116,6 +116,7 @@ type Services struct {
 	Zones                  int       `json:"zones"`
 	ThroughputPerInstance  *Rate     `json:"throughputPerInstance,omitempty"`
 	ServiceTime            *Duration `json:"serviceTime,omitempty"`
+	ServiceTimeCV          *float64  `json:"serviceTimeCV,omitempty"`
 	TargetUtilization      float64   `json:"targetUtilization"`
 	ConnectionsPerInstance int       `json:"connectionsPerInstance"`
 }

@@ -60,6 +60,7 @@ func predictCmd(args []string) error {
 	serviceTime := fs.Float64("service-time-us", 0, "measured CPU per request, µs")
 	workTime := fs.Float64("work-time-us", 1, "measured worker CPU per message, µs")
 	rtt := fs.Float64("rtt-ms", 0, "measured loopback round trip, ms")
+	cv := fs.String("service-time-cv", "", "services.serviceTimeCV to state, when the server's work is known (empty: the estimator's assumption)")
 	out := fs.String("o", "", "write the filled designs next to this path (DIR/NAME)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,6 +72,10 @@ func predictCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	cvField := ""
+	if *cv != "" {
+		cvField = ", serviceTimeCV: " + *cv
+	}
 	fill := func(rate float64) string {
 		r := strings.NewReplacer(
 			"@RATE@", fmt.Sprintf("%.1f", rate),
@@ -78,6 +83,7 @@ func predictCmd(args []string) error {
 			"@WORK_TIME@", fmt.Sprintf("%.2fus", math.Max(*workTime, 0.01)),
 			"@PER_INSTANCE@", fmt.Sprintf("%.1f", 1e6 / *serviceTime),
 			"@RTT@", fmt.Sprintf("%.4fms", *rtt),
+			"@SERVICE_TIME_CV@", cvField,
 		)
 		return r.Replace(string(tmpl))
 	}
