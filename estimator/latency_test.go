@@ -72,16 +72,7 @@ func TestPathWithCacheMixtureMatchesSeededMonteCarlo(t *testing.T) {
 	got := MixtureQuantile(0.99, parts)
 
 	rng := rand.New(rand.NewPCG(3, 4))
-	draw := func(st []Stage) float64 {
-		x := 0.0
-		for _, s := range st {
-			x += s.Fixed
-			if s.Rate > 0 && rng.Float64() < s.prob() {
-				x += rng.ExpFloat64() / s.Rate
-			}
-		}
-		return x
-	}
+	draw := func(st []Stage) float64 { return drawStages(rng, st) }
 	const n = 400000
 	xs := make([]float64, n)
 	for i := range xs {
@@ -181,16 +172,7 @@ func TestServiceStagesP99AgainstASeededMG1Simulation(t *testing.T) {
 			got := SumStages(st).Quantile(0.99)
 
 			rng := rand.New(rand.NewPCG(11, uint64(rho*100)+uint64(cv*10)))
-			service := func() float64 {
-				x := 0.0
-				for _, s := range st[:len(st)-1] {
-					x += s.Fixed
-					if s.Rate > 0 && rng.Float64() < s.prob() {
-						x += rng.ExpFloat64() / s.Rate
-					}
-				}
-				return x
-			}
+			service := func() float64 { return drawStages(rng, st[:len(st)-1]) }
 			const n = 400000
 			xs := make([]float64, n)
 			w := 0.0
@@ -207,4 +189,17 @@ func TestServiceStagesP99AgainstASeededMG1Simulation(t *testing.T) {
 			}
 		}
 	}
+}
+
+// drawStages samples one sum of the stages: every fixed delay, and each
+// exponential with its probability.
+func drawStages(rng *rand.Rand, st []Stage) float64 {
+	x := 0.0
+	for _, s := range st {
+		x += s.Fixed
+		if s.Rate > 0 && rng.Float64() < s.prob() {
+			x += rng.ExpFloat64() / s.Rate
+		}
+	}
+	return x
 }
