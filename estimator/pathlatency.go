@@ -53,14 +53,18 @@ func newQueueHop(name string, q MMc, cv, fixed float64, what string) hop {
 	}
 	stages := ServiceStages(q, cv)
 	h.stages = append(h.stages, stages...)
+	// M/M/c has a closed-form p99; M/G/c's comes from its stages.
+	var model string
+	var p99 float64
 	if cv == 1 {
-		p99, _ := q.ResponseQuantile(0.99)
-		h.text = fmt.Sprintf("%s: %s M/M/%d, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
-			name, what, q.C, Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(p99))
+		model = fmt.Sprintf("M/M/%d", q.C)
+		p99, _ = q.ResponseQuantile(0.99)
 	} else {
-		h.text = fmt.Sprintf("%s: %s M/G/%d, service-time CV %s, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
-			name, what, q.C, Num(cv), Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(SumStages(stages).Quantile(0.99)))
+		model = fmt.Sprintf("M/G/%d, service-time CV %s", q.C, Num(cv))
+		p99 = SumStages(stages).Quantile(0.99)
 	}
+	h.text = fmt.Sprintf("%s: %s %s, λ %s/s, μ %s/s, ρ %s, P(wait) %s, queue p99 %s",
+		name, what, model, Num(q.Lambda), Num(q.Mu), Pct(q.Utilisation()), Pct(q.PWait()), Ms(p99))
 	if fixed > 0 {
 		h.text += " + " + Ms(fixed) + " fixed"
 	}
