@@ -138,7 +138,7 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	// below; a missing renderer is reported after the design's own errors.
 	renderer, rendererErr := startRenderer(cmd, app, format == "svg" || format == "png")
 	defer renderer.Close()
-	d, err := schema.Load(path, app.Stdin)
+	d, err := loadForPipeline(path, app.Stdin)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type diffOptions struct {
 	output  string
 	failOn  string
 	today   string
-	horizon int
+	horizon horizonMonths
 	prices  string
 }
 
@@ -70,9 +70,6 @@ Exit status:
 				}
 				failOn = s
 			}
-			if opts.horizon < 1 || opts.horizon > 120 {
-				return usageErrorf("invalid --horizon %d: give a number of months from 1 to 120", opts.horizon)
-			}
 			if args[0] == "-" && args[1] == "-" {
 				return usageErrorf("only one of OLD and NEW can be standard input")
 			}
@@ -83,7 +80,8 @@ Exit status:
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text, json or markdown")
 	f.StringVar(&opts.failOn, "fail-on", "none", "exit 1 when the change introduces an unwaived finding at or above this severity: info, low, medium, high, critical or none")
 	f.StringVar(&opts.today, "today", "", "judge waiver expiry as of this date (YYYY-MM-DD); default today")
-	f.IntVar(&opts.horizon, "horizon", 12, "growth horizon in months, for the runway")
+	opts.horizon = 12
+	f.Var(&opts.horizon, "horizon", "growth horizon in months, for the runway: 36 or 3y")
 	f.StringVar(&opts.prices, "prices", "", "YAML file overriding prices by id, with optional discounts")
 	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(diffFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -105,7 +103,7 @@ func diffRun(cmd *cobra.Command, app *App, oldSpec, newSpec string, failOn rules
 		if err != nil {
 			return compare.Side{}, err
 		}
-		est, err := estimateDesign(d, estimator.Options{HorizonMonths: opts.horizon, Catalog: cat})
+		est, err := estimateDesign(d, estimator.Options{HorizonMonths: int(opts.horizon), Catalog: cat})
 		if err != nil {
 			return compare.Side{}, err
 		}
@@ -152,7 +150,7 @@ const gitTimeout = 30 * time.Second
 func loadVersion(ctx context.Context, app *App, spec string) (*schema.Design, string, error) {
 	rest, ok := strings.CutPrefix(spec, "git:")
 	if !ok {
-		d, err := schema.Load(spec, app.Stdin)
+		d, err := loadForPipeline(spec, app.Stdin)
 		return d, spec, err
 	}
 	rev, path, ok := strings.Cut(rest, ":")

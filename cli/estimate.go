@@ -21,7 +21,7 @@ type estimateOptions struct {
 	cloud    string
 	output   string
 	explain  bool
-	horizon  int
+	horizon  horizonMonths
 	prices   string
 }
 
@@ -59,7 +59,8 @@ per-node throughput come from data files with their sources and dates
 	f.StringVar(&opts.cloud, "cloud", "all", "clouds to price: aws|gcp|azure|all")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text|json|markdown")
 	f.BoolVar(&opts.explain, "explain", false, "print the derivation of every figure")
-	f.IntVar(&opts.horizon, "horizon", 12, "growth horizon in months")
+	opts.horizon = 12
+	f.Var(&opts.horizon, "horizon", "growth horizon in months: 36 or 3y")
 	f.StringVar(&opts.prices, "prices", "", "YAML file overriding prices by id, with optional discounts")
 	cmd.RegisterFlagCompletionFunc("scenario", cobra.FixedCompletions(estimator.ScenarioNames, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("cloud", cobra.FixedCompletions([]string{"aws", "gcp", "azure", "all"}, cobra.ShellCompDirectiveNoFileComp))
@@ -70,14 +71,12 @@ per-node throughput come from data files with their sources and dates
 
 func (o *estimateOptions) check() error {
 	switch {
-	case !oneOf(o.scenario, estimator.ScenarioNames...):
+	case !oneOf(o.scenario, estimator.ScenarioNames...) && !graphScenario(o.scenario):
 		return usageErrorf("invalid --scenario %q: use %s", o.scenario, strings.Join(estimator.ScenarioNames, ", "))
 	case !oneOf(o.cloud, "aws", "gcp", "azure", "all"):
 		return usageErrorf("invalid --cloud %q: use aws, gcp, azure or all", o.cloud)
 	case !oneOf(o.output, "text", "json", "markdown"):
 		return usageErrorf("invalid output format %q: use text, json or markdown", o.output)
-	case o.horizon < 1 || o.horizon > 120:
-		return usageErrorf("invalid --horizon %d: give a number of months from 1 to 120", o.horizon)
 	}
 	return nil
 }
@@ -96,11 +95,17 @@ func estimateRun(app *App, out io.Writer, path string, opts *estimateOptions) er
 	if err != nil {
 		return err
 	}
+	if len(d.Components) > 0 {
+		return estimateGraphRun(app, out, path, d, opts)
+	}
+	if graphScenario(opts.scenario) {
+		return usageErrorf("--scenario %s names a component: only a design written with components has them (tradeoff expand writes this one so); use %s", opts.scenario, strings.Join(estimator.ScenarioNames, ", "))
+	}
 	cat, err := catalogWithPrices(opts.prices)
 	if err != nil {
 		return err
 	}
-	r, err := estimateDesign(d, estimator.Options{Scenario: opts.scenario, HorizonMonths: opts.horizon, Catalog: cat})
+	r, err := estimateDesign(d, estimator.Options{Scenario: opts.scenario, HorizonMonths: int(opts.horizon), Catalog: cat})
 	if err != nil {
 		return err
 	}
@@ -368,10 +373,24 @@ func writeEstimate(w io.Writer, r *estimator.Result, clouds []string, explain bo
 		writeExplain(w, r, clouds, st)
 	}
 
-	// Assumptions.
-	p("%s", st.heading(fmt.Sprintf("Assumptions (%d)", len(r.Assumptions))))
+	writeAssumptions(w, r.Assumptions, st)
 	p("")
-	for _, as := range r.Assumptions {
+	var asOf []string
+	for _, k := range []string{"aws", "gcp", "azure", "defaults", "sla"} {
+		if d, ok := r.PricesAsOf[k]; ok {
+			asOf = append(asOf, k+" "+d)
+		}
+	}
+	p("Figures as of: %s. * marks a figure resting on an assumption; --explain shows every derivation.", strings.Join(asOf, ", "))
+}
+
+// writeAssumptions lists every figure an estimate rests on that is
+// unsourced, secondary or a default standing in for the design.
+func writeAssumptions(w io.Writer, assumptions []estimator.Assumption, st style) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("%s", st.heading(fmt.Sprintf("Assumptions (%d)", len(assumptions))))
+	p("")
+	for _, as := range assumptions {
 		val := ""
 		if as.Display != "" {
 			val = " = " + as.Display
@@ -382,14 +401,6 @@ func writeEstimate(w io.Writer, r *estimator.Result, clouds []string, explain bo
 		}
 		p("%s", st.bullet(fmt.Sprintf("%s%s [%s]: %s", st.code(as.ID), val, as.Tag, note)))
 	}
-	p("")
-	var asOf []string
-	for _, k := range []string{"aws", "gcp", "azure", "defaults", "sla"} {
-		if d, ok := r.PricesAsOf[k]; ok {
-			asOf = append(asOf, k+" "+d)
-		}
-	}
-	p("Figures as of: %s. * marks a figure resting on an assumption; --explain shows every derivation.", strings.Join(asOf, ", "))
 }
 
 func writeExplain(w io.Writer, r *estimator.Result, clouds []string, st style) {
@@ -415,6 +426,12 @@ func writeExplain(w io.Writer, r *estimator.Result, clouds []string, st style) {
 	p("runway:")
 	for _, rw := range r.Runway {
 		p("%s", st.bullet(rw.Derivation))
+	}
+	for _, k := range r.Keyspaces {
+		p("keyspace of %s:", k.Operation)
+		for _, d := range k.Derivation {
+			p("%s", st.bullet(d))
+		}
 	}
 	for _, cl := range clouds {
 		cc := r.Cost.For(cl)

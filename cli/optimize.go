@@ -30,18 +30,21 @@ func newOptimizeCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "optimize FILE",
 		Short: "Find the cheapest configuration that meets every SLO with no high finding",
-		Long: `Search the knobs the design leaves open, or marks as tunable, for the
-cheapest configuration that meets every SLO (p99 per operation and
-availability, at peak) with no finding at or above high — "the cheapest
-design that meets the SLO wins" — and print the winning changes as a diff of
-the design, with the cost saved and the best configuration on each cloud.
+		Long: `Search the counts and sizes of the design for the cheapest configuration
+that meets every SLO (p99 per operation and availability, at peak) with no
+finding at or above high — "the cheapest design that meets the SLO wins" —
+and print the winning changes as a diff of the design, with the cost saved
+and the best configuration on each cloud.
 
 Knobs: ` + strings.Join(optimize.KnobPaths(), ", ") + `.
 
-A knob is searched when the design leaves it out, when the file marks it with
-a CUE attribute — instances: 4 @tune() — or when --tune names it (--tune all
-for every knob). @tune(min=2, max=12) bounds a count; @tune(aws, gcp) lists
-the values a choice may take. --fix holds a knob the design leaves open.
+By default every count and size is searched, those the design writes too (a
+written count is a guess to check, not a requirement), and the technology
+and the cloud are kept. Naming knobs narrows the search to them and to what
+the design leaves out: mark fields in the file with a CUE attribute —
+instances: 4 @tune() — or pass --tune (--tune all adds the cloud).
+@tune(min=2, max=12) bounds a count; @tune(aws, gcp) lists the values a
+choice may take. --fix holds a knob as written.
 
 The search is deterministic: it raises counts to what the estimate says each
 tier needs until every constraint holds, then lowers each knob as far as the
@@ -79,7 +82,7 @@ Exit status:
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.write, "write", false, "apply the winning changes to FILE (a .cue file), keeping comments and layout")
-	f.StringSliceVar(&opts.tune, "tune", nil, "also search these knobs (comma-separated), or all")
+	f.StringSliceVar(&opts.tune, "tune", nil, "search only these knobs (comma-separated), or all to move the cloud too")
 	f.StringSliceVar(&opts.fix, "fix", nil, "never change these knobs (comma-separated)")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text or json")
 	f.StringVar(&opts.today, "today", "", "judge waiver expiry as of this date (YYYY-MM-DD); default today")
@@ -107,7 +110,7 @@ func optimizeRun(cmd *cobra.Command, app *App, path string, opts *optimizeOption
 	if err != nil {
 		return err
 	}
-	d, err := schema.Load(path, app.Stdin)
+	d, err := loadForPipeline(path, app.Stdin)
 	if err != nil {
 		return err
 	}
@@ -226,7 +229,7 @@ func writeOptimize(w io.Writer, path string, rep *optimizeReport, editErr error,
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("tradeoff optimize: %s (%s)", o.Design, path)
 	if len(o.Knobs) == 0 {
-		p("no knob to search: the design writes every one; mark fields with @tune() or pass --tune (all, or %s)", strings.Join(optimize.KnobPaths(), ", "))
+		p("no knob to search: --fix holds every one the design has; pass --tune (all, or %s)", strings.Join(optimize.KnobPaths(), ", "))
 	} else {
 		var ks []string
 		for _, k := range o.Knobs {

@@ -13,7 +13,6 @@ import (
 	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/report"
 	"github.com/tradeoff-dev/tradeoff/rules"
-	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 type reportOptions struct {
@@ -21,7 +20,7 @@ type reportOptions struct {
 	format  string
 	force   bool
 	layout  string
-	horizon int
+	horizon horizonMonths
 	prices  string
 	failOn  string
 	today   string
@@ -88,7 +87,8 @@ Exit status:
 	f.StringVarP(&opts.format, "format", "f", "", "html or markdown (default: from the -o extension)")
 	f.BoolVar(&opts.force, "force", false, "replace an existing output file")
 	f.StringVar(&opts.layout, "layout", "auto", "diagram layout for HTML: auto, graphviz (tradeoff-render) or builtin")
-	f.IntVar(&opts.horizon, "horizon", 12, "growth horizon in months")
+	opts.horizon = 12
+	f.Var(&opts.horizon, "horizon", "growth horizon in months: 36 or 3y")
 	f.StringVar(&opts.prices, "prices", "", "YAML file overriding prices by id, with optional discounts")
 	f.StringVar(&opts.failOn, "fail-on", "high", "severity at or above which an unwaived finding fails the review's verdict")
 	f.StringVar(&opts.today, "today", "", "judge waiver expiry as of this date (YYYY-MM-DD); default today")
@@ -103,9 +103,6 @@ Exit status:
 func (o *reportOptions) resolve() (string, error) {
 	if !oneOf(o.layout, reportLayouts...) {
 		return "", usageErrorf("invalid --layout %q: use auto, graphviz or builtin", o.layout)
-	}
-	if o.horizon < 1 || o.horizon > 120 {
-		return "", usageErrorf("invalid --horizon %d: give a number of months from 1 to 120", o.horizon)
 	}
 	if o.output == "" {
 		return "", usageErrorf("no output file: pass -o review.html or -o review.md (or -o - with -f)")
@@ -146,7 +143,7 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	// Start the renderer now, so its start-up overlaps the pipeline below.
 	renderer, rendererErr := startRenderer(cmd, app, format != "markdown" && opts.layout != "builtin")
 	defer renderer.Close()
-	d, err := schema.Load(path, app.Stdin)
+	d, err := loadForPipeline(path, app.Stdin)
 	if err != nil {
 		return err
 	}
@@ -154,7 +151,7 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	if err != nil {
 		return err
 	}
-	est, err := estimateDesign(d, estimator.Options{HorizonMonths: opts.horizon, Catalog: cat})
+	est, err := estimateDesign(d, estimator.Options{HorizonMonths: int(opts.horizon), Catalog: cat})
 	if err != nil {
 		return err
 	}

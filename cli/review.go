@@ -8,7 +8,6 @@ import (
 
 	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/rules/render"
-	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 type reviewOptions struct {
@@ -79,7 +78,7 @@ Exit status:
 }
 
 func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, today time.Time, only []*rules.Rule, opts *reviewOptions) error {
-	d, err := schema.Load(path, app.Stdin)
+	d, err := loadForPipeline(path, app.Stdin)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ warm module cache); --offline skips it.`,
 }
 
 func scaffoldRun(cmd *cobra.Command, app *App, path string, opts *scaffoldOptions) error {
-	d, err := schema.Load(path, app.Stdin)
+	d, err := loadForPipeline(path, app.Stdin)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,8 @@ func TestSchemaWorksWithStockCue(t *testing.T) {
 
 	// Every valid example, as YAML (a CUE design goes through cue export).
 	designs, _ := filepath.Glob(filepath.Join(examples, "*.cue"))
+	components, _ := filepath.Glob(filepath.Join(examples, "components", "*.cue"))
+	designs = append(designs, components...)
 	designs = append(designs, filepath.Join(examples, "shortener.yaml"))
 	for _, d := range designs {
 		yamlFile := d

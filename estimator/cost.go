@@ -3,7 +3,9 @@ package estimator
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // volumes are the monthly, average-rate quantities that usage-priced items
@@ -19,6 +21,7 @@ type volumes struct {
 	queueStoreGB  float64 // retained
 	dbStorageGB   float64 // per node
 	storageStated bool
+	replicationGB float64 // database writes shipped to the other regions
 }
 
 // sizing is the instance count per tier that a bill is for.
@@ -44,6 +47,13 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 			if op.Passes("loadBalancer") {
 				v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB
 			}
+		}
+		if r := e.regions(); r > 1 && op.Kind == "write" && op.Passes("database") {
+			size := float64(op.RequestSize)
+			if op.Data != nil && op.Data.ObjectSize > 0 {
+				size = float64(op.Data.ObjectSize)
+			}
+			v.replicationGB += perMonth * size * float64(r-1) / GiB
 		}
 		if p.queue.on && op.Passes("queue") {
 			// Batched operations are billed and sized per message.
@@ -115,6 +125,12 @@ func (b *bill) add(component, id string, qty float64, how string) {
 	if !ok || !en.Known() {
 		b.unpriced(id)
 		return
+	}
+	if r := b.e.regions(); r > 1 && regional(component) && perRegion(en.Unit) {
+		// Each region runs the fleet the design describes and holds the
+		// data; what traffic is billed by is split between the regions.
+		qty *= float64(r)
+		how = strings.TrimSpace(how + fmt.Sprintf(" × %d regions", r))
 	}
 	usd, beyond := en.TieredCost(qty)
 	if en.Tag.Assumed() {
@@ -305,6 +321,10 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 
 	// Internet egress.
 	b.add("egress", cl+".egress.internet", v.egressGB, "responses to the internet")
+	if v.replicationGB > 0 {
+		b.add("replication", cl+".egress.inter_region", v.replicationGB,
+			fmt.Sprintf("database writes shipped to the %d other region(s)", e.regions()-1))
+	}
 }
 
 func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
@@ -404,4 +424,15 @@ func (c *Costs) appendNetwork(comps *[]Component) {
 	}
 	*comps = append(*comps, Component{Name: "egress", Kind: "network", MonthlyUSD: m,
 		Derivation: []string{"internet egress of responses at the average rate, tiered per cloud"}})
+	rep := map[string]float64{}
+	shown := false
+	for _, cloud := range Clouds {
+		cc := c.For(cloud)
+		rep[cloud] = round2(cc.componentTotal("replication"))
+		shown = shown || rep[cloud] > 0 || slices.Contains(cc.Unpriced, cloud+".egress.inter_region")
+	}
+	if shown {
+		*comps = append(*comps, Component{Name: "replication", Kind: "network", MonthlyUSD: rep,
+			Derivation: []string{"database writes (object size, else request size) at the average rate, shipped to every other region"}})
+	}
 }

@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -35,10 +36,17 @@ type Options struct {
 	Catalog *Catalog
 }
 
+// ErrComponentForm refuses a design written with components where the
+// shorthand's tiers are read: EstimateGraph estimates that form.
+var ErrComponentForm = errors.New("a design written with components is validated, expanded and estimated (tradeoff estimate: load, latency, in-flight requests and availability), but not yet reviewed, drawn, reported, diffed, optimized or scaffolded: those read the sections' shorthand (services, cache, database, queue), so write the design with the sections for them")
+
 // Estimate computes capacity, cost, latency, availability and runway for a
 // validated design. Errors are about the design's overrides (unknown ids),
 // reported at their position as schema.Errors.
 func Estimate(d *schema.Design, opts Options) (*Result, error) {
+	if len(d.Components) > 0 {
+		return nil, ErrComponentForm
+	}
 	if opts.HorizonMonths <= 0 {
 		opts.HorizonMonths = 12
 	}
@@ -48,6 +56,18 @@ func Estimate(d *schema.Design, opts Options) (*Result, error) {
 	if !validScenario(opts.Scenario) {
 		return nil, fmt.Errorf("unknown scenario %q: use one of %s", opts.Scenario, strings.Join(ScenarioNames, ", "))
 	}
+	cat, err := designCatalog(d, opts)
+	if err != nil {
+		return nil, err
+	}
+	e := newEstimator(d, cat, opts)
+	return e.run(), nil
+}
+
+// designCatalog is the figures one estimate uses: the options' catalogue
+// (the embedded one by default), with the design's overrides applied to a
+// copy of it.
+func designCatalog(d *schema.Design, opts Options) (*Catalog, error) {
 	cat := opts.Catalog
 	if cat == nil {
 		var err error
@@ -59,8 +79,7 @@ func Estimate(d *schema.Design, opts Options) (*Result, error) {
 	if err := applyDesignOverrides(cat, d); err != nil {
 		return nil, err
 	}
-	e := newEstimator(d, cat, opts)
-	return e.run(), nil
+	return cat, nil
 }
 
 func validScenario(s string) bool {
@@ -249,6 +268,7 @@ func (e *estimator) run() *Result {
 	r.Cost.appendNetwork(&r.Components)
 	r.Availability = e.availability(plan, peak)
 	r.Runway, r.RunwayMonths = e.runway(plan, peak)
+	r.Keyspaces = e.keyspaces(plan)
 	r.Verdict = e.verdict(r)
 	r.Assumptions = e.assumptionList()
 	return r

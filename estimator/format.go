@@ -8,7 +8,7 @@ import (
 )
 
 // Num formats a figure for a derivation the way an engineer writes it on a
-// whiteboard: 3B, 2.5M, 86,400, 69.4, 0.29.
+// whiteboard: 3.5T, 3B, 2.5M, 86,400, 69.4, 0.29.
 func Num(x float64) string {
 	switch {
 	case math.IsInf(x, 1):
@@ -17,6 +17,8 @@ func Num(x float64) string {
 		return "?"
 	case x < 0:
 		return "−" + Num(-x)
+	case x >= 1e12:
+		return trim(x/1e12, 3) + "T"
 	case x >= 1e9:
 		return trim(x/1e9, 3) + "B"
 	case x >= 1e6:

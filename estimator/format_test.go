@@ -9,6 +9,7 @@ func TestNumbersReadLikeAWhiteboard(t *testing.T) {
 	tests := []struct {
 		got, want string
 	}{
+		{Num(3.52e12), "3.52T"},
 		{Num(3e9), "3B"},
 		{Num(2.5e6), "2.5M"},
 		{Num(86400), "86,400"},

@@ -115,6 +115,10 @@ func (e *estimator) latency(s *scenarioRun, p *plan, op *schema.Operation) *opLa
 			hs = []hop{h}
 		case "database", "replicas":
 			hs = []hop{e.dbHop(s, p, comp, op.IsRead())}
+			if comp == "database" && e.waitsOnRegions(op) {
+				rtt, from := e.crossRegionRTT()
+				hs = append(hs, fixedHop("cross-region", rtt, "the write waits for a majority of the regions (CP, or synchronous replication): one round trip, "+from))
+			}
 		case "queue":
 			if p.queue.on {
 				if w := s.batchFill[op.Name]; w > 0 {

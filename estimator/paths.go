@@ -17,7 +17,10 @@ type tierAvail struct {
 
 type opAvail struct {
 	value float64
-	steps []string
+	// region is the path's availability within one region; value is over
+	// every region.
+	region float64
+	steps  []string
 }
 
 // sla reads an SLA figure; ok is false when the provider offers none.
@@ -220,6 +223,11 @@ func (e *estimator) opAvailability() map[string]opAvail {
 				break
 			}
 		}
+		a.region = a.value
+		if v, how := e.regionFailoverAvailability(a.value, e.regions()); how != "" {
+			a.steps = append(a.steps, fmt.Sprintf("%s path in one region: %s", op.Name, Pct(a.value)), how)
+			a.value = v
+		}
 		a.steps = append(a.steps, fmt.Sprintf("%s path: %s", op.Name, Pct(a.value)))
 		out[op.Name] = a
 	}
@@ -312,7 +320,12 @@ func (s *scenarioRun) availability(e *estimator) float64 {
 		v := ops[op.Name].value
 		for _, comp := range op.Path {
 			if down[comp] && !(comp == "cache" && e.d.Cache.Pattern == "cache-aside") {
+				// The scenario takes the tier down in one region; with
+				// automatic failover the others still serve.
 				v = 0
+				if r := e.regions(); r > 1 && e.d.System.RegionFailover != "manual" {
+					v, _ = e.regionFailoverAvailability(ops[op.Name].region, r-1)
+				}
 			}
 		}
 		if !found || v < worst {

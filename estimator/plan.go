@@ -348,46 +348,80 @@ func (e *estimator) anyPath(component string) bool {
 	return false
 }
 
-// meanObjectSize is the object-weighted mean size of stored objects.
+// meanObjectSize is the object-weighted mean size of stored objects; for a
+// system that stores nothing yet, the mean size of what its writes will
+// store, weighted by their rates.
 func (p *plan) meanObjectSize() float64 {
-	if p.dataObjects == 0 {
+	if p.dataObjects > 0 {
+		return p.dataBytes / p.dataObjects
+	}
+	var bytes, rate float64
+	for _, op := range p.ops {
+		if op.Data != nil && op.Kind == "write" {
+			r := op.Rate.PerSecond() * op.Data.NewPerWrite
+			bytes += r * float64(op.Data.ObjectSize)
+			rate += r
+		}
+	}
+	if rate == 0 {
 		return 0
 	}
-	return p.dataBytes / p.dataObjects
+	return bytes / rate
 }
 
-// objectsAt is the number of stored objects after months of growth: the
-// objects now plus each data-writing operation's average rate integrated
-// over its growth curve, ∫₀^m r·g^{t/12} dt = r·12(g^{m/12} − 1)/ln g
-// months, capped by retention (rate at m × retention).
+// storesData reports whether the design stores anything, now or later: a
+// system not yet launched has no objects today and its writes' tomorrow.
+func (p *plan) storesData() bool {
+	for _, op := range p.ops {
+		if op.Data != nil && (op.Data.Objects > 0 || op.Kind == "write" && op.Data.NewPerWrite > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectsAt is the number of stored objects after months of growth.
 func (p *plan) objectsAt(months float64) float64 {
 	n := 0.0
 	for _, op := range p.ops {
-		if op.Data == nil {
-			continue
-		}
-		objs := float64(op.Data.Objects)
-		if op.Kind == "write" && months > 0 {
-			perMonth := op.Rate.PerSecond() * SecondsPerMonth
-			added := perMonth * months
-			if op.Growth > 1 {
-				added = perMonth * MonthsPerYear * (GrowthFactor(op.Growth, months) - 1) / math.Log(op.Growth)
-			}
-			objs += added
-			if op.Data.Retention != schema.Forever {
-				steady := op.Rate.PerSecond() * GrowthFactor(op.Growth, months) * op.Data.Retention.Seconds()
-				objs = math.Min(objs, math.Max(float64(op.Data.Objects), steady))
-			}
-		}
-		n += objs
+		n += opObjectsAt(op, months)
 	}
 	return n
 }
 
-// bytesAt is the stored bytes after months (rows only).
-func (p *plan) bytesAt(months float64) float64 {
-	if p.dataObjects == 0 {
+// opObjectsAt is the objects one operation's data holds after months: the
+// objects now plus, for a write, its average rate integrated over its
+// growth curve, ∫₀^m r·g^{t/12} dt = r·12(g^{m/12} − 1)/ln g months,
+// capped by retention (rate at m × retention) unless kept forever.
+func opObjectsAt(op *schema.Operation, months float64) float64 {
+	if op.Data == nil {
 		return 0
 	}
-	return p.objectsAt(months) * p.meanObjectSize()
+	objs := float64(op.Data.Objects)
+	if op.Kind != "write" || months <= 0 {
+		return objs
+	}
+	perMonth := op.Rate.PerSecond() * op.Data.NewPerWrite * SecondsPerMonth
+	added := perMonth * months
+	if op.Growth > 1 {
+		added = perMonth * MonthsPerYear * (GrowthFactor(op.Growth, months) - 1) / math.Log(op.Growth)
+	}
+	objs += added
+	if op.Data.Retention != schema.Forever {
+		steady := op.Rate.PerSecond() * op.Data.NewPerWrite * GrowthFactor(op.Growth, months) * op.Data.Retention.Seconds()
+		objs = math.Min(objs, math.Max(float64(op.Data.Objects), steady))
+	}
+	return objs
+}
+
+// bytesAt is the stored bytes after months (rows only): each operation's
+// objects at their own size.
+func (p *plan) bytesAt(months float64) float64 {
+	b := 0.0
+	for _, op := range p.ops {
+		if op.Data != nil {
+			b += opObjectsAt(op, months) * float64(op.Data.ObjectSize)
+		}
+	}
+	return b
 }

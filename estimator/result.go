@@ -35,6 +35,10 @@ type Result struct {
 
 	Scenarios []Scenario `json:"scenarios"`
 
+	// Keyspaces is the code length each creating operation that needs
+	// uniqueness must use for the objects at the horizon.
+	Keyspaces []Keyspace `json:"keyspaces,omitempty"`
+
 	Verdict Verdict `json:"verdict"`
 
 	// Assumptions lists every figure used that is unsourced or secondary,
@@ -111,6 +115,7 @@ type Component struct {
 // CacheDetail is the cache sizing.
 type CacheDetail struct {
 	Objects          float64  `json:"objects"`
+	ObjectsHorizon   float64  `json:"objects_at_horizon"`
 	ItemBytes        float64  `json:"item_bytes"`
 	CapacityObjects  float64  `json:"capacity_objects"`
 	MemoryBytes      float64  `json:"memory_bytes"`
@@ -131,6 +136,8 @@ type DBDetail struct {
 	WritesPerSec       float64 `json:"writes_per_second"`
 	ReadCapacity       float64 `json:"read_capacity_per_second"`
 	WriteCapacity      float64 `json:"write_capacity_per_second"`
+	Objects            float64 `json:"objects"`
+	ObjectsHorizon     float64 `json:"objects_at_horizon"`
 	StorageBytes       float64 `json:"storage_bytes"`
 	StorageHorizon     float64 `json:"storage_bytes_at_horizon"`
 	StorageCapacity    float64 `json:"storage_capacity_bytes"`

@@ -144,7 +144,7 @@ func (e *estimator) runway(p *plan, peak *scenarioRun) ([]Runway, Months) {
 		if perNode == 0 {
 			perNode = e.fig("db.storage_per_node") * GiB
 		}
-		if p.dataObjects > 0 {
+		if p.storesData() {
 			add("database", "storage", p.bytesAt, perNode*float64(b.shards), false, "bytes")
 		}
 	}

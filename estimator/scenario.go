@@ -469,7 +469,7 @@ func (e *estimator) cacheState(s *scenarioRun, p *plan, add func(*tierState)) {
 	ops := s.cacheGets + s.cacheSets + s.cacheOther
 	usable := c.memPerNode * (1 - c.reserved)
 	capObjs := float64(c.nodes) * usable / c.itemBytes
-	det := &CacheDetail{Objects: s.objects, ItemBytes: c.itemBytes, CapacityObjects: math.Floor(capObjs),
+	det := &CacheDetail{Objects: s.objects, ObjectsHorizon: math.Max(s.objects, p.objectsAt(float64(e.opts.HorizonMonths))), ItemBytes: c.itemBytes, CapacityObjects: math.Floor(capObjs),
 		MemoryBytes: float64(c.nodes) * c.memPerNode, Zipf: c.zipf, HitRatio: s.hit, AssumedHitRatio: c.assumedHit,
 		OpsPerSecond: ops, Replicas: c.replicas, ColdMissesPerSec: s.cacheGets}
 	t := &tierState{name: "cache", kind: c.kind, instances: c.nodes, load: ops, assumed: c.assumed, cache: det}
@@ -512,6 +512,7 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 	d := e.d
 	b := p.db
 	det := &DBDetail{ReadsPerSec: s.primaryReads + s.replicaRd, WritesPerSec: s.writes, Shards: b.shards, Replicas: b.replicas,
+		Objects: p.objectsAt(0), ObjectsHorizon: p.objectsAt(float64(e.opts.HorizonMonths)),
 		StorageBytes: p.bytesAt(0), StorageHorizon: p.bytesAt(float64(e.opts.HorizonMonths))}
 	t := &tierState{name: "database", kind: b.kind, instances: b.shards, load: s.primaryReads + s.writes, assumed: b.assumed, db: det}
 	t.spof = d.Database.Failover != "automatic" && b.kind != "dynamodb"
@@ -541,21 +542,10 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 		}
 		det.WriteHeadroom = 1 - hot/b.commits
 		det.ShardsForWrites = ServersFor(s.writes, b.commits, e.target)
-		perNode := b.storagePerNode
-		if perNode == 0 {
-			perNode = e.fig("db.storage_per_node") * GiB
-		}
-		det.StorageCapacity = perNode * float64(b.shards)
-		det.ShardsForSize = max(1, ceilCount(det.StorageHorizon/perNode))
-		t.needed = max(det.ShardsForWrites, det.ShardsForSize)
 		t.deriv = append(t.deriv,
 			fmt.Sprintf("primary: %s reads/s + %s writes/s over %d shard(s)%s → utilisation %s/%s + %s/%s = %s",
 				Num(s.primaryReads), Num(s.writes), b.shards, hotNote(d, b.shards), Num(s.primaryReads/float64(b.shards)), Num(b.readCap), Num(hot), Num(b.commits), Pct(rho)),
-			fmt.Sprintf("shards for writes: %s ÷ (%s × %s) → %d", Num(s.writes), Num(b.commits), Num(e.target), det.ShardsForWrites),
-			fmt.Sprintf("storage (rows only): %s now, %s at %d months; %s per node → %d shard(s) for size", Bytes(det.StorageBytes), Bytes(det.StorageHorizon), e.opts.HorizonMonths, Bytes(perNode), det.ShardsForSize))
-		if b.storagePerNode == 0 {
-			t.assumed = true
-		}
+			fmt.Sprintf("shards for writes: %s ÷ (%s × %s) → %d", Num(s.writes), Num(b.commits), Num(e.target), det.ShardsForWrites))
 		// The cold-cache question: can the primary (or the replicas) take
 		// every read at peak?
 		coldReads := s.primaryReads + s.replicaRd
@@ -572,6 +562,24 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 			nodes = float64(b.replicas) * float64(b.shards)
 		}
 		det.ColdCacheReadsUtil = coldReads / (b.readCap * nodes)
+	}
+	// Storage is a question of disks, not of throughput: every kind that
+	// keeps its data on nodes is sized for it, figures or not.
+	if b.kind == "dynamodb" {
+		det.ShardsForSize = b.shards
+		t.deriv = append(t.deriv, fmt.Sprintf("storage (rows only): %s now, %s at %d months; managed storage grows without shards",
+			Bytes(det.StorageBytes), Bytes(det.StorageHorizon), e.opts.HorizonMonths))
+	} else {
+		perNode := b.storagePerNode
+		if perNode == 0 {
+			perNode = e.fig("db.storage_per_node") * GiB
+			t.assumed = true
+		}
+		det.StorageCapacity = perNode * float64(b.shards)
+		det.ShardsForSize = max(1, ceilCount(det.StorageHorizon/perNode))
+		t.needed = max(t.needed, det.ShardsForWrites, det.ShardsForSize)
+		t.deriv = append(t.deriv, fmt.Sprintf("storage (rows only): %s now, %s at %d months; %s per node → %d shard(s) for size",
+			Bytes(det.StorageBytes), Bytes(det.StorageHorizon), e.opts.HorizonMonths, Bytes(perNode), det.ShardsForSize))
 	}
 	// Connections: each instance's pool, and how many are busy by Little's law.
 	det.ConnectionsPool = p.app.instances*d.Services.ConnectionsPerInstance + p.workers.consumers
@@ -594,12 +602,21 @@ func (e *estimator) dbStates(s *scenarioRun, p *plan, add func(*tierState)) {
 		} else if d.Database.ReadFromReplicas {
 			det.ReplicasForReads = ServersFor(s.replicaRd, b.readCap*float64(b.shards), e.target)
 		}
-		rt.needed = max(det.ReplicasForReads, b.replicas) * b.shards
+		standby, why := e.replicasForRedundancy(p)
+		perShard := max(det.ReplicasForReads, standby)
+		if rt.managedAuto {
+			// Without a read figure nobody can say fewer would do.
+			perShard = max(perShard, b.replicas)
+		}
+		rt.needed = perShard * b.shards
 		if b.replicas == 0 {
 			rt.deriv = append(rt.deriv, "no replicas: reads on the replicas path go to the primary")
 		} else {
 			rt.deriv = append(rt.deriv, fmt.Sprintf("%s reads/s ÷ (%s/s per replica × %s) → %d replica(s) for reads; planned %d", Num(s.replicaRd), Num(b.readCap), Num(e.target), det.ReplicasForReads, b.replicas))
 		}
+		rt.deriv = append(rt.deriv, fmt.Sprintf("redundancy: %d replica(s) per shard (%s)", standby, why),
+			fmt.Sprintf("needed: max(%d for reads, %d for redundancy) replica(s) per shard × %d shard(s) = %d; planned %d per shard × %d = %d",
+				det.ReplicasForReads, standby, b.shards, rt.needed, b.replicas, b.shards, b.replicas*b.shards))
 		rt.spof = b.replicas == 1
 		add(rt)
 	}
@@ -751,3 +768,37 @@ func (s *scenarioRun) summary(e *estimator) Scenario {
 
 // joinPath prints an operation's path.
 func joinPath(p []string) string { return strings.Join(p, " → ") }
+
+// replicasForRedundancy is how many replicas per shard the design's own
+// choices need, beyond reads: a standby to promote when failover is
+// automatic, a replica to acknowledge a synchronous write, enough replicas
+// in parallel that the replicas path reaches the region's ceiling, or for a
+// self-run store a second copy when the SLO is above one machine's.
+func (e *estimator) replicasForRedundancy(p *plan) (int, string) {
+	d := e.d
+	n, why := 0, "no failover, synchronous replication or SLO asks for one"
+	if d.Database.Failover == "automatic" {
+		n, why = 1, "a standby for automatic failover"
+	}
+	if d.Database.Replication != "async" && n < 1 {
+		n, why = 1, d.Database.Replication+" replication acknowledges a write on a replica"
+	}
+	if !d.Database.Relational() {
+		if single, _ := e.sla(d.System.Cloud + ".compute.single"); float64(d.SLO.Availability) > single && n < 1 {
+			n, why = 1, fmt.Sprintf("a second copy: the %s SLO is above one machine's %s", Pct(float64(d.SLO.Availability)), Pct(single))
+		}
+		return n, why
+	}
+	if e.anyPath("replicas") {
+		single, _ := e.managedAvail("db", false)
+		capv, _ := e.sla(d.System.Cloud + ".compute.multi_zone")
+		k := 1
+		for ParallelN(single, k) < capv && k < max(1, p.db.replicas) {
+			k++
+		}
+		if k > n {
+			n, why = k, fmt.Sprintf("replicas in parallel on the read path: 1 − (1 − %s)^%d reaches the region's %s", Pct(single), k, Pct(capv))
+		}
+	}
+	return n, why
+}

@@ -1,5 +1,6 @@
-// Package optimize searches the knobs a design leaves open, or marks as
-// tunable, for the cheapest configuration that meets every SLO with no
+// Package optimize searches the counts and sizes of a design (every one by
+// default, or the knobs named with @tune or --tune) for the cheapest
+// configuration that meets every SLO with no
 // finding at or above high — "the cheapest design that meets the SLO
 // wins" — and writes the winning changes back into the design file with
 // its comments and layout kept.
@@ -46,12 +47,16 @@ type knobDef struct {
 	set func(d *schema.Design, v string)
 	// values lists a choice's values, smallest (cheapest) first.
 	values func(d *schema.Design) []string
+	// technology knobs choose what runs, not how much of it: the default
+	// search keeps them as written (a team chooses its cloud for more than
+	// this month's bill).
+	technology bool
 }
 
 // defs is every knob, in the order the search visits them and the output
 // lists them.
 var defs = []knobDef{
-	{path: "system.cloud", kind: choice,
+	{path: "system.cloud", kind: choice, technology: true,
 		applies: func(*schema.Design) bool { return true },
 		get:     func(d *schema.Design) string { return d.System.Cloud },
 		set:     func(d *schema.Design, v string) { d.System.Cloud = v },
@@ -154,7 +159,8 @@ func bytesText(b float64) string {
 type Knob struct {
 	Path string `json:"path"`
 	// Why says what made it tunable: "open" (the design leaves it out),
-	// "marked" (@tune in the file) or "--tune".
+	// "written" (a count or size the design writes, searched by default),
+	// "marked @tune" (in the file) or "--tune".
 	Why string `json:"why"`
 	// Values are the choices tried (choice knobs), Min and Max the bounds
 	// of a count.
@@ -165,9 +171,10 @@ type Knob struct {
 	explicit bool // bounds given with @tune(min=, max=)
 }
 
-// Tuning says which knobs may change beyond the ones the design leaves
-// open: those the file marks with @tune, and those named on the command
-// line (all for every knob).
+// Tuning says which knobs may change. With no marks and no flags: every
+// count and size, keeping the cloud. Marks (@tune in the file) and flags
+// (--tune; all for every knob, the cloud too) narrow the search to the
+// knobs they name and those the design leaves open.
 type Tuning struct {
 	Marks map[string]Mark
 	Flags []string
@@ -204,6 +211,9 @@ func Knobs(d *schema.Design, t Tuning) ([]*Knob, error) {
 			return nil, fmt.Errorf("%s: @tune on %s, which optimize cannot change: it tunes %s", m.Pos, path, strings.Join(KnobPaths(), ", "))
 		}
 	}
+	// Naming knobs, on the command line or with @tune in the file, narrows
+	// the search to them (and to what the design leaves open).
+	narrowed := len(t.Marks) > 0 || len(flags) > 0
 	var out []*Knob
 	for i := range defs {
 		def := &defs[i]
@@ -219,6 +229,10 @@ func Knobs(d *schema.Design, t Tuning) ([]*Knob, error) {
 			k.Why = "--tune"
 		case !d.Source.Has(def.path):
 			k.Why = "open"
+		case !narrowed && !def.technology:
+			// What the design writes is a guess to check, not a
+			// requirement: the default searches every count and size.
+			k.Why = "written"
 		default:
 			continue
 		}

@@ -166,14 +166,14 @@ func TestKnobs(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	// Unmarked: only what the design leaves out (the database shards have
-	// no shard key, so they are not a knob).
+	// Unmarked: every count and size the design writes, the cloud kept
+	// (the database shards have no shard key, so they are not a knob).
 	ks, err := Knobs(d, Tuning{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := paths(ks); got != "" {
-		t.Errorf("open knobs: %s", got)
+	if got := paths(ks); got != "services.size=written services.instances=written database.size=written database.replicas=written" {
+		t.Errorf("default knobs: %s", got)
 	}
 	ks, _ = Knobs(d, Tuning{Flags: []string{"services.instances"}})
 	if got := paths(ks); got != "services.instances=--tune" {

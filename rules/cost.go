@@ -1,5 +1,12 @@
 package rules
 
+import (
+	"fmt"
+	"math"
+
+	"github.com/tradeoff-dev/tradeoff/estimator"
+)
+
 // The cost family: "capacity costs money. The cheapest design that meets
 // the SLO wins, not the most powerful."
 
@@ -68,22 +75,35 @@ var costOverBudget = &Rule{
 	},
 }
 
-// scaledTiers are the tiers whose instance count the design sets and the
-// estimator sizes, so a surplus is money that buys nothing.
-var scaledTiers = map[string]bool{"services": true, "workers": true, "replicas": true}
+// scaledTiers are the tiers whose count the design sets and the estimator
+// sizes, so a surplus is money that buys nothing, with what the count is
+// of. Queue consumers and partitions are not among them: worker VMs are
+// billed for busy consumers and brokers for throughput, so an idle consumer
+// or a spare partition costs nothing the estimate can see.
+var scaledTiers = map[string]string{
+	"services": "instances", "replicas": "replicas",
+	"database": "shards", "cache": "nodes", "loadBalancer": "proxy instances",
+}
 
 var costOverProvisioned = &Rule{
 	ID:       "COST002",
 	Category: CategoryCost,
 	Severity: Low,
 	Title:    "A cheaper configuration would meet the same SLO",
-	Why: `The cheapest design that meets the SLO wins. Instances beyond what peak traffic needs at the target ` +
-		`utilisation, with zone redundancy, are money spent on no requirement.`,
-	Detection: `The design meets its p99 and availability SLOs in the estimate, and a tier the design sizes (services, ` +
-		`workers, replicas) has more instances than the estimator needs for peak at its target utilisation across ` +
-		`its zones; the saving is that tier's cost in proportion.`,
+	Why: `The cheapest design that meets the SLO wins. Capacity beyond what peak traffic needs at the target ` +
+		`utilisation, plus the redundancy the availability SLO and the design's own choices need, is money spent ` +
+		`on no requirement.`,
+	Detection: `The design meets its p99 and availability SLOs in the estimate, and a tier whose count the design ` +
+		`sets (services and self-run load-balancer instances, database shards and replicas, cache nodes) ` +
+		`has more than the estimator needs: for peak at the target utilisation across the zones, for stored data ` +
+		`at the horizon, and for redundancy (a standby for automatic failover, a replica for synchronous ` +
+		`replication, enough replicas that the read path reaches the region's availability). The saving is that ` +
+		`tier's cost in proportion; findings are listed largest saving first. Cache memory is reported when it holds ` +
+		`more objects than the whole catalogue at the horizon: past that, memory buys no hit. Stores without a sourced ` +
+		`throughput figure are never reported: nobody can say fewer would do; queue consumers and partitions are not ` +
+		`priced by their count, so a spare one wastes nothing the estimate can see.`,
 	FalsePositives: `Headroom kept on purpose for growth before the next review, or for a launch; waive with the date it is needed by.`,
-	Remediation:    `Run the instance count the estimate needs, and let autoscaling add more when traffic grows.`,
+	Remediation:    `Run the count the estimate needs (tradeoff optimize finds the cheapest configuration that meets every SLO); let autoscaling add instances when traffic grows, and add shards ahead of the horizon they are sized for, not years ahead.`,
 	References:     []string{talkCost},
 	Bad: Example{`
 		services: instances: 12
@@ -104,16 +124,62 @@ var costOverProvisioned = &Rule{
 		var out []Finding
 		cloud := c.Design.System.Cloud
 		for _, comp := range e.Components {
-			if !scaledTiers[comp.Name] || comp.Needed < 1 || comp.Instances <= comp.Needed {
+			unit, ok := scaledTiers[comp.Name]
+			if !ok || comp.Name == "loadBalancer" && !c.Design.LoadBalancer.SelfRun() {
 				continue
 			}
-			saving := comp.MonthlyUSD[cloud] * float64(comp.Instances-comp.Needed) / float64(comp.Instances)
-			out = append(out, at(comp.Name, tierField(comp.Name),
-				"%s runs %d instances where %d meet peak at the target utilisation: about $%s a month on %s buys no requirement",
-				comp.Name, comp.Instances, comp.Needed, num(saving), cloud))
+			needed, when := comp.Needed, "peak at the target utilisation"
+			if comp.Name == "database" {
+				// Shards are costly to add later: they are sized for the
+				// whole horizon, not for today's peak.
+				needed, when = neededOverScenarios(e, comp), fmt.Sprintf("every scenario through the %d-month horizon", e.HorizonMonths)
+			}
+			if needed < 1 || comp.Instances <= needed {
+				continue
+			}
+			saving := comp.MonthlyUSD[cloud] * float64(comp.Instances-needed) / float64(comp.Instances)
+			runs, meet := fmt.Sprintf("%d %s", comp.Instances, unit), fmt.Sprint(needed)
+			if shards := c.Design.Database.Shards; comp.Name == "replicas" && shards > 1 {
+				// database.replicas counts per shard; say so, a user who
+				// reads it as a total multiplies the bill by the shards.
+				runs = fmt.Sprintf("%d replicas per shard × %d shards = %d", comp.Instances/shards, shards, comp.Instances)
+				meet = fmt.Sprintf("%d (%d per shard)", needed, (needed+shards-1)/shards)
+			}
+			f := at(comp.Name, tierField(comp.Name),
+				"%s runs %s where %s meet %s and the redundancy the design needs: about $%s a month on %s buys no requirement",
+				comp.Name, runs, meet, when, num(saving), cloud)
+			f.USDPerMonth = round2(saving)
+			out = append(out, f)
+		}
+		if f, ok := cacheMemoryWaste(c, e); ok {
+			out = append(out, f)
 		}
 		return out
 	},
+}
+
+// cacheMemoryWaste finds cache memory beyond what holds every object the
+// cache can be asked for at the horizon: past the whole catalogue, memory
+// buys no hit.
+func cacheMemoryWaste(c *Context, e *estimator.Result) (Finding, bool) {
+	cloud := c.Design.System.Cloud
+	for _, comp := range e.Components {
+		cd := comp.Cache
+		if comp.Name != "cache" || cd == nil || cd.Objects <= 0 || cd.CapacityObjects <= cd.ObjectsHorizon {
+			continue
+		}
+		share := 1 - cd.ObjectsHorizon/cd.CapacityObjects
+		saving := comp.MonthlyUSD[cloud] * share
+		if saving < 1 {
+			continue
+		}
+		f := at("cache", "cache.memory",
+			"cache holds %s objects but the whole catalogue at the %d-month horizon is %s: %s of its memory caches nothing, about $%s a month on %s",
+			num(cd.CapacityObjects), e.HorizonMonths, num(cd.ObjectsHorizon), pct(share), num(saving), cloud)
+		f.USDPerMonth = round2(saving)
+		return f, true
+	}
+	return Finding{}, false
 }
 
 // tierField is the design field that sets a tier's instance count.
@@ -125,6 +191,27 @@ func tierField(tier string) string {
 		return "queue.consumers"
 	case "replicas":
 		return "database.replicas"
+	case "database":
+		return "database.shards"
+	case "cache":
+		return "cache.nodes"
+	case "loadBalancer":
+		return "loadBalancer.instances"
 	}
 	return tier
 }
+
+// neededOverScenarios is the most any scenario needs of a component.
+func neededOverScenarios(e *estimator.Result, comp estimator.Component) int {
+	n := comp.Needed
+	for _, s := range e.Scenarios {
+		for _, t := range s.Components {
+			if t.Name == comp.Name {
+				n = max(n, t.Needed)
+			}
+		}
+	}
+	return n
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -93,6 +93,9 @@ func Review(c *Context, opts Options) *Report {
 		if a.Rule != b.Rule {
 			return idLess(a.Rule, b.Rule)
 		}
+		if a.USDPerMonth != b.USDPerMonth {
+			return a.USDPerMonth > b.USDPerMonth
+		}
 		return a.Component < b.Component
 	})
 	return rep

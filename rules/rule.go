@@ -126,6 +126,9 @@ type Finding struct {
 	Remediation string          `json:"remediation"`
 	// Waiver is the design's waiver matching this finding, if any.
 	Waiver *AppliedWaiver `json:"waiver,omitempty"`
+	// USDPerMonth is what the finding costs where the rule can price it
+	// (COST002's waste); within a rule, the dearest comes first.
+	USDPerMonth float64 `json:"usd_per_month,omitempty"`
 }
 
 // Waived reports whether a current (unexpired) waiver hides the finding.

@@ -30,6 +30,7 @@ const (
 func checkDesign(d *Design, broken map[string]bool) Errors {
 	c := &checker{d: d, broken: broken}
 	c.references()
+	c.checkGraph()
 	c.paths()
 	c.magnitudes()
 	c.contradictions()
@@ -96,7 +97,7 @@ func referenceErrors(user cue.Value, src *Source) Errors {
 			errs = append(errs, &Error{Pos: src.Pos(path), Path: path, Msg: fmt.Sprintf("unknown operation %q: the operations are %s", name, list)})
 		}
 	}
-	for _, parent := range []string{"slo.p99", "consistency"} {
+	for _, parent := range []string{"slo.p99", "slo.completion", "consistency"} {
 		if it, err := user.LookupPath(cue.ParsePath(parent)).Fields(); err == nil {
 			for it.Next() {
 				unknown(joinField(parent, it.Selector().Unquoted()), it.Selector().Unquoted())
@@ -116,6 +117,10 @@ func referenceErrors(user cue.Value, src *Source) Errors {
 // paths checks that every tier an operation passes through exists.
 func (c *checker) paths() {
 	d := c.d
+	if len(d.Components) > 0 {
+		c.asyncCalls()
+		return
+	}
 	for _, op := range d.Operations() {
 		seen := map[string]bool{}
 		for i, comp := range op.Path {
@@ -219,6 +224,9 @@ func (c *checker) contradictions() {
 	if c.ok("system.footprint", "system.regions") && d.System.Footprint != MultiRegion && d.System.Regions > 1 {
 		c.errorf("system.regions", "several regions need footprint \"multi-region\"")
 	}
+	if c.ok("system.peerRegions", "system.regions") && len(d.System.PeerRegions) > 0 && len(d.System.PeerRegions) != d.System.Regions-1 {
+		c.errorf("system.peerRegions", "%d regions have %d peers besides system.region, not %d: name each other region once", d.System.Regions, d.System.Regions-1, len(d.System.PeerRegions))
+	}
 	if c.ok("database.readFromReplicas", "database.replicas") && d.Database.ReadFromReplicas && d.Database.Replicas == 0 {
 		c.errorf("database.readFromReplicas", "reads cannot go to replicas when database.replicas is 0")
 	}
@@ -287,4 +295,23 @@ func (o *Override) UnmarshalCUE(v cue.Value) error {
 	}
 	*o = Override{Value: float64(r), Unit: "rate"}
 	return nil
+}
+
+// asyncCalls checks that an asynchronous operation of a component design
+// has a call through a queue: its caller gets an answer at the enqueue.
+func (c *checker) asyncCalls() {
+	for _, op := range c.d.Operations() {
+		if op.Async && !hasAsync(op.Calls) {
+			c.errorf("traffic."+op.Name+".async", "an asynchronous operation is answered at the enqueue: give it a call to a queue with async: true")
+		}
+	}
+}
+
+func hasAsync(steps []Step) bool {
+	for _, s := range steps {
+		if s.Async || hasAsync(s.Calls) || hasAsync(s.Miss) || hasAsync(s.Parallel) {
+			return true
+		}
+	}
+	return false
 }

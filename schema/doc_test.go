@@ -72,7 +72,10 @@ func fieldReference(fields []Field) string {
 		b.WriteString("| Field | Accepts | Default | The trade-off |\n| --- | --- | --- | --- |\n")
 		for _, r := range rows {
 			name := "`" + r.Path + "`"
-			if r.Required {
+			switch {
+			case len(r.RequiredKinds) > 0:
+				name += " (required for " + strings.Join(r.RequiredKinds, ", ") + ")"
+			case r.Required:
 				name += " (required)"
 			}
 			def := "—"
@@ -82,6 +85,9 @@ func fieldReference(fields []Field) string {
 			doc := r.Doc
 			if doc == "" && strings.HasSuffix(r.Path, ">") {
 				doc = "One entry per " + strings.Trim(r.Path[strings.LastIndexByte(r.Path, '.')+1:], "<>") + ", named by the design."
+			}
+			if len(r.Kinds) > 0 {
+				doc = "*" + strings.Join(r.Kinds, ", ") + ":* " + doc
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, cell(r.Want), def, cell(doc))
 		}

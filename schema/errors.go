@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -527,10 +528,15 @@ func (l *loader) schemaFields(path string) []string {
 		}
 		prefix = f.Path + "."
 	}
+	// A component's fields are those of its kind.
+	kind := ""
+	if parts := splitPath(path); len(parts) == 2 && parts[0] == "components" {
+		kind = l.kinds[parts[1]]
+	}
 	var names []string
 	for _, f := range fields {
 		rest, ok := strings.CutPrefix(f.Path, prefix)
-		if ok && rest != "" && !strings.ContainsAny(rest, ".[<") {
+		if ok && rest != "" && !strings.ContainsAny(rest, ".[<") && (kind == "" || len(f.Kinds) == 0 || slices.Contains(f.Kinds, kind)) {
 			names = append(names, rest)
 		}
 	}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,14 +32,22 @@ type Field struct {
 	// Doc is the schema's comment on the field: the trade-off it names.
 	Doc string
 
+	// Kinds are the component kinds that have the field (a component's
+	// fields depend on its kind); empty when every kind has it, or the
+	// field is not a component's.
+	Kinds []string
+	// RequiredKinds are the kinds that must write a component field.
+	RequiredKinds []string
+
 	// elem is what each element of a list field wants.
 	elem string
 }
 
 // Patterns name the fields a design names itself, in schema paths.
 var patternNames = map[string]string{
-	"#Name":       "<operation>",
-	"#OverrideID": "<id>",
+	"#Name":          "<operation>",
+	"#ComponentName": "<component>",
+	"#OverrideID":    "<id>",
 }
 
 var (
@@ -100,6 +109,10 @@ func fieldAt(path string) *Field {
 type fieldReader struct {
 	defs map[string]ast.Expr
 	out  []Field
+	// kinds are the component kinds of the conditional being read.
+	kinds []string
+	// steps is set once a call's fields have been listed.
+	steps bool
 }
 
 func readFields(src []byte) ([]Field, error) {
@@ -125,9 +138,24 @@ func readFields(src []byte) ([]Field, error) {
 
 func (r *fieldReader) walk(prefix string, st *ast.StructLit) {
 	for _, d := range st.Elts {
+		if c, ok := d.(*ast.Comprehension); ok {
+			// A component's fields depend on its kind: `if kind == "x"`
+			// holds the fields of kind x. Other conditionals hold
+			// requirements, which are checked, not listed.
+			kinds := kindsOf(c)
+			body, ok := c.Value.(*ast.StructLit)
+			if len(kinds) == 0 || !ok {
+				continue
+			}
+			outer := r.kinds
+			r.kinds = kinds
+			r.walk(prefix, body)
+			r.kinds = outer
+			continue
+		}
 		fd, ok := d.(*ast.Field)
 		if !ok {
-			continue // conditional requirements are checked, not listed
+			continue
 		}
 		name := r.label(fd.Label)
 		if name == "" || strings.HasPrefix(name, "#") {
@@ -137,8 +165,77 @@ func (r *fieldReader) walk(prefix string, st *ast.StructLit) {
 		if prefix != "" {
 			path = prefix + "." + name
 		}
+		if r.kinds != nil && r.merge(path, fd.Constraint == token.NOT) {
+			continue
+		}
+		n := len(r.out)
 		r.field(path, fd.Value, docOf(fd), fd.Constraint == token.NOT)
+		for i := n; r.kinds != nil && i < len(r.out); i++ {
+			if r.out[i].Kinds == nil {
+				r.out[i].Kinds = append([]string(nil), r.kinds...)
+				if i == n && r.out[i].Required {
+					r.out[i].RequiredKinds = append([]string(nil), r.kinds...)
+				}
+			}
+		}
 	}
+}
+
+// merge adds the kinds being read to a component field another kind
+// already has; it reports whether the field was there.
+func (r *fieldReader) merge(path string, required bool) bool {
+	found := false
+	for i := range r.out {
+		if r.out[i].Path == path || strings.HasPrefix(r.out[i].Path, path+".") {
+			for _, k := range r.kinds {
+				if !slices.Contains(r.out[i].Kinds, k) {
+					r.out[i].Kinds = append(r.out[i].Kinds, k)
+				}
+				if required && r.out[i].Path == path && !slices.Contains(r.out[i].RequiredKinds, k) {
+					r.out[i].RequiredKinds = append(r.out[i].RequiredKinds, k)
+				}
+			}
+			found = true
+		}
+	}
+	return found
+}
+
+// kindsOf reads the kinds of `if kind == "a" || kind == "b"`; nil when the
+// condition is about something else.
+func kindsOf(c *ast.Comprehension) []string {
+	if len(c.Clauses) != 1 {
+		return nil
+	}
+	ic, ok := c.Clauses[0].(*ast.IfClause)
+	if !ok {
+		return nil
+	}
+	var kinds []string
+	var visit func(x ast.Expr) bool
+	visit = func(x ast.Expr) bool {
+		b, ok := unparen(x).(*ast.BinaryExpr)
+		if !ok {
+			return false
+		}
+		switch b.Op {
+		case token.LOR:
+			return visit(b.X) && visit(b.Y)
+		case token.EQL:
+			id, ok1 := b.X.(*ast.Ident)
+			lit, ok2 := b.Y.(*ast.BasicLit)
+			if !ok1 || !ok2 || id.Name != "kind" {
+				return false
+			}
+			kinds = append(kinds, strings.Trim(lit.Value, `"`))
+			return true
+		}
+		return false
+	}
+	if !visit(ic.Condition) {
+		return nil
+	}
+	return kinds
 }
 
 // field records one field and descends into what it holds.
@@ -159,6 +256,18 @@ func (r *fieldReader) field(path string, value ast.Expr, doc string, required bo
 			if st := r.structOf(elem); st != nil {
 				r.out = append(r.out, Field{Path: path, Want: "a list of structs", Default: "[]", Required: required, Group: true, Doc: doc})
 				r.walk(path+"[]", st)
+				return
+			}
+			// A list of steps: each a name or a call, whose fields are
+			// listed once, where the first list of steps is (they nest).
+			if id, ok := unparen(elem).(*ast.Ident); ok && id.Name == "#Step" {
+				r.out = append(r.out, Field{Path: path, Want: "a list of steps, each a component's name or a call {to: NAME, ...}", Required: required, Group: true, Doc: doc})
+				if !r.steps {
+					r.steps = true
+					if st := r.structOf(r.defs["#Call"]); st != nil {
+						r.walk(path+"[]", st)
+					}
+				}
 				return
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -110,6 +111,9 @@ type loader struct {
 	// loads and loaded count what this loader has built: its context keeps
 	// every file it builds (see loaders).
 	loads, loaded int
+	// kinds are the kinds of the components of the design being checked:
+	// which fields a component allows depends on its kind.
+	kinds map[string]string
 }
 
 func newLoader() (*loader, error) {
@@ -548,17 +552,47 @@ func (l *loader) check(user cue.Value, files []string) (*Design, error) {
 	if user.IncompleteKind() != cue.StructKind {
 		return nil, Errors{{Pos: src.Pos(""), Msg: "a design is a struct of fields (system, traffic, slo, ...), not " + kindWords(user.IncompleteKind().String())}}
 	}
+	l.kinds = componentKinds(user)
 	u := user.Unify(l.def)
-	es := append(l.validate(u, src), referenceErrors(user, src)...)
+	es := append(l.validate(u, src), l.unknownFields(user, src)...)
+	es = append(es, referenceErrors(user, src)...)
 	d, broken, decodeErrs := l.decodeParts(u, src)
 	es = append(es, decodeErrs...)
 	es = append(es, checkDesign(d, broken)...)
 	if len(es) > 0 {
-		es = dedupe(es)
+		es = dedupe(refine(es, user.LookupPath(cue.MakePath(cue.Str("components"))).Exists()))
+		if len(es) == 0 {
+			return d, nil
+		}
 		es.sort()
 		return nil, es
 	}
 	return d, nil
+}
+
+// refine drops errors that say less than another one, or that are not
+// true of the design's form. A component in error makes CUE's
+// `components == _|_` hold, so the shorthand's sections and paths come out
+// as missing in a design that has components: they are not. A step that
+// fails inside (a misspelled field) also fails as a whole, against both
+// forms a step may take; the error inside says what is wrong.
+func refine(es Errors, components bool) Errors {
+	var out Errors
+	for _, e := range es {
+		missing := strings.HasPrefix(e.Msg, "missing required field")
+		if components && missing && (e.Path == "services" || e.Path == "database" || strings.HasPrefix(e.Path, "traffic.") && (strings.HasSuffix(e.Path, ".path") || strings.HasSuffix(e.Path, ".calls") && !strings.Contains(e.Msg, "say what"))) {
+			// checkGraph reports a missing calls itself, whether or not
+			// CUE saw the components.
+			continue
+		}
+		if strings.HasPrefix(e.Msg, "the value is not allowed") && strings.Contains(e.Path, ".calls[") && slices.ContainsFunc(es, func(o *Error) bool {
+			return strings.HasPrefix(o.Path, e.Path+".")
+		}) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // validate reports every error. CUE stops descending into a value once it
@@ -588,6 +622,52 @@ func (l *loader) validate(u cue.Value, src *Source) Errors {
 		}
 	}
 	return all
+}
+
+// unknownFields reports the misspelled fields of a part that failed for
+// another reason: once a value is in error (a kind outside its choices),
+// CUE reports nothing else in it, so a stray field next to a bad value
+// would wait for the next run. The user's own fields are checked against
+// the names the schema allows there; where CUE reports the same field, the
+// two identical errors are merged by dedupe.
+func (l *loader) unknownFields(user cue.Value, src *Source) Errors {
+	var out Errors
+	var walk func(uv cue.Value, path string, depth int)
+	walk = func(uv cue.Value, path string, depth int) {
+		it, err := uv.Fields()
+		if err != nil {
+			return
+		}
+		allowed := l.schemaFields(path)
+		for it.Next() {
+			name := it.Selector().Unquoted()
+			p := joinField(path, name)
+			if path != "" && len(allowed) > 0 && !slices.Contains(allowed, name) {
+				out = append(out, &Error{Pos: src.Pos(p), Path: p, Msg: l.notAllowed(p)})
+				continue
+			}
+			if depth < 2 {
+				walk(it.Value(), p, depth+1)
+			}
+		}
+	}
+	walk(user, "", 0)
+	return out
+}
+
+// componentKinds reads the kind each component of a design states.
+func componentKinds(user cue.Value) map[string]string {
+	out := map[string]string{}
+	it, err := user.LookupPath(cue.MakePath(cue.Str("components"))).Fields()
+	if err != nil {
+		return out
+	}
+	for it.Next() {
+		if k, err := it.Value().LookupPath(cue.MakePath(cue.Str("kind"))).String(); err == nil {
+			out[it.Selector().Unquoted()] = k
+		}
+	}
+	return out
 }
 
 func dedupe(es Errors) Errors {

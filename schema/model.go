@@ -23,6 +23,9 @@ type Design struct {
 	Security      Security               `json:"security"`
 	Waivers       []Waiver               `json:"waivers"`
 	Overrides     map[string]Override    `json:"overrides"`
+	// Components are the named parts of a design written in the component
+	// form; nil for the shorthand.
+	Components map[string]*Component `json:"components,omitempty"`
 
 	// Source locates the design's fields in the files it came from.
 	Source *Source `json:"-"`
@@ -36,6 +39,11 @@ type System struct {
 	Region      string `json:"region,omitempty"`
 	Footprint   string `json:"footprint"`
 	Regions     int    `json:"regions"`
+	// RegionFailover is "automatic" or "manual"; PeerRegions the other
+	// regions by name; CrossRegionRTT the stated round trip between them.
+	RegionFailover string    `json:"regionFailover"`
+	PeerRegions    []string  `json:"peerRegions,omitempty"`
+	CrossRegionRTT *Duration `json:"crossRegionRTT,omitempty"`
 }
 
 // Footprints.
@@ -55,12 +63,14 @@ type Operation struct {
 	Async        bool     `json:"async"`
 	RequestSize  Bytes    `json:"requestSize"`
 	ResponseSize Bytes    `json:"responseSize"`
-	Path         []string `json:"path"`
-	Growth       float64  `json:"growth"`
-	SlowWork     []string `json:"slowWork"`
-	Needs        []string `json:"needs"`
-	Public       bool     `json:"public"`
-	Data         *Data    `json:"data,omitempty"`
+	Path         []string `json:"path,omitempty"`
+	// Calls is the operation's call tree in the component form.
+	Calls    []Step   `json:"calls,omitempty"`
+	Growth   float64  `json:"growth"`
+	SlowWork []string `json:"slowWork"`
+	Needs    []string `json:"needs"`
+	Public   bool     `json:"public"`
+	Data     *Data    `json:"data,omitempty"`
 }
 
 // IsRead reports whether the operation only reads.
@@ -82,11 +92,14 @@ type Data struct {
 	ObjectSize Bytes    `json:"objectSize"`
 	Retention  Duration `json:"retention"`
 	Mutable    bool     `json:"mutable"`
+	// NewPerWrite is how many new objects one write stores.
+	NewPerWrite float64 `json:"newPerWrite"`
 }
 
 // SLO is what users are promised.
 type SLO struct {
 	P99          map[string]Duration `json:"p99"`
+	Completion   map[string]Duration `json:"completion"`
 	Availability Ratio               `json:"availability"`
 	Durability   string              `json:"durability"`
 }

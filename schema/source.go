@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,10 +24,12 @@ type Source struct {
 	// message quotes it, since formatting every leaf of a large design
 	// costs a tenth of a load.
 	leaves map[string]cue.Value
+	// user is the design as written, for tradeoff expand.
+	user cue.Value
 }
 
 func newSource(files []string, user cue.Value) *Source {
-	s := &Source{Files: files, pos: map[string]Position{}, value: map[string]Position{}, leaves: map[string]cue.Value{}}
+	s := &Source{Files: files, pos: map[string]Position{}, value: map[string]Position{}, leaves: map[string]cue.Value{}, user: user}
 	s.walk("", user)
 	return s
 }
@@ -112,6 +115,22 @@ func (s *Source) Has(path string) bool {
 	}
 	_, ok := s.pos[path]
 	return ok
+}
+
+// children lists the names of the fields the user wrote in the struct at
+// path, sorted.
+func (s *Source) children(path string) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for p := range s.pos {
+		if rest, ok := strings.CutPrefix(p, path+"."); ok && !strings.ContainsAny(rest, ".[") {
+			out = append(out, rest)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (s *Source) valueText(path string) string {

@@ -257,9 +257,21 @@ func decodeString(v cue.Value, parse func(string) (float64, error)) (float64, er
 }
 
 // UnmarshalCUE implements cue.Unmarshaler.
+//
+// A duration is parsed straight to its integer nanoseconds, not through a
+// float64: float64(Forever) is 2^63, which does not convert back to an
+// int64, and a "forever" retention came back as some other duration.
 func (d *Duration) UnmarshalCUE(v cue.Value) error {
-	f, err := decodeString(v, func(s string) (float64, error) { d, err := ParseDuration(s); return float64(d), err })
-	*d = Duration(f)
+	if v.Kind() != cue.StringKind {
+		f, err := v.Float64()
+		*d = Duration(f)
+		return posErr(v, err)
+	}
+	s, err := v.String()
+	if err != nil {
+		return posErr(v, err)
+	}
+	*d, err = ParseDuration(s)
 	return posErr(v, err)
 }
 

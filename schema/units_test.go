@@ -321,3 +321,29 @@ func errMatches(t *testing.T, err error, want string) bool {
 	}
 	return want == ""
 }
+
+// TestRetentionForeverSurvivesDecoding: the default retention and a
+// written "forever" both decode to Forever. Through a float64 the sentinel
+// came back as another duration and "forever" stored nothing new.
+func TestRetentionForeverSurvivesDecoding(t *testing.T) {
+	const design = `
+system: name: "r"
+traffic: {
+	a: {kind: "write", rate: 1, peakFactor: 1, requestSize: "1B", responseSize: "1B", path: ["services", "database"], data: {objects: 0, objectSize: "1B"}}
+	b: {kind: "write", rate: 1, peakFactor: 1, requestSize: "1B", responseSize: "1B", path: ["services", "database"], data: {objects: 0, objectSize: "1B", retention: "forever"}}
+	c: {kind: "write", rate: 1, peakFactor: 1, requestSize: "1B", responseSize: "1B", path: ["services", "database"], data: {objects: 0, objectSize: "1B", retention: "3y"}}
+}
+slo: availability: "99%"
+services: {instances: 1, zones: 1}
+database: kind: "postgres"
+`
+	d, err := LoadBytes("design.cue", []byte(design), "cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for op, want := range map[string]Duration{"a": Forever, "b": Forever, "c": 3 * 365 * 24 * Duration(time.Hour)} {
+		if got := d.Traffic[op].Data.Retention; got != want {
+			t.Errorf("%s: retention %v (%d), want %v", op, got, int64(got), want)
+		}
+	}
+}

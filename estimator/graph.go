@@ -1,0 +1,1017 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// The estimate of a design written with components: every number follows
+// from the component graph. The load at a component is Σ over operations
+// of the peak rate × its expected visits (through shares, fan-outs and
+// cache misses); an operation's latency is its call tree's distribution
+// (calls in order convolve, parallel branches and fan-outs take the
+// maximum, a cache mixes its hit and its miss, timeouts truncate and
+// retry); a caller blocked on a dependency holds one of its slots for the
+// whole call (Little's law); availability multiplies the components an
+// operation cannot do without. Cost, runway and the failure scenarios are
+// not estimated for this form yet, and the result says so.
+
+// GraphResult is the estimate of a component design.
+type GraphResult struct {
+	Design       string            `json:"design"`
+	Cloud        string            `json:"cloud"`
+	Scenario     string            `json:"scenario"`
+	Operations   []GraphOperation  `json:"operations"`
+	Components   []GraphComponent  `json:"components"`
+	Availability GraphAvailability `json:"availability"`
+	// NotEstimated names what the estimate of this form leaves out.
+	NotEstimated []string          `json:"not_estimated"`
+	Assumptions  []Assumption      `json:"assumptions"`
+	PricesAsOf   map[string]string `json:"prices_as_of"`
+}
+
+// GraphOperation is one operation's load, latency and availability.
+type GraphOperation struct {
+	Name    string  `json:"name"`
+	Kind    string  `json:"kind"`
+	Async   bool    `json:"async"`
+	AvgRPS  float64 `json:"avg_rps"`
+	PeakRPS float64 `json:"peak_rps"`
+	// P50Ms and P99Ms are the response's: an asynchronous operation is
+	// answered at the enqueue. Null when a component on the way cannot
+	// keep up, or more than 1% of requests time out for good.
+	P50Ms    Millis   `json:"p50_ms"`
+	P99Ms    Millis   `json:"p99_ms"`
+	SLOP99Ms *float64 `json:"slo_p99_ms"`
+	// CompletionP50Ms and CompletionP99Ms are an asynchronous operation's
+	// time until the work behind the queue is done (queue wait and the
+	// consumers' work included), against slo.completion.
+	CompletionP50Ms *Millis  `json:"completion_p50_ms,omitempty"`
+	CompletionP99Ms *Millis  `json:"completion_p99_ms,omitempty"`
+	SLOCompletionMs *float64 `json:"slo_completion_ms,omitempty"`
+	MeetsSLO        bool     `json:"meets_slo"`
+	Availability    float64  `json:"availability"`
+	// Calls are the components the operation reaches, in the order first
+	// reached.
+	Calls      []string `json:"calls"`
+	Bottleneck string   `json:"bottleneck,omitempty"`
+	// Fails is true when the scenario takes down a component the
+	// operation cannot do without; Degraded when it answers without an
+	// optional call.
+	Fails    bool `json:"fails,omitempty"`
+	Degraded bool `json:"degraded,omitempty"`
+	// Unmodelled are the components reached whose own time is not
+	// estimated (no sourced service time and no work stated on the call):
+	// only their round trip is counted, so the p99 is a floor.
+	Unmodelled []string `json:"unmodelled,omitempty"`
+	Derivation []string `json:"derivation"`
+}
+
+// GraphComponent is one component's load at peak.
+type GraphComponent struct {
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Instances int    `json:"instances"`
+	// LoadRPS is the calls per second it receives at peak, over every
+	// operation; CapacityRPS what its instances serve at most (null when
+	// no sourced figure says).
+	LoadRPS     float64  `json:"load_rps"`
+	CapacityRPS *float64 `json:"capacity_rps"`
+	Utilization *float64 `json:"utilization"`
+	// InFlight is the requests one instance holds at once at peak, waiting
+	// included (Little's law: arrivals × time held); Concurrency what the
+	// design says it can hold.
+	InFlight    *float64 `json:"in_flight_per_instance,omitempty"`
+	Concurrency int      `json:"concurrency,omitempty"`
+	HitRatio    *float64 `json:"hit_ratio,omitempty"`
+	// Availability is the component's SLA; null for a kind without a
+	// sourced one (left out of the operations' availability).
+	Availability *float64 `json:"availability"`
+	Derivation   []string `json:"derivation"`
+}
+
+// GraphAvailability is the worst synchronous operation's availability.
+type GraphAvailability struct {
+	Estimated      float64 `json:"estimated"`
+	SLO            float64 `json:"slo"`
+	MeetsSLO       bool    `json:"meets_slo"`
+	WorstOperation string  `json:"worst_operation"`
+}
+
+// GraphNotEstimated is what the component form's estimate leaves out.
+var GraphNotEstimated = []string{
+	"cost (no component is priced yet)",
+	"runway and growth",
+	"the zone-down and cold-cache scenarios",
+	"storage sizing of the stores' data",
+}
+
+// EstimateGraph estimates a design written with components.
+func EstimateGraph(d *schema.Design, opts Options) (*GraphResult, error) {
+	cat, err := designCatalog(d, opts)
+	if err != nil {
+		return nil, err
+	}
+	e := &estimator{d: d, cat: cat, opts: opts, assumed: map[string]Assumption{}, notes: map[string]string{}}
+	e.target = e.fig("target.utilization")
+	g := d.Graph()
+	zones := 1
+	for _, c := range g.Components {
+		zones = max(zones, c.Zones)
+	}
+	e.zones = zones
+	same := e.fig("network.rtt.same_zone") / 1000
+	e.rtt, e.rttNote = same, fmt.Sprintf("RTT %s same-zone", Ms(same))
+	if zones > 1 {
+		cross := e.fig("network.rtt.cross_zone") / 1000
+		e.rtt = (same + float64(zones-1)*cross) / float64(zones)
+		e.rttNote = fmt.Sprintf("RTT %s = (1 × %s same-zone + %d × %s cross-zone) ÷ %d zones", Ms(e.rtt), Ms(same), zones-1, Ms(cross), zones)
+	}
+	ge := &graphEstimate{e: e, g: g, models: map[string]*compModel{}, load: map[string]*compLoad{}}
+	if err := ge.scenario(opts.Scenario); err != nil {
+		return nil, err
+	}
+	return ge.run(), nil
+}
+
+// SlowFactor is how much slower slow:NAME makes a component: ten times,
+// the order of a dependency that is struggling rather than down.
+const SlowFactor = 10
+
+// scenario reads peak (the default), down:NAME or slow:NAME.
+func (ge *graphEstimate) scenario(s string) error {
+	if s == "" || s == ScenarioPeak {
+		return nil
+	}
+	kind, name, ok := strings.Cut(s, ":")
+	if !ok || kind != "down" && kind != "slow" {
+		return fmt.Errorf("unknown scenario %q for a design written with components: use peak, down:NAME or slow:NAME", s)
+	}
+	if ge.g.Component(name) == nil {
+		var names []string
+		for _, c := range ge.g.Components {
+			names = append(names, c.Name)
+		}
+		return fmt.Errorf("scenario %s: %q is not a component; the components are %s", s, name, strings.Join(names, ", "))
+	}
+	ge.kind, ge.target = kind, name
+	return nil
+}
+
+type graphEstimate struct {
+	e      *estimator
+	g      *schema.Graph
+	models map[string]*compModel
+	load   map[string]*compLoad
+	// kind and target are the scenario: "down" or "slow", and the
+	// component; empty at peak.
+	kind, target string
+	// attempts: count retries in the load (the second pass).
+	attempts bool
+}
+
+func (ge *graphEstimate) hasRetries(ops []*schema.Operation) bool {
+	var hasRetry func([]schema.Step) bool
+	hasRetry = func(steps []schema.Step) bool {
+		for _, s := range steps {
+			if s.Retries > 0 && s.Timeout != nil || hasRetry(s.Calls) || hasRetry(s.Miss) || hasRetry(s.Parallel) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, op := range ops {
+		if hasRetry(ge.g.Calls[op.Name]) {
+			return true
+		}
+	}
+	return false
+}
+
+// expectedAttempts is 1 + p + p² + … + p^r for a call whose own time
+// exceeds its timeout with probability p, retried r times.
+func (ge *graphEstimate) expectedAttempts(s schema.Step, read bool) float64 {
+	if !ge.attempts || s.Timeout == nil || s.Retries == 0 {
+		return 1
+	}
+	m := ge.models[s.To]
+	tau := s.Timeout.Seconds()
+	if m.slow > 1 {
+		tau /= m.slow
+	}
+	var cdf float64
+	switch {
+	case m.external != nil:
+		cdf = m.external(tau)
+	case m.saturated:
+		cdf = 0
+	case read:
+		cdf = m.hopRead.CDF(tau)
+	default:
+		cdf = m.hopWrite.CDF(tau)
+	}
+	p, sum, term := 1-cdf, 1.0, 1.0
+	for range s.Retries {
+		term *= p
+		sum += term
+	}
+	return sum
+}
+
+// isDown says whether the scenario takes the component down.
+func (ge *graphEstimate) isDown(name string) bool { return ge.kind == "down" && ge.target == name }
+
+// compLoad is what arrives at a component at peak.
+type compLoad struct {
+	reads, writes float64 // calls per second
+	inFlight      float64 // requests held at once, over every instance
+}
+
+func (l *compLoad) total() float64 { return l.reads + l.writes }
+
+func (ge *graphEstimate) run() *GraphResult {
+	e, d, g := ge.e, ge.e.d, ge.g
+	scenario := ScenarioPeak
+	if ge.kind != "" {
+		scenario = ge.kind + ":" + ge.target
+	}
+	r := &GraphResult{Design: d.System.Name, Cloud: d.System.Cloud, Scenario: scenario,
+		NotEstimated: GraphNotEstimated, PricesAsOf: e.cat.AsOf}
+	for _, c := range g.Components {
+		ge.load[c.Name] = &compLoad{}
+	}
+	ops := d.Operations()
+	// Load first (visits need only the hit ratios, which need only the
+	// caches' own figures), then the queues it makes, then latency.
+	for _, c := range g.Components {
+		ge.models[c.Name] = ge.model(c)
+	}
+	if m := ge.models[ge.target]; m != nil {
+		switch ge.kind {
+		case "down":
+			m.avail, m.availNote = 0, "down in this scenario"
+			if f := m.c.Family(); f == schema.FamilyCache || f == schema.FamilyCDN {
+				// A cache or CDN that is down holds nothing: its callers
+				// go straight to what it misses to.
+				m.hit = 0
+				m.avail, m.availNote = 1, "down in this scenario: bypassed, every call misses"
+			}
+		case "slow":
+			m.slow = SlowFactor
+		}
+	}
+	for _, op := range ops {
+		peak := op.Rate.PerSecond() * op.PeakFactor
+		ge.visit(g.Calls[op.Name], peak, op.IsRead())
+	}
+	for _, c := range g.Components {
+		ge.models[c.Name].loaded(ge.load[c.Name], e)
+	}
+	// Retries: a call that times out is made again, so the load below a
+	// slow component grows with the share of calls that time out (the
+	// retry storm). The second pass counts the attempts at the loads of
+	// the first.
+	if ge.hasRetries(ops) {
+		for _, c := range g.Components {
+			ge.load[c.Name] = &compLoad{}
+		}
+		ge.attempts = true
+		for _, op := range ops {
+			ge.visit(g.Calls[op.Name], op.Rate.PerSecond()*op.PeakFactor, op.IsRead())
+		}
+		for _, c := range g.Components {
+			ge.models[c.Name].loaded(ge.load[c.Name], e)
+		}
+	}
+	for _, op := range ops {
+		r.Operations = append(r.Operations, ge.operation(op))
+	}
+	for _, c := range g.Components {
+		r.Components = append(r.Components, ge.component(c))
+	}
+	// A caller blocked on a slow dependency holds its slots: when the
+	// requests in flight exceed instances × concurrency, the service
+	// saturates before its dependency does, and every operation through it
+	// queues without bound.
+	for _, c := range r.Components {
+		if c.InFlight == nil || c.Concurrency == 0 || *c.InFlight < float64(c.Concurrency) {
+			continue
+		}
+		for i := range r.Operations {
+			op := &r.Operations[i]
+			if !slices.Contains(op.Calls, c.Name) || op.Bottleneck != "" {
+				continue
+			}
+			op.Bottleneck = c.Name
+			op.P50Ms, op.P99Ms, op.MeetsSLO = Millis(math.Inf(1)), Millis(math.Inf(1)), false
+			op.Derivation = append(op.Derivation, fmt.Sprintf("p99 unbounded: %s holds %s requests per instance in flight against %d slots", c.Name, Num(*c.InFlight), c.Concurrency))
+		}
+	}
+	r.Availability = GraphAvailability{SLO: float64(d.SLO.Availability), Estimated: 1}
+	found := false
+	for _, op := range r.Operations {
+		if op.Async && found {
+			continue
+		}
+		if !found || op.Availability < r.Availability.Estimated {
+			r.Availability.Estimated, r.Availability.WorstOperation, found = op.Availability, op.Name, true
+		}
+	}
+	r.Availability.Estimated = roundTo(r.Availability.Estimated, 7)
+	r.Availability.MeetsSLO = r.Availability.Estimated >= r.Availability.SLO
+	r.Assumptions = e.assumptionList()
+	return r
+}
+
+// visit adds the calls of steps, made m times a second, to the load.
+func (ge *graphEstimate) visit(steps []schema.Step, m float64, read bool) {
+	for _, s := range steps {
+		if s.To == "" {
+			ge.visit(s.Parallel, m, read)
+			continue
+		}
+		n := m * shareOf(s)
+		if s.Fanout != nil {
+			n *= float64(s.Fanout.N)
+		}
+		n *= ge.expectedAttempts(s, read)
+		if ge.isDown(s.To) {
+			// Calls to a component that is down go no further; a cache's
+			// or CDN's callers go straight to what it misses to.
+			if len(s.Miss) > 0 {
+				ge.visit(s.Miss, n/fanoutN(s), read)
+			}
+			continue
+		}
+		l := ge.load[s.To]
+		if read {
+			l.reads += n
+		} else {
+			l.writes += n
+		}
+		ge.visit(s.Calls, n/fanoutN(s), read)
+		if len(s.Miss) > 0 {
+			ge.visit(s.Miss, n/fanoutN(s)*(1-ge.models[s.To].hit), read)
+		}
+	}
+}
+
+func shareOf(s schema.Step) float64 {
+	if s.Share != nil {
+		return float64(*s.Share)
+	}
+	return 1
+}
+
+func fanoutN(s schema.Step) float64 {
+	if s.Fanout != nil {
+		return float64(s.Fanout.N)
+	}
+	return 1
+}
+
+// compModel is how one component serves a call.
+type compModel struct {
+	c         *schema.Component
+	instances int
+	// servers and mu make each instance an M/G/c queue; mu 0 when there is
+	// no sourced throughput (the component adds its round trip only).
+	servers int
+	mu      float64
+	cv      float64
+	// writeMu is a store's commit rate per primary (M/M/1).
+	writeMu float64
+	// fixed is the time every call spends besides queueing (a round trip).
+	fixed float64
+	// external latency, from its stated percentiles.
+	external  func(float64) float64
+	extUpper  float64
+	hit       float64 // a cache's or CDN's hit ratio
+	avail     float64
+	availNote string
+	noSLA     bool    // no sourced SLA: avail is 1 and says nothing
+	slow      float64 // slow:NAME multiplies its time by this
+	capacity  float64 // calls per second over every instance; 0 unknown
+	deriv     []string
+	// loaded: utilisation of the busiest resource, and the per-instance
+	// arrival rates.
+	util               float64
+	lamRead, lamWrite  float64 // per instance (per primary for writes)
+	hopRead, hopWrite  Dist
+	saturated          bool
+	concurrencyLimited bool
+}
+
+func (ge *graphEstimate) model(c *schema.Component) *compModel {
+	e := ge.e
+	m := &compModel{c: c, instances: max(1, c.Instances), cv: 1, fixed: e.rtt, avail: 1}
+	cloud := e.d.System.Cloud
+	vcpu, _ := sizeOf(c.Size)
+	switch c.Family() {
+	case schema.FamilyService:
+		m.servers = max(1, int(vcpu))
+		switch {
+		case c.ServiceTime != nil && c.ThroughputPerInstance != nil:
+			m.mu = 1 / c.ServiceTime.Seconds()
+			m.servers = max(1, ceilCount(math.Round(c.ThroughputPerInstance.PerSecond()/m.mu)))
+			m.deriv = append(m.deriv, fmt.Sprintf("%s rps per instance, %s service time → %d concurrent servers", Num(c.ThroughputPerInstance.PerSecond()), Ms(1/m.mu), m.servers))
+		case c.ServiceTime != nil:
+			m.mu = 1 / c.ServiceTime.Seconds()
+			m.deriv = append(m.deriv, fmt.Sprintf("%d vCPU × 1 ÷ %s service time = %s rps per instance", m.servers, Ms(1/m.mu), Num(float64(m.servers)*m.mu)))
+		case c.ThroughputPerInstance != nil:
+			m.mu = c.ThroughputPerInstance.PerSecond() / float64(m.servers)
+			m.deriv = append(m.deriv, fmt.Sprintf("%s rps per instance (design)", Num(c.ThroughputPerInstance.PerSecond())))
+		default:
+			m.mu = e.fig("app.rps_per_vcpu")
+			m.deriv = append(m.deriv, fmt.Sprintf("%d vCPU × %s rps per vCPU (app.rps_per_vcpu, assumption) = %s rps per instance", m.servers, Num(m.mu), Num(float64(m.servers)*m.mu)))
+		}
+		if c.ServiceTimeCV != nil {
+			m.cv = *c.ServiceTimeCV
+		} else {
+			m.cv = e.fig("app.service_time_cv")
+		}
+		if c.Kind == "worker" && c.Instances == 0 {
+			m.instances = 0 // sized by the estimate, below
+		}
+		m.avail, m.availNote = ge.vmAvail(max(1, c.Instances), c.Zones)
+	case schema.FamilyLB:
+		if c.Kind == "managed-lb" {
+			m.avail, m.availNote = e.managedAvail("lb", true)
+			m.deriv = append(m.deriv, "managed: one round trip, no queue of its own (assumption)")
+			break
+		}
+		id := c.Kind + ".rps_per_vcpu"
+		m.servers, m.mu = 2, e.fig(id)
+		m.deriv = append(m.deriv, fmt.Sprintf("%s: 2 vCPU × %s rps per vCPU (%s)", c.Kind, Num(m.mu), id))
+		m.avail, m.availNote = ge.vmAvail(m.instances, 1)
+	case schema.FamilyDatabase:
+		m.instances = max(1, c.Shards)
+		switch c.Kind {
+		case "dynamodb":
+			m.deriv = append(m.deriv, "dynamodb: one round trip; service time unsourced")
+			m.avail, m.availNote = e.managedAvail("db", true)
+		default:
+			readID, writeID := c.Kind+".pk_reads_per_vcpu", c.Kind+".commits_per_node"
+			if en, ok := e.cat.Lookup(readID); ok && en.Known() {
+				m.servers, m.mu, m.writeMu = max(1, int(vcpu)), e.fig(readID), e.fig(writeID)
+				m.deriv = append(m.deriv, fmt.Sprintf("reads: %s vCPU × %s per vCPU (%s); writes: %s commits/s per primary (%s)", Num(vcpu), Num(m.mu), readID, Num(m.writeMu), writeID))
+			} else {
+				e.note(readID, "no sourced throughput for "+c.Kind+": state overrides."+readID+" to size it")
+				m.deriv = append(m.deriv, c.Kind+": no sourced throughput; one round trip only")
+			}
+			m.avail, m.availNote = e.managedAvail("db", c.Failover == "automatic" || c.Replicas > 0)
+		}
+	case schema.FamilyCache:
+		opsID, overID := "redis.get_per_node", "redis.item_overhead"
+		if c.Kind == "memcached" {
+			opsID, overID = "memcached.ops_per_node", "memcached.item_overhead"
+		}
+		m.instances = max(1, c.Nodes)
+		m.servers, m.mu = 1, e.fig(opsID)
+		m.deriv = append(m.deriv, fmt.Sprintf("%d node(s) × %s ops/s (%s)", m.instances, Num(m.mu), opsID))
+		if c.Kind == "managed-redis" {
+			m.avail, m.availNote = e.managedAvail("cache", c.Replicas > 0)
+		} else {
+			m.avail, m.availNote = ge.vmAvail(m.instances*(1+c.Replicas), c.Zones)
+		}
+		if c.IsCache() {
+			ge.hitRatio(m, overID)
+		}
+	case schema.FamilyQueue:
+		m.deriv = append(m.deriv, "enqueue: one round trip; broker throughput not sized for the component form yet")
+		switch c.Kind {
+		case "sqs":
+			m.slaFrom(ge, cloud+".queue.sqs")
+		case "kafka":
+			m.slaFrom(ge, cloud+".queue.kafka.multi_zone")
+		case "rabbitmq":
+			m.slaFrom(ge, cloud+".queue.rabbitmq")
+		default:
+			m.avail, m.availNote = ge.vmAvail(3, 1)
+		}
+	case schema.FamilyCDN:
+		m.fixed = 0
+		if c.CacheableShare != nil {
+			m.hit = float64(*c.CacheableShare)
+		}
+		m.slaFrom(ge, cloud+".cdn")
+		m.deriv = append(m.deriv, fmt.Sprintf("serves %s of responses at the edge; the rest go to the origin", Pct(m.hit)))
+	case schema.FamilyExternal:
+		p50, p99 := c.P50.Seconds(), c.P99.Seconds()
+		m.external = LognormalCDF(p50, p99)
+		m.extUpper = lognormalQuantile(p50, p99, 1-1e-7)
+		m.fixed = 0
+		m.avail, m.availNote = float64(*c.Availability), fmt.Sprintf("%s (the provider's stated SLA)", Pct(float64(*c.Availability)))
+		if c.RateLimit != nil {
+			m.capacity = c.RateLimit.PerSecond()
+		}
+		m.deriv = append(m.deriv, fmt.Sprintf("latency lognormal through the stated p50 %s and p99 %s", Ms(p50), Ms(p99)))
+	default: // object-store, search
+		m.deriv = append(m.deriv, c.Kind+": no sourced service time; one round trip plus the work each call states")
+		m.availNote, m.noSLA = "no sourced SLA for "+c.Kind+": left out of the availability", true
+	}
+	if m.capacity == 0 && m.mu > 0 && m.instances > 0 {
+		m.capacity = float64(m.instances*m.servers) * m.mu
+	}
+	return m
+}
+
+// hitRatio is a cache's hit ratio: stated, or Che's approximation over the
+// catalogue its callers read through it, or 0 (every call misses) when
+// neither is known.
+func (ge *graphEstimate) hitRatio(m *compModel, overID string) {
+	e, c := ge.e, m.c
+	switch {
+	case c.HitRatio != nil:
+		m.hit = float64(*c.HitRatio)
+		m.deriv = append(m.deriv, fmt.Sprintf("hit ratio %s (design)", Pct(m.hit)))
+	case c.Catalogue != nil && c.ItemSize != nil && c.Memory != nil && float64(*c.Catalogue) > 0:
+		zipf := e.fig("cache.zipf_skew")
+		if c.Zipf != nil {
+			zipf = *c.Zipf
+		}
+		reserved := e.fig("aws.cache.redis.reserved_fraction")
+		item := float64(*c.ItemSize) + e.fig(overID)
+		capObjs := math.Floor(float64(m.instances) * float64(*c.Memory) * (1 - reserved) / item)
+		m.hit = cheCached(math.Round(float64(*c.Catalogue)), zipf, capObjs)
+		m.deriv = append(m.deriv, fmt.Sprintf("%s of the %s keys its callers read fit; Che's approximation under Zipf(s=%s): hit ratio %s", Num(capObjs), Num(float64(*c.Catalogue)), Num(zipf), Pct(m.hit)))
+	default:
+		e.note("components."+c.Name+".hitRatio", "neither a hit ratio nor a catalogue and item size: every read is counted as a miss")
+		m.deriv = append(m.deriv, "no hit ratio and no catalogue: every read misses (state hitRatio, or catalogue and itemSize)")
+	}
+}
+
+// loaded turns the arrivals into each instance's queue.
+func (m *compModel) loaded(l *compLoad, e *estimator) {
+	if m.c.Kind == "worker" && m.instances == 0 && m.mu > 0 {
+		m.instances = max(1, ceilCount(l.total()/(float64(m.servers)*m.mu*e.target)))
+		m.capacity = float64(m.instances*m.servers) * m.mu
+		m.deriv = append(m.deriv, fmt.Sprintf("consumers not stated: %d sized for %s/s at the %s target", m.instances, Num(l.total()), Pct(e.target)))
+	}
+	n := float64(max(1, m.instances))
+	if m.c.Family() == schema.FamilyDatabase && m.c.ReadFromReplicas && m.c.Replicas > 0 {
+		n = float64(max(1, m.instances) * (1 + m.c.Replicas))
+	}
+	m.lamRead = l.reads / n
+	m.lamWrite = l.writes / float64(max(1, m.instances))
+	switch {
+	case m.mu <= 0:
+		if m.capacity > 0 {
+			m.util = l.total() / m.capacity
+		}
+		m.hopRead = SumStages([]Stage{{Fixed: m.fixed}})
+		m.hopWrite = m.hopRead
+	case m.writeMu > 0:
+		rho := m.lamRead/(float64(m.servers)*m.mu) + m.lamWrite/m.writeMu
+		m.util = rho
+		if rho < 1 {
+			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * float64(m.servers) * m.mu, Mu: m.mu, C: m.servers})...))
+			m.hopWrite = SumStages(append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * m.writeMu, Mu: m.writeMu, C: 1})...))
+		}
+	default:
+		lam := (l.total()) / float64(max(1, m.instances))
+		m.util = lam / (float64(m.servers) * m.mu)
+		if m.util < 1 {
+			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, ServiceStages(MMc{Lambda: lam, Mu: m.mu, C: m.servers}, m.cv)...))
+			m.hopWrite = m.hopRead
+		}
+	}
+	m.saturated = m.util >= 1
+}
+
+func (ge *graphEstimate) vmAvail(n, zones int) (float64, string) {
+	saved := ge.e.zones
+	ge.e.zones = max(1, zones)
+	defer func() { ge.e.zones = saved }()
+	return ge.e.vmAvail(n)
+}
+
+func (ge *graphEstimate) slaOr(id string) (float64, string) {
+	if v, ok := ge.e.sla(id); ok {
+		return v, fmt.Sprintf("%s (%s)", Pct(v), id)
+	}
+	return 1, "no SLA figure (" + id + "): left out of the availability"
+}
+
+// slaOrNone is slaOr for a model, marking a missing SLA.
+func (m *compModel) slaFrom(ge *graphEstimate, id string) {
+	m.avail, m.availNote = ge.slaOr(id)
+	_, ok := ge.e.sla(id)
+	m.noSLA = !ok
+}
+
+func lognormalQuantile(p50, p99, p float64) float64 {
+	const z99 = 2.3263478740408408
+	sigma := (math.Log(p99) - math.Log(p50)) / z99
+	return math.Exp(math.Log(p50) + sigma*math.Sqrt2*math.Erfinv(2*p-1))
+}
+
+// operation builds one operation's latency grid, availability and calls.
+func (ge *graphEstimate) operation(op *schema.Operation) GraphOperation {
+	e, d := ge.e, ge.e.d
+	steps := ge.g.Calls[op.Name]
+	peak := op.Rate.PerSecond() * op.PeakFactor
+	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
+	read := op.IsRead()
+	span := 1.25 * ge.bound(steps, read, false)
+	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak}
+	grid := b.seq(steps, 1)
+	out.Calls = b.order
+	out.Bottleneck = b.bottleneck
+	out.Fails, out.Degraded = b.failed != "", b.degraded
+	out.Unmodelled = b.unmodelled
+	if len(b.unmodelled) > 0 {
+		b.deriv = append(b.deriv, fmt.Sprintf("%s: no sourced service time and no work stated, so only the round trip counts: this p99 is a floor (state work on the call)", strings.Join(b.unmodelled, ", ")))
+	}
+	switch {
+	case b.failed != "":
+		out.P50Ms, out.P99Ms = Millis(math.Inf(1)), Millis(math.Inf(1))
+		out.Derivation = append(out.Derivation, fmt.Sprintf("fails: it cannot do without %s, which is down", b.failed))
+	case b.bottleneck != "":
+		out.P50Ms, out.P99Ms = Millis(math.Inf(1)), Millis(math.Inf(1))
+		out.Derivation = append(out.Derivation, fmt.Sprintf("p99 unbounded: %s cannot keep up", b.bottleneck))
+	default:
+		out.P50Ms = Millis(roundTo(grid.Quantile(0.5)*1000, 3))
+		out.P99Ms = Millis(roundTo(grid.Quantile(0.99)*1000, 3))
+	}
+	out.Derivation = append([]string{"network: " + e.rttNote}, append(b.deriv, out.Derivation...)...)
+	if !math.IsInf(float64(out.P99Ms), 1) {
+		out.Derivation = append(out.Derivation, fmt.Sprintf("p99 %s, p50 %s (the call tree's distributions composed; percentiles do not add)", Ms(float64(out.P99Ms)/1000), Ms(float64(out.P50Ms)/1000)))
+	}
+	out.MeetsSLO = true
+	if slo, ok := d.SLO.P99[op.Name]; ok {
+		ms := slo.Seconds() * 1000
+		out.SLOP99Ms = &ms
+		out.MeetsSLO = !math.IsInf(float64(out.P99Ms), 1) && float64(out.P99Ms) <= ms
+	}
+	if grid.cdf[len(grid.cdf)-1] < 0.99 && b.failed == "" && b.bottleneck == "" {
+		out.Derivation = append(out.Derivation, fmt.Sprintf("%s of requests time out on every attempt: no p99", Pct(1-grid.cdf[len(grid.cdf)-1])))
+	}
+	if hasAsyncStep(steps) && !out.Fails {
+		// The completion: the same tree with the work behind each queue,
+		// on a grid as long as that work.
+		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true}
+		cg := full.seq(steps, 1)
+		p50, p99 := Millis(roundTo(cg.Quantile(0.5)*1000, 3)), Millis(roundTo(cg.Quantile(0.99)*1000, 3))
+		if full.bottleneck != "" {
+			p50, p99 = Millis(math.Inf(1)), Millis(math.Inf(1))
+		}
+		out.CompletionP50Ms, out.CompletionP99Ms = &p50, &p99
+		line := fmt.Sprintf("completion (the work behind the queue done): p99 %s, p50 %s", Ms(float64(p99)/1000), Ms(float64(p50)/1000))
+		if slo, ok := d.SLO.Completion[op.Name]; ok {
+			ms := slo.Seconds() * 1000
+			out.SLOCompletionMs = &ms
+			met := !math.IsInf(float64(p99), 1) && float64(p99) <= ms
+			out.MeetsSLO = out.MeetsSLO && met
+			line += fmt.Sprintf(" against the %s completion SLO", Ms(slo.Seconds()))
+		}
+		out.Derivation = append(out.Derivation, line)
+	}
+	a, why := ge.availability(steps, read)
+	if out.Fails {
+		a = 0
+	}
+	out.Availability = roundTo(a, 7)
+	out.Derivation = append(out.Derivation, why...)
+	out.Derivation = append(out.Derivation, fmt.Sprintf("%s availability: %s", op.Name, Pct(a)))
+	return out
+}
+
+// bound is a time no request of the steps outlasts: every hop's far tail
+// added up (a maximum is never more than the sum).
+func (ge *graphEstimate) bound(steps []schema.Step, read, async bool) float64 {
+	t := 0.0
+	for _, s := range steps {
+		sub := ge.bound(s.Parallel, read, async)
+		if s.To != "" {
+			m := ge.models[s.To]
+			sub = ge.hopUpper(m, read) + ge.bound(s.Miss, read, async)
+			if async || !s.Async {
+				sub += ge.bound(s.Calls, read, async)
+			}
+			if s.Work != nil {
+				sub += s.Work.Seconds()
+			}
+			if s.Timeout != nil {
+				sub = math.Min(sub, float64(s.Retries+1)*s.Timeout.Seconds())
+			}
+		}
+		t += sub
+	}
+	return math.Max(t, 1e-3)
+}
+
+func (ge *graphEstimate) hopUpper(m *compModel, read bool) float64 {
+	if m.slow > 1 {
+		return m.slow * ge.hopUpperAsIs(m, read)
+	}
+	return ge.hopUpperAsIs(m, read)
+}
+
+func (ge *graphEstimate) hopUpperAsIs(m *compModel, read bool) float64 {
+	if m.external != nil {
+		return m.extUpper
+	}
+	h := m.hopRead
+	if !read {
+		h = m.hopWrite
+	}
+	if h.cdf == nil && h.shift == 0 {
+		return m.fixed
+	}
+	return h.Quantile(1 - 1e-7)
+}
+
+// treeBuilder composes an operation's grids.
+type treeBuilder struct {
+	ge         *graphEstimate
+	span       float64
+	read       bool
+	peak       float64
+	order      []string
+	seen       map[string]bool
+	bottleneck string
+	unmodelled []string
+	deriv      []string
+	// full includes the work behind each queue (an asynchronous
+	// operation's completion); quiet builds without recording anything
+	// but what only it sees: the slots held behind a queue (behind).
+	full, quiet, behind bool
+	// failed names the component that is down and required; degraded is
+	// set when an optional call is skipped.
+	failed   string
+	degraded bool
+}
+
+// seq is steps taken in order, each m times per request.
+func (b *treeBuilder) seq(steps []schema.Step, m float64) Grid {
+	g := PointGrid(b.span, 0)
+	for _, s := range steps {
+		if s.Async && s.To != "" && !b.full {
+			// The request ends at the enqueue; what the consumers do
+			// happens after the answer.
+			g = g.Then(b.hop(s.To, s))
+			b.reach(s.To)
+			b.deriv = append(b.deriv, fmt.Sprintf("%s: asynchronous, the response ends at the enqueue", s.To))
+			continue
+		}
+		if s.Async && b.full {
+			outer := b.behind
+			b.behind = true
+			g = g.Then(b.step(s, m))
+			b.behind = outer
+			continue
+		}
+		g = g.Then(b.step(s, m))
+	}
+	return g
+}
+
+func (b *treeBuilder) reach(name string) {
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	if !b.seen[name] {
+		b.seen[name] = true
+		b.order = append(b.order, name)
+	}
+}
+
+// step is one call with everything below it.
+func (b *treeBuilder) step(s schema.Step, m float64) Grid {
+	if s.To == "" {
+		g := PointGrid(b.span, 0)
+		for i, p := range s.Parallel {
+			sub := b.step(p, m)
+			if i == 0 {
+				g = sub
+			} else {
+				g = g.Max(sub)
+			}
+		}
+		b.deriv = append(b.deriv, fmt.Sprintf("parallel group of %d: the slowest branch is its latency", len(s.Parallel)))
+		return g
+	}
+	b.reach(s.To)
+	model := b.ge.models[s.To]
+	n := m * shareOf(s)
+	if b.ge.isDown(s.To) {
+		switch {
+		case len(s.Miss) > 0:
+			// Cache-aside: the caller treats the error as a miss.
+			b.deriv = append(b.deriv, fmt.Sprintf("%s is down: every call goes on to %s", s.To, stepNames(s.Miss)))
+			return b.seq(s.Miss, n)
+		case s.Optional:
+			b.deriv = append(b.deriv, fmt.Sprintf("%s is down: the call is optional, the operation answers without it, degraded", s.To))
+			b.degraded = true
+			return PointGrid(b.span, 0)
+		}
+		b.failed = s.To
+		return PointGrid(b.span, 0)
+	}
+	g := b.hop(s.To, s)
+	if len(s.Calls) > 0 {
+		g = g.Then(b.seq(s.Calls, n))
+	}
+	if len(s.Miss) > 0 {
+		miss := b.seq(s.Miss, n*(1-model.hit))
+		g = g.Then(PointGrid(b.span, 0).Mix(model.hit, miss))
+		b.deriv = append(b.deriv, fmt.Sprintf("%s: %s hits, %s misses go on to %s", s.To, Pct(model.hit), Pct(1-model.hit), stepNames(s.Miss)))
+	}
+	if f := s.Fanout; f != nil {
+		k := f.Needed()
+		one := g.Quantile(0.99)
+		g = g.KOfN(k, f.N)
+		b.deriv = append(b.deriv, fmt.Sprintf("%s: fan-out to %d, waiting for %d: each call's p99 %s becomes %s for the request (the tail at scale)", s.To, f.N, k, Ms(one), Ms(g.Quantile(0.99))))
+	}
+	if s.Timeout != nil {
+		g = g.Timeout(s.Timeout.Seconds(), s.Retries)
+		b.deriv = append(b.deriv, fmt.Sprintf("%s: timeout %s with %d retr%s", s.To, Ms(s.Timeout.Seconds()), s.Retries, map[bool]string{true: "y", false: "ies"}[s.Retries == 1]))
+	}
+	// Little's law: each call holds a slot of the component for as long as
+	// it and what it calls take.
+	if l := b.ge.load[s.To]; l != nil && (!b.quiet || b.behind) {
+		l.inFlight += b.peak * n * fanoutN(s) * g.Mean()
+	}
+	if s.Share != nil {
+		g = g.Mix(shareOf(s), PointGrid(b.span, 0))
+	}
+	return g
+}
+
+// hop is one call's time at the component itself: its round trip and
+// queue, or an external's stated latency, plus the work the step states.
+func (b *treeBuilder) hop(name string, s schema.Step) Grid {
+	m := b.ge.models[name]
+	var g Grid
+	switch {
+	case m.external != nil:
+		g = GridOf(b.span, m.external)
+	case m.saturated:
+		if b.bottleneck == "" {
+			b.bottleneck = name
+		}
+		g = PointGrid(b.span, m.fixed)
+	default:
+		h := m.hopRead
+		if !b.read {
+			h = m.hopWrite
+		}
+		g = GridOf(b.span, h.CDF)
+	}
+	if m.slow > 1 {
+		orig := g
+		g = GridOf(b.span, func(t float64) float64 { return orig.at(t / m.slow) })
+		if !b.quiet {
+			b.deriv = append(b.deriv, fmt.Sprintf("%s is slow: every call takes %s× as long", name, Num(m.slow)))
+		}
+	}
+	if s.Work != nil {
+		g = g.Then(PointGrid(b.span, s.Work.Seconds()))
+	} else if m.mu <= 0 && m.external == nil && m.unmodelled() && !slices.Contains(b.unmodelled, name) {
+		b.unmodelled = append(b.unmodelled, name)
+	}
+	return g
+}
+
+// unmodelled says whether a component's own time is unknown: a store or
+// cluster without a sourced figure (a managed balancer, a CDN and a queue's
+// enqueue are a round trip by the model's assumption).
+func (m *compModel) unmodelled() bool {
+	switch m.c.Family() {
+	case schema.FamilyLB, schema.FamilyCDN, schema.FamilyQueue:
+		return false
+	}
+	return true
+}
+
+func hasAsyncStep(steps []schema.Step) bool {
+	for _, s := range steps {
+		if s.Async || hasAsyncStep(s.Calls) || hasAsyncStep(s.Miss) || hasAsyncStep(s.Parallel) {
+			return true
+		}
+	}
+	return false
+}
+
+func stepNames(steps []schema.Step) string {
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.String())
+	}
+	return strings.Join(out, ", ")
+}
+
+// availability is the share of requests the operation can answer: the
+// components it cannot do without multiply; what only a cache miss needs
+// counts for the misses; optional calls and what happens behind a queue do
+// not count. A component reached twice is one outage, counted once.
+func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, []string) {
+	required := map[string]bool{}
+	ge.required(steps, required, nil)
+	a := 1.0
+	var why []string
+	names := make([]string, 0, len(required))
+	for n := range required {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		m := ge.models[n]
+		a *= m.avail
+		why = append(why, n+": "+m.availNote)
+	}
+	// Misses: a cache's miss path is needed by its misses only.
+	a *= ge.missAvail(steps, required, &why)
+	return a, why
+}
+
+// required collects the components every request needs.
+func (ge *graphEstimate) required(steps []schema.Step, into map[string]bool, skip map[string]bool) {
+	for _, s := range steps {
+		if s.To == "" {
+			ge.required(s.Parallel, into, skip)
+			continue
+		}
+		if s.Optional || s.Share != nil {
+			continue
+		}
+		into[s.To] = true
+		if s.Async {
+			continue
+		}
+		ge.required(s.Calls, into, skip)
+	}
+}
+
+func (ge *graphEstimate) missAvail(steps []schema.Step, required map[string]bool, why *[]string) float64 {
+	a := 1.0
+	for _, s := range steps {
+		if s.Optional || s.Async {
+			continue
+		}
+		if s.To == "" {
+			a *= ge.missAvail(s.Parallel, required, why)
+			continue
+		}
+		a *= ge.missAvail(s.Calls, required, why)
+		if len(s.Miss) == 0 {
+			continue
+		}
+		sub := map[string]bool{}
+		ge.required(s.Miss, sub, nil)
+		am := 1.0
+		for n := range sub {
+			if !required[n] {
+				am *= ge.models[n].avail
+			}
+		}
+		h := ge.models[s.To].hit
+		v := h + (1-h)*am
+		if am < 1 {
+			*why = append(*why, fmt.Sprintf("%s misses (%s) also need %s: %s + %s × %s = %s", s.To, Pct(1-h), stepNames(s.Miss), Pct(h), Pct(1-h), Pct(am), Pct(v)))
+		}
+		a *= v
+	}
+	return a
+}
+
+// component reports one component's load and headroom.
+func (ge *graphEstimate) component(c *schema.Component) GraphComponent {
+	m, l := ge.models[c.Name], ge.load[c.Name]
+	out := GraphComponent{Name: c.Name, Kind: c.Kind, Instances: m.instances, LoadRPS: sig(l.total()),
+		Derivation: append([]string(nil), m.deriv...)}
+	if !m.noSLA {
+		a := m.avail
+		out.Availability = &a
+	}
+	if m.capacity > 0 {
+		cp := sig(m.capacity)
+		out.CapacityRPS = &cp
+		u := roundTo(m.util, 4)
+		out.Utilization = &u
+		out.Derivation = append(out.Derivation, fmt.Sprintf("%s calls/s at peak against %s/s: %s busy", Num(l.total()), Num(m.capacity), Pct(m.util)))
+	}
+	if c.Family() == schema.FamilyCache || c.Family() == schema.FamilyCDN {
+		if c.IsCache() || c.Family() == schema.FamilyCDN {
+			h := m.hit
+			out.HitRatio = &h
+		}
+	}
+	if c.Family() == schema.FamilyService && m.instances > 0 {
+		f := sig(l.inFlight / float64(m.instances))
+		out.InFlight = &f
+		out.Concurrency = c.Concurrency
+		line := fmt.Sprintf("in flight: %s requests per instance at peak (Little's law: arrivals × the time each call is held, waiting on what it calls included)", Num(f))
+		if c.Concurrency > 0 {
+			line += fmt.Sprintf(" against %d slots: %s", c.Concurrency, Pct(f/float64(c.Concurrency)))
+		}
+		out.Derivation = append(out.Derivation, line)
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package estimator
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// graphDesign is a service that calls an external provider and a store;
+// {{...}} parts are filled per case.
+const graphDesign = `
+system: {name: "g", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2, serviceTime: "10ms", concurrency: CONC}
+	pay: {kind: "external", p50: "300ms", p99: "2s", availability: "99.95%"}
+	db: {kind: "postgres", failover: "automatic"}
+	hot: {kind: "managed-redis", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"}
+}
+traffic: t: {kind: "write", rate: "10/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB",
+	calls: [{to: "api", calls: CALLS}]}
+slo: {p99: t: "10s", availability: "99%"}
+`
+
+func graphEstimateOf(t *testing.T, conc, calls string) *GraphResult {
+	t.Helper()
+	src := strings.NewReplacer("CONC", conc, "CALLS", calls).Replace(graphDesign)
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func graphComp(r *GraphResult, name string) GraphComponent {
+	for _, c := range r.Components {
+		if c.Name == name {
+			return c
+		}
+	}
+	return GraphComponent{}
+}
+
+// lognormal quantile of the provider: p50 300 ms, p99 2 s.
+func payQuantile(p float64) float64 { return lognormalQuantile(0.3, 2, p) }
+
+func TestGraphEstimateByHand(t *testing.T) {
+	r := graphEstimateOf(t, "64", `[{to: "pay", optional: true}, "db"]`)
+	op := r.Operations[0]
+	api := graphComp(r, "api")
+	// Load: 10/s × 2 peak = 20/s on api, pay and db.
+	for _, name := range []string{"api", "pay", "db"} {
+		if got := graphComp(r, name).LoadRPS; got != 20 {
+			t.Errorf("%s load %v, want 20", name, got)
+		}
+	}
+	// api: 2 vCPU × 1/10 ms = 200/s per instance, 400/s for two: 5% busy.
+	if api.CapacityRPS == nil || *api.CapacityRPS != 400 || math.Abs(*api.Utilization-0.05) > 1e-9 {
+		t.Errorf("api capacity %v, utilisation %v; want 400/s, 5%%", api.CapacityRPS, api.Utilization)
+	}
+	// p99: the provider's 2 s tail, plus the service's few milliseconds.
+	if p99 := float64(op.P99Ms) / 1000; p99 < 2 || p99 > 2.05 {
+		t.Errorf("p99 %.3f s, want the provider's 2 s plus a little", p99)
+	}
+	// In flight (Little's law): 20/s × mean time held (≈ 10.5 ms of its
+	// own, the provider's lognormal mean e^{μ+σ²/2}, the store's round
+	// trip) ÷ 2 instances.
+	sigma := math.Log(2/0.3) / 2.3263478740408408
+	held := 0.0105 + 0.3*math.Exp(sigma*sigma/2) + 0.0006
+	if want := 20 * held / 2; math.Abs(*api.InFlight-want) > 0.05*want {
+		t.Errorf("in flight %v per instance, want about %.2f", *api.InFlight, want)
+	}
+	// Availability: the optional provider does not count; api (two
+	// instances in one zone: the single-instance SLA, 99.5%) × the
+	// managed database (99.95%).
+	if want := 0.995 * 0.9995; math.Abs(op.Availability-want) > 1e-6 {
+		t.Errorf("availability %v, want %v", op.Availability, want)
+	}
+}
+
+func TestGraphEstimateFanOutAndMiss(t *testing.T) {
+	// A fan-out of 5 to the provider waits for the slowest: p99 is the
+	// provider's quantile at 0.99^(1/5).
+	r := graphEstimateOf(t, "64", `[{to: "pay", fanout: 5}]`)
+	want := payQuantile(math.Pow(0.99, 0.2))
+	if got := float64(r.Operations[0].P99Ms) / 1000; math.Abs(got-want) > 0.02*want {
+		t.Errorf("fan-out p99 %.3f s, want %.3f s", got, want)
+	}
+	if got := graphComp(r, "pay").LoadRPS; got != 100 {
+		t.Errorf("fan-out load %v, want 5 × 20 = 100", got)
+	}
+	// A cache with an 80% hit ratio sends a fifth of its calls on.
+	r = graphEstimateOf(t, "64", `[{to: "hot", miss: ["db"]}]`)
+	if got := graphComp(r, "db").LoadRPS; math.Abs(got-4) > 1e-9 {
+		t.Errorf("db load behind the cache %v, want 20 × 20%% = 4", got)
+	}
+	// The misses need the store: 80% + 20% × A(db).
+	a := r.Operations[0].Availability
+	hot, db := *graphComp(r, "hot").Availability, *graphComp(r, "db").Availability
+	api := *graphComp(r, "api").Availability
+	if want := api * hot * (0.8 + 0.2*db); math.Abs(a-want) > 1e-6 {
+		t.Errorf("availability %v, want %v", a, want)
+	}
+}
+
+// A slow provider holds the caller's slots: with 4 slots per instance and
+// about 4.3 requests in flight, the service saturates before the provider
+// does, and the operation's p99 is unbounded.
+func TestGraphEstimateSlowDependencySaturatesTheCaller(t *testing.T) {
+	r := graphEstimateOf(t, "4", `["pay"]`)
+	op := r.Operations[0]
+	if op.Bottleneck != "api" || !math.IsInf(float64(op.P99Ms), 1) || op.MeetsSLO {
+		t.Errorf("bottleneck %q, p99 %v, meets %v; want api, unbounded, missed", op.Bottleneck, op.P99Ms, op.MeetsSLO)
+	}
+	if api := graphComp(r, "api"); *api.Utilization > 0.1 {
+		t.Errorf("the CPU is not what saturates: %v busy", *api.Utilization)
+	}
+}
+
+// An asynchronous operation answers at the enqueue; its completion waits
+// for the worker: one job of 2 s on average (exponential, CV 1), at low
+// load, has p99 2 s × ln 100 = 9.2 s, against a 5 s completion SLO.
+func TestGraphEstimateCompletion(t *testing.T) {
+	src := `
+system: {name: "jobs", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2}
+	jobs: {kind: "sqs"}
+	encoder: {kind: "worker", instances: 4, consumes: "jobs", serviceTime: "2s"}
+}
+traffic: encode: {kind: "write", rate: "1/s", peakFactor: 1, async: true, requestSize: "1KB", responseSize: "100B",
+	calls: [{to: "api", calls: [{to: "jobs", async: true, calls: ["encoder"]}]}]}
+slo: {p99: encode: "100ms", completion: encode: "5s", availability: "99%"}
+`
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := r.Operations[0]
+	if float64(op.P99Ms) > 20 {
+		t.Errorf("the response waits for the job: p99 %v ms", op.P99Ms)
+	}
+	if op.CompletionP99Ms == nil {
+		t.Fatal("no completion time")
+	}
+	// The worker: 2 servers per instance, 4 instances, 1 job/s of 2 s:
+	// utilisation 1 ÷ (8 × 0.5) = 25%; the wait adds a little to 9.2 s.
+	if got := float64(*op.CompletionP99Ms) / 1000; got < 9.1 || got > 9.8 {
+		t.Errorf("completion p99 %.2f s, want about 9.2 s", got)
+	}
+	if op.MeetsSLO {
+		t.Error("a 9 s completion meets a 5 s completion SLO")
+	}
+	if u := graphComp(r, "encoder").Utilization; u == nil || math.Abs(*u-0.25) > 1e-9 {
+		t.Errorf("encoder utilisation %v, want 25%%", u)
+	}
+}
+
+func graphScenario(t *testing.T, calls, scenario string) *GraphResult {
+	t.Helper()
+	src := strings.NewReplacer("CONC", "64", "CALLS", calls).Replace(graphDesign)
+	r, err := EstimateGraph(load(t, src), Options{Scenario: scenario})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestGraphScenarios(t *testing.T) {
+	// down: an operation that cannot do without the provider fails; one
+	// that calls it as optional answers, degraded.
+	r := graphScenario(t, `["pay", "db"]`, "down:pay")
+	if op := r.Operations[0]; !op.Fails || op.Availability != 0 || op.MeetsSLO {
+		t.Errorf("down:pay: fails %v, availability %v", op.Fails, op.Availability)
+	}
+	r = graphScenario(t, `[{to: "pay", optional: true}, "db"]`, "down:pay")
+	if op := r.Operations[0]; op.Fails || !op.Degraded {
+		t.Errorf("down:pay, optional: fails %v, degraded %v", op.Fails, op.Degraded)
+	}
+	// down: a cache that is down sends every call to what it misses to.
+	r = graphScenario(t, `[{to: "hot", miss: ["db"]}]`, "down:hot")
+	if got := graphComp(r, "db").LoadRPS; got != 20 {
+		t.Errorf("down:hot: db load %v, want all 20/s", got)
+	}
+	// slow: ten times slower, the provider's p50 (300 ms) becomes 3 s, the
+	// timeout: half the calls time out and are retried once, so the load
+	// on the provider is 20 × (1 + 0.5) = 30/s — the retry storm.
+	r = graphScenario(t, `[{to: "pay", timeout: "3s", retries: 1}]`, "slow:pay")
+	if got := graphComp(r, "pay").LoadRPS; math.Abs(got-30) > 0.01 {
+		t.Errorf("slow:pay: provider load %v, want 30/s", got)
+	}
+	// Unknown components and scenarios are refused.
+	src := strings.NewReplacer("CONC", "64", "CALLS", `["db"]`).Replace(graphDesign)
+	for _, sc := range []string{"down:nope", "sideways:db"} {
+		if _, err := EstimateGraph(load(t, src), Options{Scenario: sc}); err == nil {
+			t.Errorf("scenario %s accepted", sc)
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package estimator
+
+import "math"
+
+// Grid is a latency distribution held as its CDF on a uniform grid from 0,
+// for composing the calls of a call tree: calls in order add (their
+// distributions convolve), parallel branches and fan-outs take the maximum
+// (CDFs multiply, for independent calls: F^N is "the tail at scale"),
+// waiting for the first k of n takes an order statistic, a cache is a
+// mixture of its hit and its miss, and a timeout with retries truncates
+// and restarts. Percentiles do not add; distributions do.
+type Grid struct {
+	dt  float64
+	cdf []float64 // cdf[k] = P(T ≤ k·dt)
+}
+
+// gridPoints is the resolution of every grid of one operation.
+const gridPoints = 2048
+
+// newGrid is an empty grid spanning [0, span].
+func newGrid(span float64) Grid {
+	if span <= 0 {
+		span = 1e-3
+	}
+	return Grid{dt: span / (gridPoints - 1), cdf: make([]float64, gridPoints)}
+}
+
+// PointGrid is a fixed delay.
+func PointGrid(span, t float64) Grid {
+	g := newGrid(span)
+	for k := range g.cdf {
+		if float64(k)*g.dt >= t-1e-12 {
+			g.cdf[k] = 1
+		}
+	}
+	return g
+}
+
+// GridOf samples a distribution's CDF onto a grid.
+func GridOf(span float64, cdf func(t float64) float64) Grid {
+	g := newGrid(span)
+	for k := range g.cdf {
+		g.cdf[k] = cdf(float64(k) * g.dt)
+	}
+	return g
+}
+
+// LognormalCDF is the lognormal whose median is p50 and whose 99th
+// percentile is p99: ln T ~ N(ln p50, σ²), σ = (ln p99 − ln p50) / z₀.₉₉.
+// It is how an external provider's published p50 and p99 become a
+// distribution: two percentiles fix a lognormal, and a latency is never
+// negative.
+func LognormalCDF(p50, p99 float64) func(float64) float64 {
+	const z99 = 2.3263478740408408
+	mu := math.Log(p50)
+	sigma := (math.Log(p99) - mu) / z99
+	return func(t float64) float64 {
+		if t <= 0 {
+			return 0
+		}
+		if sigma <= 0 {
+			if t >= p50 {
+				return 1
+			}
+			return 0
+		}
+		return 0.5 * math.Erfc(-(math.Log(t)-mu)/(sigma*math.Sqrt2))
+	}
+}
+
+// at is P(T ≤ t), interpolated between grid points.
+func (g Grid) at(t float64) float64 {
+	if t < 0 {
+		return 0
+	}
+	k := t / g.dt
+	i := int(k)
+	if i >= len(g.cdf)-1 {
+		return g.cdf[len(g.cdf)-1]
+	}
+	fr := k - float64(i)
+	return g.cdf[i]*(1-fr) + g.cdf[i+1]*fr
+}
+
+// Quantile is the smallest grid time with P(T ≤ t) ≥ p, interpolated
+// between grid points; +Inf when the grid never reaches p (a call that
+// can fail: a timeout with no retry left).
+func (g Grid) Quantile(p float64) float64 {
+	for k, c := range g.cdf {
+		if c >= p {
+			if k == 0 {
+				return 0
+			}
+			prev := g.cdf[k-1]
+			fr := 0.0
+			if c > prev {
+				fr = (p - prev) / (c - prev)
+			}
+			return (float64(k-1) + fr) * g.dt
+		}
+	}
+	return math.Inf(1)
+}
+
+// Mean is E[T] over the grid (the mass that never arrives is left out).
+func (g Grid) Mean() float64 {
+	m := 0.0
+	for k := 0; k+1 < len(g.cdf); k++ {
+		m += (g.cdf[k+1] - g.cdf[k]) * (float64(k) + 0.5) * g.dt
+	}
+	return m
+}
+
+// Then is the time of a followed by b: the convolution of the two.
+func (g Grid) Then(b Grid) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	pa, pb := g.pmf(), b.pmf()
+	pdf := make([]float64, gridPoints)
+	for i, x := range pa {
+		if x == 0 {
+			continue
+		}
+		for j := 0; i+j < gridPoints; j++ {
+			pdf[i+j] += x * pb[j]
+		}
+	}
+	sum := 0.0
+	for k := range out.cdf {
+		sum += pdf[k]
+		out.cdf[k] = math.Min(1, sum)
+	}
+	return out
+}
+
+// pmf is the probability in each grid cell (cdf[0] in the first).
+func (g Grid) pmf() []float64 {
+	p := make([]float64, len(g.cdf))
+	prev := 0.0
+	for k, c := range g.cdf {
+		p[k] = math.Max(0, c-prev)
+		prev = c
+	}
+	return p
+}
+
+// Max is the later of two independent times: a fork that joins.
+func (g Grid) Max(b Grid) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	for k := range out.cdf {
+		out.cdf[k] = g.cdf[k] * b.cdf[k]
+	}
+	return out
+}
+
+// KOfN is the time until k of n independent calls with this distribution
+// have answered: P(at least k done by t) = Σ_{j≥k} C(n,j) F^j (1−F)^{n−j}.
+// k = n is the fan-out that waits for all (F^n), k = 1 the first answer,
+// k = ⌊n/2⌋+1 a quorum.
+func (g Grid) KOfN(k, n int) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	for i, f := range g.cdf {
+		out.cdf[i] = atLeast(k, n, f)
+	}
+	return out
+}
+
+// atLeast is P(Binomial(n, p) ≥ k).
+func atLeast(k, n int, p float64) float64 {
+	switch {
+	case k <= 0:
+		return 1
+	case k > n:
+		return 0
+	case k == n:
+		return math.Pow(p, float64(n))
+	case p <= 0:
+		return 0
+	case p >= 1:
+		return 1
+	}
+	// Sum the binomial terms in logs: n can be large.
+	lp, lq := math.Log(p), math.Log1p(-p)
+	s := 0.0
+	for j := k; j <= n; j++ {
+		lc := lgamma(n+1) - lgamma(j+1) - lgamma(n-j+1)
+		s += math.Exp(lc + float64(j)*lp + float64(n-j)*lq)
+	}
+	return math.Min(1, s)
+}
+
+func lgamma(n int) float64 {
+	v, _ := math.Lgamma(float64(n))
+	return v
+}
+
+// Mix is a mixture: with probability w this grid, else b (a cache hit and
+// its miss; a call made by a share of requests and skipped by the rest).
+func (g Grid) Mix(w float64, b Grid) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	for k := range out.cdf {
+		out.cdf[k] = w*g.cdf[k] + (1-w)*b.cdf[k]
+	}
+	return out
+}
+
+// Timeout is a call the caller abandons after tau and tries again, up to
+// retries more times: T = X when X ≤ τ, else τ plus the next attempt. With
+// no attempt left the caller gives up at τ with a failure: that mass never
+// arrives, so it counts against the tail (the quantile is +Inf when more
+// than 1% of requests fail).
+func (g Grid) Timeout(tau float64, retries int) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	kt := int(math.Floor(tau / g.dt))
+	if kt >= gridPoints-1 {
+		return g
+	}
+	pLate := 1 - g.cdf[kt]
+	var next Grid
+	if retries > 0 {
+		next = g.Timeout(tau, retries-1)
+	}
+	for k := range out.cdf {
+		if k <= kt {
+			out.cdf[k] = g.cdf[k]
+			continue
+		}
+		v := g.cdf[kt]
+		if retries > 0 {
+			v += pLate * next.cdf[k-kt]
+		}
+		out.cdf[k] = v
+	}
+	return out
+}
