@@ -218,57 +218,19 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 	// Load balancer.
 	switch p.lb.kind {
 	case "managed":
-		switch cl {
-		case "aws":
-			b.add("loadBalancer", "aws.lb.managed.hour", HoursPerMonth, "ALB")
-			perLCU := b.factor("aws.lb.managed.gb_per_lcu_hour")
-			lcus := v.lbGB / HoursPerMonth / perLCU
-			b.add("loadBalancer", "aws.lb.managed.lcu", lcus*HoursPerMonth, fmt.Sprintf("%s GB/month processed ÷ 730 h ÷ %s GB per LCU = %s LCU", Num(v.lbGB), Num(perLCU), Num(lcus)))
-		case "gcp":
-			b.add("loadBalancer", "gcp.lb.managed.hour", HoursPerMonth, "forwarding rule")
-			b.add("loadBalancer", "gcp.lb.managed.gb", v.lbGB, "processed")
-		case "azure":
-			b.unpriced("azure.lb.managed.base")
-			b.add("loadBalancer", "azure.lb.managed.gb", v.lbGB, "processed")
-		}
+		b.managedLB("loadBalancer", v.lbGB)
 	case "nginx", "haproxy":
 		b.vm("loadBalancer", sz.lb, 2, p.lb.kind)
 	}
 
 	// CDN.
 	if p.cdnOn {
-		b.add("cdn", cl+".cdn.egress", v.cdnGB, "edge egress")
-		if cl != "azure" {
-			b.add("cdn", cl+".cdn.request", v.cdnRequests/1e4, "requests in 10k")
-		}
+		b.cdn("cdn", v.cdnGB, v.cdnRequests)
 	}
 
 	// Cache.
 	if p.cache.on {
-		c := p.cache
-		memGiB := c.memPerNode / GiB
-		switch {
-		case c.kind == "managed-redis" && cl == "aws":
-			node, _ := e.cat.Lookup("aws.cache.redis.node")
-			scale := math.Max(1, memGiB/node.MemoryGiB)
-			n := float64(sz.cacheNodes) * float64(1+c.replicas)
-			b.add("cache", "aws.cache.redis.node", n*scale*HoursPerMonth,
-				fmt.Sprintf("%s nodes (with replicas) × %s r7g.large-equivalents for %s GiB × 730 h", Num(n), Num(scale), Num(memGiB)))
-		case c.kind == "managed-redis" && cl == "gcp":
-			gb := float64(sz.cacheNodes) * memGiB
-			id := "gcp.cache.redis.standard.gb"
-			if c.replicas == 0 {
-				id = "gcp.cache.redis.basic.gb"
-			}
-			b.add("cache", id, gb*HoursPerMonth, fmt.Sprintf("%s GB × 730 h", Num(gb)))
-		case c.kind == "managed-redis" && cl == "azure":
-			units := float64(sz.cacheNodes) * math.Ceil(memGiB/13) * float64(max(1, c.replicas))
-			b.add("cache", "azure.cache.redis.standard.c3", units, fmt.Sprintf("%d node(s) of %s GiB in 13 GB C3 caches", sz.cacheNodes, Num(memGiB)))
-		default:
-			// One VM per node, with memory in 8 GiB steps of the 2x8 family.
-			units := math.Ceil(memGiB / 8)
-			b.vm("cache", sz.cacheNodes*(1+c.replicas), 2*units, fmt.Sprintf("self-run %s: %s GiB per node needs a %sx%s VM;", c.kind, Num(memGiB), Num(2*units), Num(8*units)))
-		}
+		b.cacheFleet("cache", p.cache.kind, sz.cacheNodes, p.cache.replicas, p.cache.memPerNode/GiB)
 	}
 
 	// Database.
@@ -277,37 +239,8 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 	// Queue and workers.
 	if p.queue.on {
 		q := p.queue
-		switch {
-		case q.kind == "kafka" && cl == "aws":
-			b.add("queue", "aws.queue.kafka.broker", float64(sz.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", sz.brokers))
-			b.add("queue", "aws.queue.kafka.storage", v.queueStoreGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(v.queueStoreGB)))
-		case q.kind == "rabbitmq" && cl == "aws":
-			b.add("queue", "aws.queue.rabbitmq.broker", float64(sz.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", sz.brokers))
-		case q.kind == "sqs":
-			req := v.queueMsgs * 3
-			e.note("queue.requests_per_message", "SQS and Service Bus bill per request: 3 per message (send, receive, delete) assumed")
-			switch cl {
-			case "aws":
-				id := "aws.queue.sqs.request"
-				if d.Queue.Delivery == "exactly-once" {
-					id = "aws.queue.sqs.fifo_request"
-				}
-				b.add("queue", id, req/1e6, fmt.Sprintf("%s msgs × 3 requests", Num(v.queueMsgs)))
-			case "gcp":
-				tib := v.queueBytes / TiB
-				b.add("queue", "gcp.queue.pubsub.ingest", tib, "Pub/Sub publish")
-				b.add("queue", "gcp.queue.pubsub.delivery", tib*float64(q.groups), fmt.Sprintf("Pub/Sub delivery to %d subscription(s)", q.groups))
-			case "azure":
-				b.add("queue", "azure.queue.servicebus.base", 1, "Service Bus Standard")
-				b.add("queue", "azure.queue.servicebus.ops", req/1e6, fmt.Sprintf("%s msgs × 3 operations", Num(v.queueMsgs)))
-			}
-		default:
-			b.vm("queue", sz.brokers, 2, "self-run "+q.kind+" brokers")
-			if q.kind == "kafka" && v.queueStoreGB > 0 {
-				id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-balanced", "azure": "azure.storage.block.premium_ssd"}[cl]
-				b.add("queue", id, v.queueStoreGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(v.queueStoreGB)))
-			}
-		}
+		b.broker(brokerBill{component: "queue", kind: q.kind, brokers: sz.brokers, msgs: v.queueMsgs, bytes: v.queueBytes,
+			storeGB: v.queueStoreGB, fifo: d.Queue.Delivery == "exactly-once", groups: q.groups})
 		// Worker CPU follows busy consumers (λ·W per group), not idle ones.
 		perBusy := e.fig("workers.vcpu_per_busy_consumer")
 		busy := v.peakQueueMsgs * p.workers.work * float64(q.groups)
@@ -327,6 +260,105 @@ func (e *estimator) billCloud(b *bill, p *plan, sz sizing, v volumes) {
 	}
 }
 
+// managedLB prices a managed load balancer that processes gb a month.
+func (b *bill) managedLB(component string, gb float64) {
+	switch b.cloud {
+	case "aws":
+		b.add(component, "aws.lb.managed.hour", HoursPerMonth, "ALB")
+		perLCU := b.factor("aws.lb.managed.gb_per_lcu_hour")
+		lcus := gb / HoursPerMonth / perLCU
+		b.add(component, "aws.lb.managed.lcu", lcus*HoursPerMonth, fmt.Sprintf("%s GB/month processed ÷ 730 h ÷ %s GB per LCU = %s LCU", Num(gb), Num(perLCU), Num(lcus)))
+	case "gcp":
+		b.add(component, "gcp.lb.managed.hour", HoursPerMonth, "forwarding rule")
+		b.add(component, "gcp.lb.managed.gb", gb, "processed")
+	case "azure":
+		b.unpriced("azure.lb.managed.base")
+		b.add(component, "azure.lb.managed.gb", gb, "processed")
+	}
+}
+
+// cdn prices a CDN's edge egress and requests.
+func (b *bill) cdn(component string, gb, requests float64) {
+	b.add(component, b.cloud+".cdn.egress", gb, "edge egress")
+	if b.cloud != "azure" {
+		b.add(component, b.cloud+".cdn.request", requests/1e4, "requests in 10k")
+	}
+}
+
+// cacheFleet prices a cache of nodes (each with its replicas) holding
+// memGiB each: a managed Redis at its cloud's rates, else one VM per node
+// with memory in 8 GiB steps of the 2x8 family.
+func (b *bill) cacheFleet(component, kind string, nodes, replicas int, memGiB float64) {
+	e, cl := b.e, b.cloud
+	switch {
+	case kind == "managed-redis" && cl == "aws":
+		node, _ := e.cat.Lookup("aws.cache.redis.node")
+		scale := math.Max(1, memGiB/node.MemoryGiB)
+		n := float64(nodes) * float64(1+replicas)
+		b.add(component, "aws.cache.redis.node", n*scale*HoursPerMonth,
+			fmt.Sprintf("%s nodes (with replicas) × %s r7g.large-equivalents for %s GiB × 730 h", Num(n), Num(scale), Num(memGiB)))
+	case kind == "managed-redis" && cl == "gcp":
+		gb := float64(nodes) * memGiB
+		id := "gcp.cache.redis.standard.gb"
+		if replicas == 0 {
+			id = "gcp.cache.redis.basic.gb"
+		}
+		b.add(component, id, gb*HoursPerMonth, fmt.Sprintf("%s GB × 730 h", Num(gb)))
+	case kind == "managed-redis" && cl == "azure":
+		units := float64(nodes) * math.Ceil(memGiB/13) * float64(max(1, replicas))
+		b.add(component, "azure.cache.redis.standard.c3", units, fmt.Sprintf("%d node(s) of %s GiB in 13 GB C3 caches", nodes, Num(memGiB)))
+	default:
+		units := math.Ceil(memGiB / 8)
+		b.vm(component, nodes*(1+replicas), 2*units, fmt.Sprintf("self-run %s: %s GiB per node needs a %sx%s VM;", kind, Num(memGiB), Num(2*units), Num(8*units)))
+	}
+}
+
+// brokerBill is what one queue's bill is for (monthly volumes).
+type brokerBill struct {
+	component, kind      string
+	brokers              int
+	msgs, bytes, storeGB float64
+	fifo                 bool
+	groups               int
+}
+
+// broker prices a queue: managed brokers by the hour, SQS and its peers
+// per request, self-run brokers as VMs with their retained log.
+func (b *bill) broker(q brokerBill) {
+	e, cl := b.e, b.cloud
+	switch {
+	case q.kind == "kafka" && cl == "aws":
+		b.add(q.component, "aws.queue.kafka.broker", float64(q.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", q.brokers))
+		b.add(q.component, "aws.queue.kafka.storage", q.storeGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(q.storeGB)))
+	case q.kind == "rabbitmq" && cl == "aws":
+		b.add(q.component, "aws.queue.rabbitmq.broker", float64(q.brokers)*HoursPerMonth, fmt.Sprintf("%d brokers × 730 h", q.brokers))
+	case q.kind == "sqs":
+		req := q.msgs * 3
+		e.note("queue.requests_per_message", "SQS and Service Bus bill per request: 3 per message (send, receive, delete) assumed")
+		switch cl {
+		case "aws":
+			id := "aws.queue.sqs.request"
+			if q.fifo {
+				id = "aws.queue.sqs.fifo_request"
+			}
+			b.add(q.component, id, req/1e6, fmt.Sprintf("%s msgs × 3 requests", Num(q.msgs)))
+		case "gcp":
+			tib := q.bytes / TiB
+			b.add(q.component, "gcp.queue.pubsub.ingest", tib, "Pub/Sub publish")
+			b.add(q.component, "gcp.queue.pubsub.delivery", tib*float64(q.groups), fmt.Sprintf("Pub/Sub delivery to %d subscription(s)", q.groups))
+		case "azure":
+			b.add(q.component, "azure.queue.servicebus.base", 1, "Service Bus Standard")
+			b.add(q.component, "azure.queue.servicebus.ops", req/1e6, fmt.Sprintf("%s msgs × 3 operations", Num(q.msgs)))
+		}
+	default:
+		b.vm(q.component, q.brokers, 2, "self-run "+q.kind+" brokers")
+		if q.kind == "kafka" && q.storeGB > 0 {
+			id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-balanced", "azure": "azure.storage.block.premium_ssd"}[cl]
+			b.add(q.component, id, q.storeGB*3, fmt.Sprintf("%s GB retained × 3 replicas", Num(q.storeGB)))
+		}
+	}
+}
+
 func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
 	d := e.d
 	db := p.db
@@ -334,7 +366,6 @@ func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
 	auto := d.Database.Failover == "automatic"
 	primaries := float64(sz.dbShards)
 	replicas := float64(sz.dbShards) * float64(sz.dbReplicas)
-	units := db.vcpu / 2
 	if !v.storageStated {
 		e.note("database.storage", fmt.Sprintf("not stated: priced at the data at the horizon, %s GB per node (rows only)", Num(v.dbStorageGB)))
 	}
@@ -342,66 +373,96 @@ func (e *estimator) billDB(b *bill, p *plan, sz sizing, v volumes) {
 	case d.System.Footprint == "single-node":
 		// One box: the database shares the application's VM; only its
 		// disk is an extra line.
-		id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-ssd", "azure": "azure.storage.block.premium_ssd"}[cl]
-		b.add("database", id, v.dbStorageGB, fmt.Sprintf("%s on the application's VM: %s GB disk", d.Database.Kind, Num(v.dbStorageGB)))
+		b.add("database", blockStorage[cl], v.dbStorageGB, fmt.Sprintf("%s on the application's VM: %s GB disk", d.Database.Kind, Num(v.dbStorageGB)))
 	case d.Database.Relational():
-		engine := d.Database.Kind
-		switch cl {
-		case "aws":
-			id := "aws.db." + engine + ".2x8"
-			mult := 1.0
-			if auto {
-				mult = b.factor("aws.db.multi_az_multiplier")
-			}
-			b.add("database", id, primaries*units*mult*HoursPerMonth, fmt.Sprintf("%s primary × %s (2x8 units) × %s Multi-AZ × 730 h", Num(primaries), Num(units), Num(mult)))
-			b.add("database", "aws.db.storage.gp3", v.dbStorageGB*primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(v.dbStorageGB), Num(primaries), Num(mult)))
-			if replicas > 0 {
-				b.add("replicas", id, replicas*units*HoursPerMonth, fmt.Sprintf("%s replicas × %s (2x8 units) × 730 h", Num(replicas), Num(units)))
-				b.add("replicas", "aws.db.storage.gp3", v.dbStorageGB*replicas, fmt.Sprintf("%s GB × %s replicas", Num(v.dbStorageGB), Num(replicas)))
-			}
-		case "gcp":
-			mult := 1.0
-			if auto {
-				mult = b.factor("gcp.db.sql.regional_multiplier")
-			}
-			if engine != "postgres" {
-				e.note("gcp.db.sql."+engine, "Cloud SQL prices come from POSTGRES rows; the same rates are assumed for "+engine)
-			}
-			for _, part := range []struct {
-				comp string
-				n    float64
-				m    float64
-			}{{"database", primaries, mult}, {"replicas", replicas, 1}} {
-				if part.n == 0 {
-					continue
-				}
-				b.add(part.comp, "gcp.db.sql.vcpu", part.n*db.vcpu*part.m*HoursPerMonth, fmt.Sprintf("%s × %s vCPU × %s HA × 730 h", Num(part.n), Num(db.vcpu), Num(part.m)))
-				b.add(part.comp, "gcp.db.sql.ram", part.n*db.gib*part.m, fmt.Sprintf("%s × %s GB RAM × %s HA", Num(part.n), Num(db.gib), Num(part.m)))
-				b.add(part.comp, "gcp.db.sql.storage", part.n*v.dbStorageGB*part.m, fmt.Sprintf("%s × %s GB × %s HA", Num(part.n), Num(v.dbStorageGB), Num(part.m)))
-			}
-		case "azure":
-			mult := 1.0
-			if auto {
-				mult = b.factor("azure.db.ha_multiplier")
-			}
-			if engine != "postgres" {
-				e.note("azure.db."+engine, "Azure prices come from PostgreSQL Flexible; the same rates are assumed for "+engine)
-			}
-			b.add("database", "azure.db.postgres.2x8", primaries*units*mult, fmt.Sprintf("%s primary × %s (2x8 units) × %s HA", Num(primaries), Num(units), Num(mult)))
-			b.add("database", "azure.db.storage", v.dbStorageGB*primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(v.dbStorageGB), Num(primaries), Num(mult)))
-			if replicas > 0 {
-				b.add("replicas", "azure.db.postgres.2x8", replicas*units, fmt.Sprintf("%s replicas × %s (2x8 units)", Num(replicas), Num(units)))
-				b.add("replicas", "azure.db.storage", v.dbStorageGB*replicas, fmt.Sprintf("%s GB × %s replicas", Num(v.dbStorageGB), Num(replicas)))
-			}
-		}
+		b.relational(dbFleet{component: "database", replicaComponent: "replicas", engine: d.Database.Kind, auto: auto,
+			primaries: primaries, replicas: replicas, vcpu: db.vcpu, gib: db.gib, storageGB: v.dbStorageGB})
 	case d.Database.Kind == "dynamodb":
 		b.unpriced(cl + ".db.dynamodb")
 	default:
-		nodes := int(primaries + replicas)
-		b.vm("database", nodes, db.vcpu, "self-run "+d.Database.Kind+" nodes")
-		id := map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-ssd", "azure": "azure.storage.block.premium_ssd"}[cl]
-		b.add("database", id, v.dbStorageGB*float64(nodes), fmt.Sprintf("%s GB × %d nodes", Num(v.dbStorageGB), nodes))
+		b.selfRunDB(dbFleet{component: "database", engine: d.Database.Kind, primaries: primaries, replicas: replicas,
+			vcpu: db.vcpu, storageGB: v.dbStorageGB})
 	}
+}
+
+// dbFleet is what one database's bill is for.
+type dbFleet struct {
+	component, replicaComponent string
+	engine                      string
+	auto                        bool // automatic failover: a standby per primary
+	primaries, replicas         float64
+	vcpu, gib                   float64 // per node
+	storageGB                   float64 // per node
+}
+
+// relational prices a managed PostgreSQL or MySQL: primaries (with their
+// standby under automatic failover), read replicas, and their storage.
+func (b *bill) relational(f dbFleet) {
+	e, cl := b.e, b.cloud
+	units := f.vcpu / 2
+	rc := f.replicaComponent
+	if rc == "" {
+		rc = f.component
+	}
+	switch cl {
+	case "aws":
+		id := "aws.db." + f.engine + ".2x8"
+		mult := 1.0
+		if f.auto {
+			mult = b.factor("aws.db.multi_az_multiplier")
+		}
+		b.add(f.component, id, f.primaries*units*mult*HoursPerMonth, fmt.Sprintf("%s primary × %s (2x8 units) × %s Multi-AZ × 730 h", Num(f.primaries), Num(units), Num(mult)))
+		b.add(f.component, "aws.db.storage.gp3", f.storageGB*f.primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(f.storageGB), Num(f.primaries), Num(mult)))
+		if f.replicas > 0 {
+			b.add(rc, id, f.replicas*units*HoursPerMonth, fmt.Sprintf("%s replicas × %s (2x8 units) × 730 h", Num(f.replicas), Num(units)))
+			b.add(rc, "aws.db.storage.gp3", f.storageGB*f.replicas, fmt.Sprintf("%s GB × %s replicas", Num(f.storageGB), Num(f.replicas)))
+		}
+	case "gcp":
+		mult := 1.0
+		if f.auto {
+			mult = b.factor("gcp.db.sql.regional_multiplier")
+		}
+		if f.engine != "postgres" {
+			e.note("gcp.db.sql."+f.engine, "Cloud SQL prices come from POSTGRES rows; the same rates are assumed for "+f.engine)
+		}
+		for _, part := range []struct {
+			comp string
+			n    float64
+			m    float64
+		}{{f.component, f.primaries, mult}, {rc, f.replicas, 1}} {
+			if part.n == 0 {
+				continue
+			}
+			b.add(part.comp, "gcp.db.sql.vcpu", part.n*f.vcpu*part.m*HoursPerMonth, fmt.Sprintf("%s × %s vCPU × %s HA × 730 h", Num(part.n), Num(f.vcpu), Num(part.m)))
+			b.add(part.comp, "gcp.db.sql.ram", part.n*f.gib*part.m, fmt.Sprintf("%s × %s GB RAM × %s HA", Num(part.n), Num(f.gib), Num(part.m)))
+			b.add(part.comp, "gcp.db.sql.storage", part.n*f.storageGB*part.m, fmt.Sprintf("%s × %s GB × %s HA", Num(part.n), Num(f.storageGB), Num(part.m)))
+		}
+	case "azure":
+		mult := 1.0
+		if f.auto {
+			mult = b.factor("azure.db.ha_multiplier")
+		}
+		if f.engine != "postgres" {
+			e.note("azure.db."+f.engine, "Azure prices come from PostgreSQL Flexible; the same rates are assumed for "+f.engine)
+		}
+		b.add(f.component, "azure.db.postgres.2x8", f.primaries*units*mult, fmt.Sprintf("%s primary × %s (2x8 units) × %s HA", Num(f.primaries), Num(units), Num(mult)))
+		b.add(f.component, "azure.db.storage", f.storageGB*f.primaries*mult, fmt.Sprintf("%s GB × %s primary × %s", Num(f.storageGB), Num(f.primaries), Num(mult)))
+		if f.replicas > 0 {
+			b.add(rc, "azure.db.postgres.2x8", f.replicas*units, fmt.Sprintf("%s replicas × %s (2x8 units)", Num(f.replicas), Num(units)))
+			b.add(rc, "azure.db.storage", f.storageGB*f.replicas, fmt.Sprintf("%s GB × %s replicas", Num(f.storageGB), Num(f.replicas)))
+		}
+	}
+}
+
+// blockStorage is each cloud's SSD block-storage price id.
+var blockStorage = map[string]string{"aws": "aws.storage.block.gp3", "gcp": "gcp.storage.block.pd-ssd", "azure": "azure.storage.block.premium_ssd"}
+
+// selfRunDB prices a database the team runs on VMs (Cassandra, MongoDB,
+// a search cluster): every node a VM of its size, with its disk.
+func (b *bill) selfRunDB(f dbFleet) {
+	nodes := int(f.primaries + f.replicas)
+	b.vm(f.component, nodes, f.vcpu, "self-run "+f.engine+" nodes")
+	b.add(f.component, blockStorage[b.cloud], f.storageGB*float64(nodes), fmt.Sprintf("%s GB × %d nodes", Num(f.storageGB), nodes))
 }
 
 // componentTotal sums one component's items.
