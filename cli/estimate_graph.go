@@ -22,7 +22,7 @@ func estimateGraphRun(app *App, out io.Writer, path string, d *schema.Design, op
 	if err != nil {
 		return err
 	}
-	r, err := estimator.EstimateGraph(d, estimator.Options{Catalog: cat, Scenario: opts.scenario})
+	r, err := estimator.EstimateGraph(d, estimator.Options{Catalog: cat, Scenario: opts.scenario, HorizonMonths: int(opts.horizon)})
 	if err != nil {
 		return &InputError{Err: err}
 	}
@@ -32,15 +32,20 @@ func estimateGraphRun(app *App, out io.Writer, path string, d *schema.Design, op
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(r)
-	case "markdown":
-		writeGraphEstimate(out, r, opts.explain, markdownStyle{})
+	}
+	clouds := estimator.Clouds
+	if opts.cloud != "all" {
+		clouds = []string{opts.cloud}
+	}
+	if opts.output == "markdown" {
+		writeGraphEstimate(out, r, clouds, opts.explain, markdownStyle{})
 		return nil
 	}
-	writeGraphEstimate(out, r, opts.explain, newTextStyle(out, app.Color))
+	writeGraphEstimate(out, r, clouds, opts.explain, newTextStyle(out, app.Color))
 	return nil
 }
 
-func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, explain bool, st style) {
+func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, explain bool, st style) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	if _, md := st.(markdownStyle); md {
 		p("## Estimate: %s", r.Design)
@@ -57,8 +62,10 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, explain bool, st 
 		p("%s", st.bad(fmt.Sprintf("%s misses its p99 SLO at peak", strings.Join(missed, ", "))))
 	case !r.Availability.MeetsSLO:
 		p("%s", st.bad(fmt.Sprintf("the %s path's availability %s is below the %s SLO", r.Availability.WorstOperation, estimator.Pct(r.Availability.Estimated), estimator.Pct(r.Availability.SLO))))
+	case r.BudgetUSD != nil && r.Costs.For(r.Cloud).MonthlyUSD > *r.BudgetUSD:
+		p("%s", st.bad(fmt.Sprintf("%s/month on %s is over the %s budget", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud, estimator.USD(*r.BudgetUSD))))
 	default:
-		p("%s", st.good("every operation meets its p99 SLO at peak, and availability its SLO"))
+		p("%s", st.good(fmt.Sprintf("every operation meets its p99 SLO at peak, availability its SLO, for %s/month on %s", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud)))
 	}
 	p("%s", st.bullet("not estimated for the component form yet: "+strings.Join(r.NotEstimated, "; ")))
 	p("")
@@ -136,9 +143,41 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, explain bool, st 
 		if c.Availability != nil {
 			avail = estimator.Pct(*c.Availability)
 		}
-		rows = append(rows, []string{c.Name, c.Kind, fmt.Sprint(c.Instances), estimator.Num(c.LoadRPS), capacity, util, inflight, hit, avail})
+		row := []string{c.Name, c.Kind, fmt.Sprint(c.Instances), estimator.Num(c.LoadRPS), capacity, util, inflight, hit, avail}
+		for _, cl := range clouds {
+			usd := estimator.USD(c.MonthlyUSD[cl])
+			if c.Unpriced {
+				usd += "+"
+			}
+			row = append(row, usd)
+		}
+		rows = append(rows, row)
 	}
-	p("%s", st.table([]string{"component", "kind", "instances", "load/s", "capacity/s", "utilisation", "in flight", "hits", "availability"}, rows, nums(2, 3, 4, 5)))
+	headers := []string{"component", "kind", "instances", "load/s", "capacity/s", "utilisation", "in flight", "hits", "availability"}
+	numeric := nums(2, 3, 4, 5)
+	egress := []string{"egress", "network", "", "", "", "", "", "", ""}
+	total := []string{"total", "", "", "", "", "", "", "", ""}
+	for i, cl := range clouds {
+		headers = append(headers, cl+" $/mo")
+		numeric[9+i] = true
+		cc := r.Costs.For(cl)
+		egress = append(egress, estimator.USD(cc.ComponentTotal("egress")))
+		t := estimator.USD(cc.MonthlyUSD)
+		if len(cc.Unpriced) > 0 {
+			t += "+"
+		}
+		total = append(total, t)
+	}
+	rows = append(rows, egress, total)
+	p("%s", st.table(headers, rows, numeric))
+	for _, cl := range clouds {
+		if cc := r.Costs.For(cl); len(cc.Unpriced) > 0 {
+			p("%s", st.bullet(fmt.Sprintf("%s+: not priced (no sourced figure: a price id with --prices, a pricePerCall in the design): %s", cl, strings.Join(cc.Unpriced, ", "))))
+		}
+	}
+	if r.BudgetUSD != nil {
+		p("%s", st.bullet(fmt.Sprintf("budget %s/month on %s (the design's cloud)", estimator.USD(*r.BudgetUSD), r.Cloud)))
+	}
 	p("")
 	a := r.Availability
 	line := fmt.Sprintf("estimated %s (%s path) against the %s SLO", estimator.Pct(a.Estimated), a.WorstOperation, estimator.Pct(a.SLO))
@@ -163,6 +202,13 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, explain bool, st 
 			p("component %s:", c.Name)
 			for _, d := range c.Derivation {
 				p("%s", st.bullet(d))
+			}
+		}
+		for _, cl := range clouds {
+			cc := r.Costs.For(cl)
+			p("cost on %s (%s/month):", cl, estimator.USD(cc.MonthlyUSD))
+			for _, it := range cc.Items {
+				p("%s", st.bullet(fmt.Sprintf("%s %s [%s]: %s", it.Component, it.PriceID, it.Tag, it.Derivation)))
 			}
 		}
 		p("")

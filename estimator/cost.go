@@ -192,11 +192,15 @@ func (b *bill) vm(component string, n int, vcpu float64, what string) {
 }
 
 func (e *estimator) costs(p *plan, sz sizing, v volumes) Costs {
+	return e.priceClouds(func(b *bill) { e.billCloud(b, p, sz, v) })
+}
+
+// priceClouds runs one bill per cloud.
+func (e *estimator) priceClouds(billOne func(*bill)) Costs {
 	var out Costs
 	for _, cloud := range Clouds {
 		c := out.For(cloud)
-		b := &bill{e: e, cloud: cloud, cost: c}
-		e.billCloud(b, p, sz, v)
+		billOne(&bill{e: e, cloud: cloud, cost: c})
 		c.MonthlyUSD = round2(c.MonthlyUSD)
 		sort.Strings(c.Unpriced)
 		if c.Items == nil {
@@ -465,8 +469,8 @@ func (b *bill) selfRunDB(f dbFleet) {
 	b.add(f.component, blockStorage[b.cloud], f.storageGB*float64(nodes), fmt.Sprintf("%s GB × %d nodes", Num(f.storageGB), nodes))
 }
 
-// componentTotal sums one component's items.
-func (c *CloudCost) componentTotal(name string) float64 {
+// ComponentTotal sums one component's items.
+func (c *CloudCost) ComponentTotal(name string) float64 {
 	t := 0.0
 	for _, it := range c.Items {
 		if it.Component == name {
@@ -481,7 +485,7 @@ func (c *CloudCost) componentTotal(name string) float64 {
 func (c *Costs) appendNetwork(comps *[]Component) {
 	m := map[string]float64{}
 	for _, cloud := range Clouds {
-		m[cloud] = round2(c.For(cloud).componentTotal("egress"))
+		m[cloud] = round2(c.For(cloud).ComponentTotal("egress"))
 	}
 	*comps = append(*comps, Component{Name: "egress", Kind: "network", MonthlyUSD: m,
 		Derivation: []string{"internet egress of responses at the average rate, tiered per cloud"}})
@@ -489,7 +493,7 @@ func (c *Costs) appendNetwork(comps *[]Component) {
 	shown := false
 	for _, cloud := range Clouds {
 		cc := c.For(cloud)
-		rep[cloud] = round2(cc.componentTotal("replication"))
+		rep[cloud] = round2(cc.ComponentTotal("replication"))
 		shown = shown || rep[cloud] > 0 || slices.Contains(cc.Unpriced, cloud+".egress.inter_region")
 	}
 	if shown {

@@ -262,7 +262,7 @@ func (e *estimator) run() *Result {
 		c := &r.Components[i]
 		c.MonthlyUSD = map[string]float64{}
 		for _, cloud := range Clouds {
-			c.MonthlyUSD[cloud] = round2(r.Cost.For(cloud).componentTotal(c.Name))
+			c.MonthlyUSD[cloud] = round2(r.Cost.For(cloud).ComponentTotal(c.Name))
 		}
 	}
 	r.Cost.appendNetwork(&r.Components)

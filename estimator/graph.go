@@ -29,6 +29,11 @@ type GraphResult struct {
 	Operations   []GraphOperation  `json:"operations"`
 	Components   []GraphComponent  `json:"components"`
 	Availability GraphAvailability `json:"availability"`
+	// Costs is the monthly bill on every cloud, itemised per component;
+	// BudgetUSD the design's budget, if it states one.
+	Costs         Costs    `json:"costs"`
+	BudgetUSD     *float64 `json:"budget_usd"`
+	HorizonMonths int      `json:"horizon_months"`
 	// NotEstimated names what the estimate of this form leaves out.
 	NotEstimated []string          `json:"not_estimated"`
 	Assumptions  []Assumption      `json:"assumptions"`
@@ -92,7 +97,15 @@ type GraphComponent struct {
 	// Availability is the component's SLA; null for a kind without a
 	// sourced one (left out of the operations' availability).
 	Availability *float64 `json:"availability"`
-	Derivation   []string `json:"derivation"`
+	// MonthlyUSD is the component's share of each cloud's bill; Unpriced
+	// says that part of it has no price (see the cloud's unpriced ids).
+	MonthlyUSD map[string]float64 `json:"monthly_usd"`
+	Unpriced   bool               `json:"unpriced,omitempty"`
+	// StorageBytes and StorageBytesAtHorizon are what a store holds now
+	// and after the horizon's writes (its data only).
+	StorageBytes          *float64 `json:"storage_bytes,omitempty"`
+	StorageBytesAtHorizon *float64 `json:"storage_bytes_at_horizon,omitempty"`
+	Derivation            []string `json:"derivation"`
 }
 
 // GraphAvailability is the worst synchronous operation's availability.
@@ -105,10 +118,8 @@ type GraphAvailability struct {
 
 // GraphNotEstimated is what the component form's estimate leaves out.
 var GraphNotEstimated = []string{
-	"cost (no component is priced yet)",
-	"runway and growth",
+	"runway (when each component runs out as traffic grows)",
 	"the zone-down and cold-cache scenarios",
-	"storage sizing of the stores' data",
 }
 
 // EstimateGraph estimates a design written with components.
@@ -116,6 +127,9 @@ func EstimateGraph(d *schema.Design, opts Options) (*GraphResult, error) {
 	cat, err := designCatalog(d, opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.HorizonMonths <= 0 {
+		opts.HorizonMonths = 12
 	}
 	e := &estimator{d: d, cat: cat, opts: opts, assumed: map[string]Assumption{}, notes: map[string]string{}}
 	e.target = e.fig("target.utilization")
@@ -241,7 +255,11 @@ func (ge *graphEstimate) run() *GraphResult {
 		scenario = ge.kind + ":" + ge.target
 	}
 	r := &GraphResult{Design: d.System.Name, Cloud: d.System.Cloud, Scenario: scenario,
-		NotEstimated: GraphNotEstimated, PricesAsOf: e.cat.AsOf}
+		NotEstimated: GraphNotEstimated, PricesAsOf: e.cat.AsOf, HorizonMonths: e.opts.HorizonMonths}
+	if d.Budget != nil {
+		b := d.Budget.MonthlyUSD
+		r.BudgetUSD = &b
+	}
 	for _, c := range g.Components {
 		ge.load[c.Name] = &compLoad{}
 	}
@@ -291,8 +309,23 @@ func (ge *graphEstimate) run() *GraphResult {
 	for _, op := range ops {
 		r.Operations = append(r.Operations, ge.operation(op))
 	}
+	usage := ge.averageUsage()
+	stored := ge.storage(usage)
+	r.Costs = ge.graphCosts(usage, stored)
 	for _, c := range g.Components {
-		r.Components = append(r.Components, ge.component(c))
+		gc := ge.component(c)
+		gc.MonthlyUSD = map[string]float64{}
+		for _, cloud := range Clouds {
+			gc.MonthlyUSD[cloud] = round2(r.Costs.For(cloud).ComponentTotal(c.Name))
+		}
+		gc.Unpriced = c.Kind == "object-store" || c.Kind == "dynamodb" || c.Kind == "external" && c.PricePerCall == nil && gc.LoadRPS > 0
+		if s, ok := stored[c.Name]; ok {
+			now, h := s.now, s.horizon
+			gc.StorageBytes, gc.StorageBytesAtHorizon = &now, &h
+			gc.Derivation = append(gc.Derivation, fmt.Sprintf("data: %s now, %s at %d months (each write request that reaches it adds %s object(s), over its operation's growth%s)",
+				Bytes(now), Bytes(h), e.opts.HorizonMonths, Num(c.Data.NewPerWrite), retentionNote(c.Data)))
+		}
+		r.Components = append(r.Components, gc)
 	}
 	// A caller blocked on a slow dependency holds its slots: when the
 	// requests in flight exceed instances × concurrency, the service
@@ -1014,4 +1047,11 @@ func (ge *graphEstimate) component(c *schema.Component) GraphComponent {
 		out.Derivation = append(out.Derivation, line)
 	}
 	return out
+}
+
+func retentionNote(d *schema.Data) string {
+	if d.Retention == schema.Forever {
+		return ", kept forever"
+	}
+	return ", capped by the " + d.Retention.String() + " retention"
 }

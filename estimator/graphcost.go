@@ -1,0 +1,259 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// The bill and the stored data of a component design. Fleets are billed at
+// the counts the design states (a worker left unsized at what the estimate
+// sized); usage (requests, egress, messages) at the operations' average
+// rates, since peaks size fleets and bills follow the average. Every line
+// is one of the shorthand's price lines, for the component it belongs to.
+
+// graphUsage is one operation's calls at its average rate.
+type graphUsage struct {
+	op    *schema.Operation
+	calls map[string]*compLoad
+	tree  []schema.Step
+	hit   func(string) float64
+}
+
+// averageUsage visits every operation at its average rate, one at a time,
+// so that stores can grow by the writes of each operation's own growth.
+func (ge *graphEstimate) averageUsage() []graphUsage {
+	peak := ge.load
+	defer func() { ge.load = peak }()
+	var out []graphUsage
+	for _, op := range ge.e.d.Operations() {
+		ge.load = map[string]*compLoad{}
+		for _, c := range ge.g.Components {
+			ge.load[c.Name] = &compLoad{}
+		}
+		ge.visit(ge.g.Calls[op.Name], op.Rate.PerSecond(), op.IsRead())
+		out = append(out, graphUsage{op: op, calls: ge.load, tree: ge.g.Calls[op.Name], hit: func(n string) float64 { return ge.models[n].hit }})
+	}
+	return out
+}
+
+// storeObjectsAt is what a store holds after months: its objects today
+// plus, for every write operation, the writes that reach it × new objects
+// per write over the operation's growth curve (opObjectsAt's integral),
+// capped by retention unless the data is kept forever.
+func storeObjectsAt(c *schema.Component, usage []graphUsage, months float64) float64 {
+	d := c.Data
+	objs, steady := float64(d.Objects), 0.0
+	for _, u := range usage {
+		if u.op.Kind != "write" || months <= 0 {
+			continue
+		}
+		w := u.op.Rate.PerSecond() * rowsPerRequest(u.tree, c.Name, u.hit) * d.NewPerWrite
+		added := w * SecondsPerMonth * months
+		if u.op.Growth > 1 {
+			added = w * SecondsPerMonth * MonthsPerYear * (GrowthFactor(u.op.Growth, months) - 1) / math.Log(u.op.Growth)
+		}
+		objs += added
+		steady += w * GrowthFactor(u.op.Growth, months) * d.Retention.Seconds()
+	}
+	if d.Retention != schema.Forever {
+		objs = math.Min(objs, math.Max(float64(d.Objects), steady))
+	}
+	return objs
+}
+
+// rowsPerRequest is how many times one request writes to the store name:
+// calls in sequence count once (an insert, then an update of the same
+// row), a fan-out once per target, a share or a cache miss by its
+// probability.
+func rowsPerRequest(steps []schema.Step, name string, hit func(string) float64) float64 {
+	most := 0.0
+	for _, s := range steps {
+		n := 0.0
+		switch {
+		case s.To == "":
+			n = rowsPerRequest(s.Parallel, name, hit)
+		case s.To == name:
+			n = 1
+		default:
+			n = math.Max(rowsPerRequest(s.Calls, name, hit), rowsPerRequest(s.Miss, name, hit)*(1-hit(s.To)))
+		}
+		most = math.Max(most, n*shareOf(s)*fanoutN(s))
+	}
+	return most
+}
+
+// graphStorage is one store's data now and at the horizon.
+type graphStorage struct {
+	now, horizon float64 // bytes
+}
+
+func (ge *graphEstimate) storage(usage []graphUsage) map[string]graphStorage {
+	months := float64(ge.e.opts.HorizonMonths)
+	out := map[string]graphStorage{}
+	for _, c := range ge.g.Components {
+		if c.Data == nil {
+			continue
+		}
+		size := float64(c.Data.ObjectSize)
+		out[c.Name] = graphStorage{now: float64(c.Data.Objects) * size, horizon: storeObjectsAt(c, usage, months) * size}
+	}
+	return out
+}
+
+// graphCosts prices every component on every cloud.
+func (ge *graphEstimate) graphCosts(usage []graphUsage, stored map[string]graphStorage) Costs {
+	return ge.e.priceClouds(func(b *bill) { ge.billGraph(b, usage, stored) })
+}
+
+// monthly is a component's calls a month at the average rates.
+func monthly(usage []graphUsage, name string) float64 {
+	n := 0.0
+	for _, u := range usage {
+		n += u.calls[name].total()
+	}
+	return n * SecondsPerMonth
+}
+
+func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[string]graphStorage) {
+	e, cl := ge.e, b.cloud
+	// Traffic: responses leave through a CDN in front (its hit share at the
+	// edge) or to the internet; a managed balancer bills what it processes.
+	var egressGB float64
+	cdnGB, cdnReq, lbGB := map[string]float64{}, map[string]float64{}, map[string]float64{}
+	for _, u := range usage {
+		op := u.op
+		perMonth := op.Rate.PerSecond() * SecondsPerMonth
+		for name, l := range u.calls {
+			if m := ge.models[name]; m.c.Kind == "managed-lb" && l.total() > 0 {
+				lbGB[name] += l.total() * SecondsPerMonth * float64(op.RequestSize+op.ResponseSize) / GiB
+			}
+		}
+		if op.Async {
+			continue
+		}
+		respGB := perMonth * float64(op.ResponseSize) / GiB
+		edge := 0.0
+		if steps := ge.g.Calls[op.Name]; len(steps) > 0 && steps[0].To != "" && ge.models[steps[0].To].c.Family() == schema.FamilyCDN && !ge.isDown(steps[0].To) {
+			edge = ge.models[steps[0].To].hit
+			cdnGB[steps[0].To] += respGB * edge
+			cdnReq[steps[0].To] += perMonth * edge
+		}
+		egressGB += respGB * (1 - edge)
+	}
+	for _, c := range ge.g.Components {
+		m := ge.models[c.Name]
+		vcpu, gib := sizeOf(c.Size)
+		storageGB := func(nodes int) float64 {
+			if c.Storage != nil {
+				return float64(*c.Storage) / GiB
+			}
+			if s, ok := stored[c.Name]; ok {
+				return math.Ceil(s.horizon / float64(max(1, nodes)) / GiB)
+			}
+			return 0
+		}
+		switch c.Family() {
+		case schema.FamilyService:
+			b.vm(c.Name, m.instances, vcpu, "instances")
+		case schema.FamilyLB:
+			if c.Kind == "managed-lb" {
+				b.managedLB(c.Name, lbGB[c.Name])
+			} else {
+				b.vm(c.Name, max(1, c.Instances), 2, c.Kind)
+			}
+		case schema.FamilyCDN:
+			b.cdn(c.Name, cdnGB[c.Name], cdnReq[c.Name])
+		case schema.FamilyCache:
+			b.cacheFleet(c.Name, c.Kind, max(1, c.Nodes), c.Replicas, float64(*c.Memory)/GiB)
+		case schema.FamilyDatabase:
+			shards := max(1, c.Shards)
+			f := dbFleet{component: c.Name, engine: c.Kind, auto: c.Failover == "automatic", primaries: float64(shards),
+				replicas: float64(shards * c.Replicas), vcpu: vcpu, gib: gib, storageGB: storageGB(shards)}
+			switch c.Kind {
+			case "postgres", "mysql":
+				b.relational(f)
+			case "dynamodb":
+				b.unpriced(cl + ".db.dynamodb")
+			default:
+				b.selfRunDB(f)
+			}
+		case schema.FamilySearch:
+			e.note("search.priced_as_vms", "a search cluster is priced as self-run nodes of its size with their disks: managed search prices are not in the reference")
+			b.selfRunDB(dbFleet{component: c.Name, engine: c.Kind, primaries: float64(max(1, c.Nodes)), vcpu: vcpu, storageGB: storageGB(c.Nodes)})
+		case schema.FamilyQueue:
+			ge.billQueue(b, c, usage)
+		case schema.FamilyObject:
+			gb := 0.0
+			if s, ok := stored[c.Name]; ok {
+				gb = s.horizon / GiB
+			}
+			b.unpriced(cl + ".storage.object")
+			e.note(cl+".storage.object", fmt.Sprintf("object storage is not priced in the reference: %s GB at the horizon and %s requests a month for %s are left out of the total", Num(gb), Num(monthly(usage, c.Name)), c.Name))
+		case schema.FamilyExternal:
+			calls := monthly(usage, c.Name)
+			if c.PricePerCall == nil {
+				if calls > 0 {
+					id := "components." + c.Name + ".pricePerCall"
+					if !slices.Contains(b.cost.Unpriced, id) {
+						b.cost.Unpriced = append(b.cost.Unpriced, id)
+					}
+					b.cost.Assumed = true
+					e.note(id, fmt.Sprintf("%s calls a month to %s are not priced: state its pricePerCall", Num(calls), c.Name))
+				}
+				continue
+			}
+			usd := calls * *c.PricePerCall
+			b.cost.Items = append(b.cost.Items, CostItem{Component: c.Name, PriceID: "components." + c.Name + ".pricePerCall", SKU: c.Kind,
+				Quantity: roundTo(calls, 2), Unit: "call", MonthlyUSD: round2(usd), Tag: TagOverride,
+				Derivation: fmt.Sprintf("%s calls a month × $%s per call (design) = %s", Num(calls), trim(*c.PricePerCall, 6), USDCents(usd))})
+			b.cost.MonthlyUSD += usd
+		}
+	}
+	b.add("egress", cl+".egress.internet", egressGB, "responses to the internet")
+}
+
+// billQueue sizes a queue's brokers as the shorthand does (Kafka by bytes
+// per broker, RabbitMQ and NATS by messages per node, at least three across
+// zones) and prices them with their monthly messages.
+func (ge *graphEstimate) billQueue(b *bill, c *schema.Component, usage []graphUsage) {
+	e := ge.e
+	msgs, bytes := 0.0, 0.0
+	for _, u := range usage {
+		n := u.calls[c.Name].total() * SecondsPerMonth
+		size := float64(u.op.RequestSize)
+		if c.MessageSize != nil {
+			size = float64(*c.MessageSize)
+		}
+		msgs += n
+		bytes += n * size
+	}
+	peak := ge.load[c.Name].total()
+	perMsg := 0.0
+	if msgs > 0 {
+		perMsg = bytes / msgs
+	}
+	minBrokers := 1
+	if e.zones > 1 {
+		minBrokers = 3
+	}
+	brokers := 0
+	switch c.Kind {
+	case "kafka":
+		brokers = max(minBrokers, ceilCount(peak*perMsg/(e.fig("kafka.mib_s_per_broker")*MiB*e.target)))
+	case "rabbitmq", "nats":
+		per := e.fig(c.Kind + ".msgs_per_node")
+		brokers = max(1, minBrokers)
+		if !math.IsNaN(per) && per > 0 {
+			brokers = max(minBrokers, ServersFor(peak, per, e.target))
+		}
+	}
+	storeGB := 0.0
+	if c.Retention != nil && *c.Retention != schema.Forever {
+		storeGB = msgs / SecondsPerMonth * perMsg * c.Retention.Seconds() / GiB
+	}
+	b.broker(brokerBill{component: c.Name, kind: c.Kind, brokers: brokers, msgs: msgs, bytes: bytes, storeGB: storeGB,
+		fifo: c.Delivery == "exactly-once", groups: max(1, c.ConsumerGroups)})
+}
