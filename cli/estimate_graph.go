@@ -156,19 +156,27 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 	headers := []string{"component", "kind", "instances", "load/s", "capacity/s", "utilisation", "in flight", "hits", "availability"}
 	numeric := nums(2, 3, 4, 5)
 	egress := []string{"egress", "network", "", "", "", "", "", "", ""}
+	replication := []string{"replication", "network", "", "", "", "", "", "", ""}
+	replicated := false
 	total := []string{"total", "", "", "", "", "", "", "", ""}
 	for i, cl := range clouds {
 		headers = append(headers, cl+" $/mo")
 		numeric[9+i] = true
 		cc := r.Costs.For(cl)
 		egress = append(egress, estimator.USD(cc.ComponentTotal("egress")))
+		replication = append(replication, estimator.USD(cc.ComponentTotal("replication")))
+		replicated = replicated || cc.ComponentTotal("replication") > 0
 		t := estimator.USD(cc.MonthlyUSD)
 		if len(cc.Unpriced) > 0 {
 			t += "+"
 		}
 		total = append(total, t)
 	}
-	rows = append(rows, egress, total)
+	rows = append(rows, egress)
+	if replicated {
+		rows = append(rows, replication)
+	}
+	rows = append(rows, total)
 	p("%s", st.table(headers, rows, numeric))
 	for _, cl := range clouds {
 		if cc := r.Costs.For(cl); len(cc.Unpriced) > 0 {

@@ -490,6 +490,9 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 			m.avail, m.availNote = e.managedAvail("db", true)
 		default:
 			readID, writeID := c.Kind+".pk_reads_per_vcpu", c.Kind+".commits_per_node"
+			if c.Kind == "cassandra" || c.Kind == "mongodb" {
+				readID, writeID = c.Kind+".reads_per_vcpu", c.Kind+".writes_per_node"
+			}
 			if en, ok := e.cat.Lookup(readID); ok && en.Known() {
 				m.servers, m.mu, m.writeMu = max(1, int(vcpu)), e.fig(readID), e.fig(writeID)
 				m.deriv = append(m.deriv, fmt.Sprintf("reads: %s vCPU × %s per vCPU (%s); writes: %s commits/s per primary (%s)", Num(vcpu), Num(m.mu), readID, Num(m.writeMu), writeID))
@@ -545,6 +548,9 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 		}
 		m.deriv = append(m.deriv, fmt.Sprintf("latency lognormal through the stated p50 %s and p99 %s", Ms(p50), Ms(p99)))
 	default: // object-store, search
+		if c.Family() == schema.FamilySearch {
+			m.instances = max(1, c.Nodes)
+		}
 		m.deriv = append(m.deriv, c.Kind+": no sourced service time; one round trip plus the work each call states")
 		m.availNote, m.noSLA = "no sourced SLA for "+c.Kind+": left out of the availability", true
 	}

@@ -213,6 +213,26 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 		}
 	}
 	b.add("egress", cl+".egress.internet", egressGB, "responses to the internet")
+	if r := e.regions(); r > 1 {
+		// Every region holds the data: each write to a store is shipped to
+		// the other regions (at the object's size, else the request's).
+		gb := 0.0
+		for _, u := range usage {
+			for _, c := range ge.g.Components {
+				if f := c.Family(); f != schema.FamilyDatabase && !(f == schema.FamilyCache && !c.IsCache()) {
+					continue
+				}
+				size := float64(u.op.RequestSize)
+				if c.Data != nil && c.Data.ObjectSize > 0 {
+					size = float64(c.Data.ObjectSize)
+				}
+				gb += u.calls[c.Name].writes * SecondsPerMonth * size * float64(r-1) / GiB
+			}
+		}
+		if gb > 0 {
+			b.add("replication", cl+".egress.inter_region", gb, fmt.Sprintf("writes to the stores shipped to the %d other region(s)", r-1))
+		}
+	}
 }
 
 // billQueue sizes a queue's brokers as the shorthand does (Kafka by bytes
