@@ -93,3 +93,56 @@ func BenchmarkReview(b *testing.B) {
 		})
 	}
 }
+
+// graphDesigns are synthetic designs written with components: n components
+// and n operations whose call trees are six deep (bench/synth.Components).
+func graphDesigns(b *testing.B) []struct {
+	name   string
+	design *schema.Design
+} {
+	var out []struct {
+		name   string
+		design *schema.Design
+	}
+	for _, n := range []int{100, 1000} {
+		d, err := schema.LoadBytes("graph.cue", synth.Components(n, n, 1), "cue")
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, struct {
+			name   string
+			design *schema.Design
+		}{fmt.Sprintf("components=%d", n), d})
+	}
+	return out
+}
+
+// BenchmarkLoadGraph measures the loader on component designs.
+func BenchmarkLoadGraph(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		src := synth.Components(n, n, 1)
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := schema.LoadBytes("graph.cue", src, "cue"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEstimateGraph measures the graph estimator alone.
+func BenchmarkEstimateGraph(b *testing.B) {
+	for _, d := range graphDesigns(b) {
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				resetMemos()
+				if _, err := estimator.EstimateGraph(d.design, estimator.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
