@@ -11,8 +11,8 @@ import (
 )
 
 type explainOptions struct {
-	base    bool
-	example string
+	base, components bool
+	example          string
 }
 
 func newExplainCmd(app *App) *cobra.Command {
@@ -23,10 +23,12 @@ func newExplainCmd(app *App) *cobra.Command {
 		Long: `Print one rule's documentation: why it matters (the trade-off it names),
 how it is detected, its known false positives, the remedy, references, and a
 bad and a good example. Examples are overlays on the base design, which
---base prints; --example bad (or good) prints the whole merged design, ready
+--base prints (--base --components, the base of the rules only a component
+design has); --example bad (or good) prints the whole merged design, ready
 for 'tradeoff review'.`,
 		Example: `  tradeoff explain CACHE001
   tradeoff explain --base
+  tradeoff explain --base --components
   tradeoff explain CACHE001 --example bad > bad.json && tradeoff review bad.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.base {
@@ -43,8 +45,15 @@ for 'tradeoff review'.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.base {
-				_, err := io.WriteString(cmd.OutOrStdout(), rules.BaseDesign())
+				base := rules.BaseDesign()
+				if opts.components {
+					base = rules.GraphBaseDesign()
+				}
+				_, err := io.WriteString(cmd.OutOrStdout(), base)
 				return err
+			}
+			if opts.components {
+				return usageErrorf("--components goes with --base")
 			}
 			r, ok := rules.Lookup(args[0])
 			if !ok {
@@ -69,6 +78,7 @@ for 'tradeoff review'.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.base, "base", false, "print the base design the rule examples are overlays on")
+	cmd.Flags().BoolVar(&opts.components, "components", false, "with --base: print the component base design of the graph rules")
 	cmd.Flags().StringVar(&opts.example, "example", "", "print the rule's bad or good example as a whole design (JSON)")
 	cmd.RegisterFlagCompletionFunc("example", cobra.FixedCompletions([]string{"bad", "good"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tradeoff-dev/tradeoff/rules"
 	"github.com/tradeoff-dev/tradeoff/rules/render"
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 type reviewOptions struct {
@@ -78,7 +79,7 @@ Exit status:
 }
 
 func reviewRun(app *App, out io.Writer, path string, failOn rules.Severity, today time.Time, only []*rules.Rule, opts *reviewOptions) error {
-	d, err := loadForPipeline(path, app.Stdin)
+	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,10 @@ var avSingleProxy = &Rule{
 	FalsePositives: `A floating IP with a standby (keepalived) that the design does not model; count the standby in instances.`,
 	Remediation:    `Run at least two proxy instances across zones behind a floating IP or DNS, or use the cloud's managed load balancer.`,
 	References:     []string{talkLB, talkAvailability},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		loadBalancer: {kind: "haproxy", instances: 1, need: "custom-routing"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		loadBalancer: {kind: "haproxy", instances: 2, need: "custom-routing"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -56,10 +56,10 @@ var avSingleInstance = &Rule{
 	FalsePositives: `None when the SLO is stated truthfully; a single-node design with a matching SLO stays silent.`,
 	Remediation:    `Run at least two instances, across zones, behind a health-checking load balancer.`,
 	References:     []string{talkAvailability, `The talk: "There are only two ways to handle more load: make the machine bigger, or add more machines."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: {instances: 1, zones: 1}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: {instances: 2, zones: 2}
 	`},
 	Check: func(c *Context) []Finding {
@@ -90,10 +90,10 @@ var avOneZone = &Rule{
 	FalsePositives: `Providers publish few single-zone figures; the finding names the figure it used.`,
 	Remediation:    `Spread services.instances over at least two zones (services.zones: 2 or more).`,
 	References:     []string{talkAvailability},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: {instances: 4, zones: 1}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: {instances: 4, zones: 2}
 	`},
 	Check: func(c *Context) []Finding {
@@ -125,10 +125,10 @@ var avNoHealthChecks = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Enable health checks (loadBalancer.healthChecks: true) on an endpoint that checks the instance's dependencies.`,
 	References:     []string{talkLB},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		loadBalancer: healthChecks: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		loadBalancer: healthChecks: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -160,10 +160,10 @@ var avSelfRunProxy = &Rule{
 	FalsePositives: `None once the need is written down in loadBalancer.need.`,
 	Remediation:    `Use the managed load balancer (loadBalancer.kind: "managed"), or state the need (custom-routing, portability, static-files, cost).`,
 	References:     []string{talkLB, `The talk, "How to choose": "on a cloud, start with the managed load balancer — it scales itself and you never patch it. Drop down to nginx or HAProxy when you need custom routing rules or want to stay portable across providers."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		loadBalancer: {kind: "nginx", instances: 2}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		loadBalancer: {kind: "nginx", instances: 2, need: "portability"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -188,14 +188,14 @@ var avNoBalancer = &Rule{
 	FalsePositives: `Client-side load balancing with health checks (a service mesh) that the design does not model.`,
 	Remediation:    `Put a health-checking load balancer in front of the instances (loadBalancer.kind: "managed").`,
 	References:     []string{talkLB, `The talk: "A load balancer is the traffic cop in front of the fleet, deciding which node each request goes to."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		loadBalancer: kind: "none"
 		traffic: {
 			redirect: path: ["services", "cache", "replicas"]
 			create: path: ["services", "database"]
 		}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		loadBalancer: kind: "managed"
 	`},
 	Check: func(c *Context) []Finding {
@@ -223,10 +223,10 @@ var avBelowSLO = &Rule{
 	Remediation: `Take a tier off the critical path (serve from cache, make the write asynchronous), add redundancy ` +
 		`where the estimate lists a single point of failure, or set the SLO the path can meet.`,
 	References: []string{talkAvailability, `system-design-primer, "Availability in parallel vs in sequence" (estimation.md §4.3).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		slo: availability: "99.99%"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		slo: availability: "99.9%"
 	`},
 	Check: func(c *Context) []Finding {

@@ -33,10 +33,10 @@ var cacheStampede = &Rule{
 	FalsePositives: `Keys refreshed by a background job before they expire never stampede; say so with stampede: "early-refresh".`,
 	Remediation:    `Set cache.stampede to "coalesce" (golang.org/x/sync/singleflight in Go), "lock" or "early-refresh".`,
 	References:     []string{talkCache, `The talk, "Stampede": "Defend with a short lock, by letting just one request refetch while the others wait ('coalescing'), or by adding a little randomness to the TTL ('jitter')."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: {stampede: "none", hotKeyShare: "5%"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: {stampede: "coalesce", hotKeyShare: "5%"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -81,10 +81,10 @@ var cacheSyncExpiry = &Rule{
 	FalsePositives: `Keys filled on demand (cache-aside on a miss) expire at the times they were read, which spreads them already; this rule only fires for bulk-loaded keys.`,
 	Remediation:    `Set cache.ttlJitter (10% is common) so each key's TTL is drawn from ttl ± jitter.`,
 	References:     []string{talkCache, `The talk, "Stampede": "...adding a little randomness to the TTL ('jitter') so keys don't all expire together."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: {bulkLoaded: true, ttlJitter: 0}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: {bulkLoaded: true, ttlJitter: "10%"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -111,11 +111,11 @@ var cacheStaleTTL = &Rule{
 	FalsePositives: `Data whose staleness does not matter (view counts, recommendations) can take a long TTL; waive it with that reason.`,
 	Remediation:    `Delete the key on write (cache.invalidation: "delete-on-write"), or shorten cache.ttl to the staleness users can accept.`,
 	References:     []string{talkCache, `The talk, "TTL": "Short TTL = fresher but more misses; long TTL = faster but staler. Tune per data."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: {invalidation: "ttl-only", ttl: "24h"}
 		traffic: create: data: mutable: true
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: {invalidation: "delete-on-write", ttl: "24h"}
 		traffic: create: data: mutable: true
 	`},
@@ -148,10 +148,10 @@ var cacheMemcachedDurable = &Rule{
 	FalsePositives: `None when the flags are set truthfully.`,
 	Remediation:    `Use Redis with persistence ("snapshot" or "append-only") and a replica, or keep the data in the database and cache only copies.`,
 	References:     []string{talkCache, `The talk, "Memcached": "strings only, no persistence, no replication — lose the node and you lose the whole cache."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: {kind: "memcached", replicas: 0, mustSurviveRestart: true}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: {kind: "redis", persistence: "append-only", mustSurviveRestart: true}
 	`},
 	Check: func(c *Context) []Finding {
@@ -188,11 +188,11 @@ var cacheRedisCore = &Rule{
 		`from process memory in front of Redis.`,
 	References: []string{talkCache, `The talk, "Redis": "a single-threaded core ... one giant instance can itself become the bottleneck."`,
 		`redis 2.2 doc/Benchmarks.html (redis.get_per_node).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: redirect: rate: "100B/month"
 		cache: nodes: 1
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: redirect: rate: "100B/month"
 		cache: nodes: 4
 	`},
@@ -224,11 +224,11 @@ var cacheCDNUncacheable = &Rule{
 	FalsePositives: `A CDN used for TLS termination or DDoS absorption rather than caching; waive the finding with that reason.`,
 	Remediation:    `Put only public operations behind the CDN (traffic.<op>.public: true) or turn the CDN off.`,
 	References:     []string{talkCache, `The talk, "CDN": "a CDN only helps for public, cacheable responses."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cdn: {enabled: true, cacheableShare: 0}
 		traffic: redirect: path: ["cdn", "loadBalancer", "services", "cache", "replicas"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cdn: {enabled: true, cacheableShare: "60%"}
 		traffic: redirect: {public: true, path: ["cdn", "loadBalancer", "services", "cache", "replicas"]}
 	`},
@@ -265,10 +265,10 @@ var cacheWriteBehindLossless = &Rule{
 	FalsePositives: `A cache with synchronous append-only persistence replicated across zones is close to a database; say so in a waiver.`,
 	Remediation:    `Use cache-aside or write-through so the database has the write before it is acknowledged, or state slo.durability: "best-effort".`,
 	References:     []string{talkCache, `The talk: "Read-heavy, latency-sensitive, must never lose a mapping."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: pattern: "write-behind"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: pattern: "cache-aside"
 	`},
 	Check: func(c *Context) []Finding {
@@ -294,10 +294,10 @@ var cacheImmutableLie = &Rule{
 	FalsePositives: `A design that caches only the immutable part of its data; split the operations so the mutable data is not described as cached.`,
 	Remediation:    `Delete or update the key on write (cache.invalidation: "delete-on-write" or "update-on-write").`,
 	References:     []string{talkCache, `The talk, "URL shortener": "mappings are immutable, so cached entries never go stale."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: create: data: mutable: true
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: create: data: mutable: true
 		cache: invalidation: "delete-on-write"
 	`},
@@ -328,10 +328,10 @@ var cacheUnused = &Rule{
 	FalsePositives: `A cache used by work the traffic section does not model; add that operation.`,
 	Remediation:    `Add "cache" to the paths of the reads it serves, or remove the cache.`,
 	References:     []string{talkCache, `The talk: "capacity costs money. The cheapest design that meets the SLO wins."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: redirect: path: ["loadBalancer", "services", "replicas"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: redirect: path: ["loadBalancer", "services", "cache", "replicas"]
 	`},
 	Check: func(c *Context) []Finding {
@@ -436,10 +436,10 @@ var cacheBelowWorkingSet = &Rule{
 	FalsePositives: `Popularity more skewed than the stated zipf exponent gives more hits; measure it and state it.`,
 	Remediation:    `Add memory (cache.memory or cache.nodes) until the estimate reaches the assumed ratio, or plan the database for the estimated one.`,
 	References:     []string{talkCache, `Che, Tung & Wang (2002); Fricker, Robert & Roberts, arXiv 1202.3974 (estimation.md §4.5).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cache: {memory: "2GiB", hitRatio: "90%"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cache: {memory: "2GiB", hitRatio: "40%"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -474,12 +474,12 @@ var cacheColdStart = &Rule{
 	FalsePositives: `A cache warmed from a snapshot (cache.persistence) before taking traffic never starts cold; the estimate does not model warming.`,
 	Remediation:    `Give the cache a replica and persistence so it rarely starts cold, add database read capacity for the cold case, or warm the cache before routing traffic to it.`,
 	References:     []string{talkCache},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: redirect: rate: "100B/month"
 		cache: nodes: 4
 		database: replicas: 1
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: redirect: rate: "10B/month"
 		database: replicas: 2
 	`},

@@ -29,10 +29,10 @@ var capCA = &Rule{
 	FalsePositives: `None for a design that really runs on more than one machine.`,
 	Remediation:    `Choose CP (refuse or fail the operation during a partition) or AP (answer, possibly stale) for the operation, and say which in consistency.<op>.partition.`,
 	References:     []string{talkCAP},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		consistency: create: {require: "strong", partition: "CA"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		consistency: create: {require: "strong", partition: "CP"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -68,10 +68,10 @@ var capStaleRead = &Rule{
 		`or relax consistency.<op>.require to what the operation really needs.`,
 	References: []string{`The talk, "Replication": "Writes go to the primary; they stream to replicas that serve reads."`,
 		`The talk, "Invalidation": "A cache holds a copy; when the source changes, the copy is a lie."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		consistency: redirect: {require: "strong", partition: "CP"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		consistency: redirect: {require: "eventual", partition: "AP"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -119,10 +119,10 @@ var capLinearisable = &Rule{
 	Remediation: `Enable conditional writes or quorum writes (database.conditionalWrites: true), or keep these writes on a ` +
 		`relational primary, and declare the operation CP.`,
 	References: []string{talkCAP, `The talk, "NoSQL": "You trade joins and (often) strict consistency for raw scale."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: {kind: "cassandra", accessPattern: "code -> url lookups by key at 100k writes/s"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: {kind: "cassandra", accessPattern: "code -> url lookups by key at 100k writes/s", conditionalWrites: true}
 	`},
 	Check: func(c *Context) []Finding {
@@ -165,12 +165,12 @@ var capSyncCrossRegion = &Rule{
 	Remediation: `Replicate asynchronously across regions and accept a recovery point, keep synchronous replicas within ` +
 		`the region, or relax the write p99 to include the round trip.`,
 	References: []string{talkCAP, `system-design-primer, "Latency numbers every programmer should know".`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		system: {footprint: "multi-region", regions: 2}
 		database: replication: "sync"
 		slo: p99: create: "100ms"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		system: {footprint: "multi-region", regions: 2}
 		database: replication: "async"
 		slo: p99: create: "100ms"
@@ -207,11 +207,11 @@ var capPartitionUnstated = &Rule{
 	FalsePositives: `None: the finding asks for a decision to be written down, not for a particular one.`,
 	Remediation:    `Add consistency.<op>: {require: ..., partition: "CP" | "AP"} for every operation.`,
 	References:     []string{talkCAP, `The talk: "Modern stores even let you pick per-operation (strong reads here, fast reads there)."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		system: {footprint: "multi-region", regions: 2}
 		consistency: create: partition: null
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		system: {footprint: "multi-region", regions: 2}
 		consistency: create: partition: "CP"
 	`},
@@ -250,10 +250,10 @@ var capStrongAP = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Declare the operation CP (it refuses during a partition), or relax require to "read-your-writes" or "eventual".`,
 	References:     []string{talkCAP, `The talk: "B can't hear A's write. CP refuses to answer; AP answers with the stale 4."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		consistency: create: {require: "strong", partition: "AP"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		consistency: create: {require: "strong", partition: "CP"}
 	`},
 	Check: func(c *Context) []Finding {

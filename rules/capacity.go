@@ -26,10 +26,10 @@ var capyNoGrowth = &Rule{
 	FalsePositives: `Traffic that truly will not grow (an internal batch job); write growth: 1 to say so.`,
 	Remediation:    `State traffic.<op>.growth, the expected traffic multiplier per year (10 for ten-fold).`,
 	References:     []string{talkGrowth},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: create: growth: null
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: create: growth: 10
 	`},
 	Check: func(c *Context) []Finding {
@@ -59,10 +59,10 @@ var capyHotTarget = &Rule{
 	FalsePositives: `A tier that autoscales quickly on a leading signal can run hotter; waive it with the scaling policy.`,
 	Remediation:    `Plan for 50–70% utilisation at peak (services.targetUtilization: 0.6).`,
 	References:     []string{talkGrowth, talkP99, `estimation.md §4.1 (M/M/c queueing: mean wait grows as 1/(cμ−λ)).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: targetUtilization: 0.95
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: targetUtilization: 0.6
 	`},
 	Check: func(c *Context) []Finding {
@@ -91,10 +91,10 @@ var capyRunway = &Rule{
 	FalsePositives: `Growth stated as a worst case rather than an expectation; state the expected growth.`,
 	Remediation:    `Plan the redesign now: shard the database, add partitions, or take the load off the ceiling (batching, a cache, a queue).`,
 	References:     []string{talkGrowth, `estimation.md §4 (runway: 12·ln(capacity/load)/ln(growth) months).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: click: growth: 100
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: click: growth: 4
 	`},
 	Check: func(c *Context) []Finding {
@@ -146,11 +146,11 @@ var capyZoneDown = &Rule{
 	FalsePositives: `Autoscaling that replaces the lost zone's capacity within minutes shortens the overload; the estimate does not model it.`,
 	Remediation:    `Plan instances so that the zones left after losing one carry peak: with Z zones, at most (Z−1)/Z busy at peak.`,
 	References:     []string{talkAvailability},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: redirect: rate: "20B/month"
 		services: {instances: 4, zones: 2, throughputPerInstance: "8k/s"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: redirect: rate: "20B/month"
 		services: {instances: 8, zones: 2, throughputPerInstance: "8k/s"}
 	`},
@@ -192,10 +192,10 @@ var capySaturated = &Rule{
 	FalsePositives: `Throughput defaults are order-of-magnitude figures; a measured per-instance throughput (services.throughputPerInstance or an override) replaces them.`,
 	Remediation:    `Add instances (or shards, or replicas) until peak utilisation is below the target, or take load off the tier with a cache.`,
 	References:     []string{talkGrowth, `The talk: "There are only two ways to handle more load: make the machine bigger, or add more machines."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: {instances: 2, throughputPerInstance: "1k/s"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: {instances: 2, throughputPerInstance: "8k/s"}
 	`},
 	Check: func(c *Context) []Finding {

@@ -13,8 +13,12 @@ type Context struct {
 	Design  *schema.Design
 	Figures *estimator.Catalog
 	// Estimate is the peak-scenario estimate on a 12-month horizon; rules
-	// that need it stay silent when it is nil.
+	// that need it stay silent when it is nil. A design written with
+	// components has Graph (its estimate over the call trees) instead, and
+	// Model, its component graph.
 	Estimate *estimator.Result
+	Graph    *estimator.GraphResult
+	Model    *schema.Graph
 }
 
 // NewContext prepares a review of d: the embedded figures and the
@@ -24,6 +28,13 @@ func NewContext(d *schema.Design) (*Context, error) {
 	cat, err := estimator.DefaultCatalog()
 	if err != nil {
 		return nil, err
+	}
+	if len(d.Components) > 0 {
+		g, err := estimator.EstimateGraph(d, estimator.Options{Catalog: cat})
+		if err != nil {
+			return nil, err
+		}
+		return &Context{Design: d, Figures: cat, Graph: g, Model: d.Graph()}, nil
 	}
 	est, err := estimator.Estimate(d, estimator.Options{Catalog: cat})
 	if err != nil {

@@ -27,10 +27,10 @@ var costNoBudget = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `State budget.monthlyUSD, the monthly spend the design may not exceed.`,
 	References:     []string{talkCost},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		budget: null
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		budget: monthlyUSD: 6000
 	`},
 	Check: func(c *Context) []Finding {
@@ -53,10 +53,10 @@ var costOverBudget = &Rule{
 	FalsePositives: `Committed-use or negotiated discounts are not in list prices; state them with --prices in tradeoff estimate.`,
 	Remediation:    `Remove over-provisioned capacity (see COST002), choose cheaper components, or raise the budget with the SLO it buys.`,
 	References:     []string{talkCost},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		budget: monthlyUSD: 500
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		budget: monthlyUSD: 6000
 	`},
 	Check: func(c *Context) []Finding {
@@ -105,10 +105,10 @@ var costOverProvisioned = &Rule{
 	FalsePositives: `Headroom kept on purpose for growth before the next review, or for a launch; waive with the date it is needed by.`,
 	Remediation:    `Run the count the estimate needs (tradeoff optimize finds the cheapest configuration that meets every SLO); let autoscaling add instances when traffic grows, and add shards ahead of the horizon they are sized for, not years ahead.`,
 	References:     []string{talkCost},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: instances: 12
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: instances: 2
 	`},
 	Check: func(c *Context) []Finding {

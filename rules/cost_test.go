@@ -33,7 +33,7 @@ func TestCOST002NamesEveryWaste(t *testing.T) {
 			[]string{"replicas runs", "services runs"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := reviewExample(t, costOverProvisioned, "case", Example{tc.overlay})
+			fs := reviewExample(t, costOverProvisioned, "case", Example{Overlay: tc.overlay})
 			var got []string
 			for _, f := range fs {
 				got = append(got, f.Path+": "+f.Message)

@@ -32,10 +32,10 @@ var dbWritesBeyondPrimary = &Rule{
 		`than requests; override the figure or waive the finding with the batch size.`,
 	Remediation: `Shard by a high-cardinality key (database.shards, database.shardKey), batch writes through the queue, or move the write-heavy data to a store built for it.`,
 	References:  []string{talkDatabase, `The talk, "Partitioning": "write throughput and total size scale with the number of shards."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: click: rate: "10B/month"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: click: rate: "10B/month"
 		database: {shards: 4, shardKey: "code", shardKeyCardinality: "200M"}
 	`},
@@ -70,10 +70,10 @@ var dbHotShardKey = &Rule{
 	FalsePositives: `A skew the application already spreads (salted keys, write sharding of hot keys) is not visible in the design.`,
 	Remediation:    `Shard by a key with many more values than shards and no dominant value (user_id, code), or salt the hot values.`,
 	References:     []string{talkDatabase, `The talk: "Choose a shard key (e.g. user_id); a hash or range of it decides which node owns each row."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: {shards: 8, shardKey: "country", shardKeyCardinality: 40, hotShardShare: "45%"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: {shards: 8, shardKey: "user_id", shardKeyCardinality: "50M", hotShardShare: "13%"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -111,10 +111,10 @@ var dbNoSQLUnjustified = &Rule{
 	FalsePositives: `None once the reason is written down in database.accessPattern.`,
 	Remediation:    `State the access pattern and scale that need the NoSQL store in database.accessPattern, or start with PostgreSQL.`,
 	References:     []string{talkDatabase, `The talk: "Rule of thumb: start relational. Reach for NoSQL when a specific access pattern at a specific scale demands it — not by default."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: kind: "mongodb"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: {kind: "mongodb", accessPattern: "documents of varying shape fetched by id, 50k writes/s"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -149,10 +149,10 @@ var dbNoFailover = &Rule{
 		`single-node availability can waive with that figure.`,
 	Remediation: `Add a replica and set database.failover to "automatic" (Multi-AZ on a managed database).`,
 	References:  []string{talkDatabase, `The talk: "if the primary dies, a replica is promoted (failover)."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: failover: "none"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: failover: "automatic"
 	`},
 	Check: func(c *Context) []Finding {
@@ -184,11 +184,11 @@ var dbConnections = &Rule{
 	FalsePositives: `A connection pooler (PgBouncer, RDS Proxy) in between multiplexes many client connections onto few; model it by setting maxConnections to the pooler's limit.`,
 	Remediation:    `Shrink services.connectionsPerInstance, put a connection pooler in front of the database, or raise max_connections.`,
 	References:     []string{talkDatabase, `The talk: "There are only two ways to handle more load: make the machine bigger, or add more machines."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		services: {instances: 40, connectionsPerInstance: 20}
 		database: maxConnections: 500
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		services: {instances: 40, connectionsPerInstance: 10}
 		database: maxConnections: 500
 	`},
@@ -216,11 +216,11 @@ var dbIdleReplicas = &Rule{
 	FalsePositives: `Replicas kept for analytics or backups outside the modelled traffic.`,
 	Remediation:    `Read from the replicas, enable failover to them, or remove them.`,
 	References:     []string{talkDatabase, `The talk: "capacity costs money. The cheapest design that meets the SLO wins."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: {replicas: 2, readFromReplicas: false, failover: "none"}
 		traffic: redirect: path: ["loadBalancer", "services", "cache", "database"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: {replicas: 2, readFromReplicas: false, failover: "automatic"}
 		traffic: redirect: path: ["loadBalancer", "services", "cache", "database"]
 	`},
@@ -250,10 +250,10 @@ var dbSequentialRange = &Rule{
 	FalsePositives: `The check reads the key's name only: a key called "id" that is random (a UUID) spreads fine.`,
 	Remediation:    `Use hash sharding (database.shardStrategy: "hash"), or prefix the key with a hashed bucket.`,
 	References:     []string{talkDatabase, `The talk: "a hash or range of it decides which node owns each row."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: {shards: 4, shardKey: "created_at", shardStrategy: "range"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: {shards: 4, shardKey: "created_at", shardStrategy: "hash"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -289,10 +289,10 @@ var dbStorageHorizon = &Rule{
 	FalsePositives: `Data archived or expired outside the stated retention; state the retention.`,
 	Remediation:    `Provision more storage per node, shard by a high-cardinality key, or shorten retention.`,
 	References:     []string{talkDatabase, `The talk, "Partitioning": "write throughput and total size scale with the number of shards."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		database: storage: "200GB"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		database: storage: "2TB"
 	`},
 	Check: func(c *Context) []Finding {

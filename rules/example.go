@@ -19,13 +19,23 @@ import (
 // matter, while the merged design still goes through the real loader.
 type Example struct {
 	Overlay string
+	// Graph examples overlay the base design written with components
+	// (examples/graph-base.cue), for the rules only that form has.
+	Graph bool
 }
 
 //go:embed examples/base.cue
 var baseDesign string
 
+//go:embed examples/graph-base.cue
+var graphBaseDesign string
+
 // BaseDesign returns the CUE text every example is an overlay on.
 func BaseDesign() string { return baseDesign }
+
+// GraphBaseDesign returns the component-form base of the graph rules'
+// examples.
+func GraphBaseDesign() string { return graphBaseDesign }
 
 // Text returns the overlay without its common indentation, for display.
 func (e Example) Text() string { return dedent(e.Overlay) }
@@ -43,7 +53,11 @@ func (e Example) Design(name string) (*schema.Design, error) {
 // JSON returns the merged design as indented JSON.
 func (e Example) JSON() ([]byte, error) {
 	ctx := cuecontext.New()
-	base, err := cueToMap(ctx, "base.cue", baseDesign)
+	src, file := baseDesign, "base.cue"
+	if e.Graph {
+		src, file = graphBaseDesign, "graph-base.cue"
+	}
+	base, err := cueToMap(ctx, file, src)
 	if err != nil {
 		return nil, fmt.Errorf("base design: %v", err)
 	}

@@ -22,10 +22,10 @@ var latNoSLO = &Rule{
 	FalsePositives: `Internal operations no user waits on; mark them async or give them a loose SLO.`,
 	Remediation:    `Add slo.p99.<op> with the latency users of that operation accept.`,
 	References:     []string{talkP99},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		slo: p99: {redirect: "50ms", create: null}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		slo: p99: {redirect: "50ms", create: "200ms"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -54,10 +54,10 @@ var latBelowRoundTrips = &Rule{
 	FalsePositives: `Tiers co-located in one process (an in-process cache listed as "cache") cost no round trip.`,
 	Remediation:    `Relax the SLO to what the path can deliver, or shorten the path (serve hot data from process memory or the CDN).`,
 	References:     []string{talkP99, `system-design-primer, "Latency numbers every programmer should know": round trip within the same datacenter 500 µs.`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		slo: p99: redirect: "1ms"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		slo: p99: redirect: "50ms"
 	`},
 	Check: func(c *Context) []Finding {
@@ -100,10 +100,10 @@ var latAboveSLO = &Rule{
 	Remediation: `Find the hop that dominates (tradeoff estimate --explain), then add capacity there, cache in front of it, ` +
 		`or take it off the path; or relax the SLO to what users accept.`,
 	References: []string{talkP99, `estimation.md §4.1–4.2 (M/M/c queueing; percentiles do not add).`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		slo: p99: redirect: "3ms"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		slo: p99: redirect: "50ms"
 	`},
 	Check: func(c *Context) []Finding {

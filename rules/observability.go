@@ -23,10 +23,10 @@ var obsNoMetrics = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Export metrics (Prometheus client_golang, OpenTelemetry metrics) and record latency histograms.`,
 	References:     []string{talkObservability, `The talk, "Metrics": "Prometheus + Grafana is the canonical stack."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: {metrics: false, percentiles: false}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: {metrics: true, percentiles: true}
 	`},
 	Check: func(c *Context) []Finding {
@@ -50,10 +50,10 @@ var obsAveragesOnly = &Rule{
 	FalsePositives: `None while the design states p99 SLOs.`,
 	Remediation:    `Record latency as histograms (Prometheus histograms or OpenTelemetry) and alert on p99 against the SLO.`,
 	References:     []string{talkObservability, `The talk: "p99 = the slowest 1 request in 100. The tail, not the average, is what users actually feel — so that's what you optimize."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: percentiles: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: percentiles: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -79,10 +79,10 @@ var obsNoTraces = &Rule{
 	FalsePositives: `None for designs whose operations really cross that many tiers.`,
 	Remediation:    `Instrument with OpenTelemetry and send traces to Jaeger or an APM.`,
 	References:     []string{talkObservability, `The talk, "Traces": "One request's full path across services, timed per hop — the only way to find which service ate the latency."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: traces: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: traces: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -112,10 +112,10 @@ var obsNoProbe = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Probe a health endpoint from outside the network every minute (Pingdom, UptimeRobot, Better Stack) and alert when it is down or slow.`,
 	References:     []string{talkObservability, `The talk, "Uptime probes": "Checks from outside your network ... Answers the one thing users care about: is it up?"`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: uptimeProbe: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: uptimeProbe: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -140,10 +140,10 @@ var obsCauseAlerts = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Page on symptoms users feel: error rate, p99 latency against the SLO, SLO burn rate; keep cause metrics on dashboards.`,
 	References:     []string{talkObservability, `The talk: "Page on symptoms, not causes like 'CPU 80%'."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: alertsOn: "causes"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: alertsOn: "symptoms"
 	`},
 	Check: func(c *Context) []Finding {
@@ -166,10 +166,10 @@ var obsNoAlerts = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Alert on symptoms: error rate, p99 against the SLO and error-budget burn (observability.alertsOn: "symptoms").`,
 	References:     []string{talkObservability},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: alertsOn: "none"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: alertsOn: "symptoms"
 	`},
 	Check: func(c *Context) []Finding {
@@ -194,10 +194,10 @@ var obsNoLogs = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Write structured logs (JSON, one line per event) to a log store (Loki, ELK or a managed one).`,
 	References:     []string{talkObservability, `The talk, "Logs": "Structured event records — one line per thing that happened, with enough context to search after the fact."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: logs: "none"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: logs: "structured"
 	`},
 	Check: func(c *Context) []Finding {
@@ -219,10 +219,10 @@ var obsPlainLogs = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Log structured records (log/slog with a JSON handler) with request id, operation and latency fields.`,
 	References:     []string{talkObservability},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		observability: logs: "plain"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		observability: logs: "structured"
 	`},
 	Check: func(c *Context) []Finding {

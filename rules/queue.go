@@ -30,10 +30,10 @@ var queueSlowInline = &Rule{
 	FalsePositives: `A payment the user must see succeed before the response can stay inline; waive it with that reason, and keep its timeout short.`,
 	Remediation:    `Publish the slow work to a queue and return; let workers do it (async: true, with "queue" and "workers" in the path).`,
 	References:     []string{talkQueue, `The talk: "doing it inline ties up the user and couples two services' uptime."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: create: slowWork: ["email"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: click: slowWork: ["email"]
 	`},
 	Check: func(c *Context) []Finding {
@@ -67,11 +67,11 @@ var queueKafkaTrickle = &Rule{
 	FalsePositives: `A team already operating Kafka for other systems pays little extra; waive it with that reason.`,
 	Remediation:    `Use SQS (on AWS) or RabbitMQ for background jobs; keep Kafka for firehoses, several consumers or replay.`,
 	References:     []string{talkQueue, `The talk, "Kafka": "heavier to run and reason about; overkill for a handful of simple background jobs."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		traffic: click: rate: "20/s"
 		queue: {replay: false, consumerGroups: 1}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		traffic: click: rate: "20/s"
 		queue: {kind: "sqs", partitions: 1, replay: false, consumerGroups: 1}
 	`},
@@ -103,10 +103,10 @@ var queueNoReplay = &Rule{
 	FalsePositives: `RabbitMQ streams (a newer feature) can replay; model that broker as kafka-like if you use them.`,
 	Remediation:    `Use Kafka (or NATS JetStream) when consumers must replay or read independently; otherwise drop the requirement.`,
 	References:     []string{talkQueue, `The talk, "SQS": "AWS-only and no replay." "Kafka: a replayable history — new consumers can re-read old events from the start."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: {kind: "rabbitmq", partitions: 1, replay: true}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: {kind: "rabbitmq", partitions: 1, replay: false, consumerGroups: 2}
 	`},
 	Check: func(c *Context) []Finding {
@@ -135,10 +135,10 @@ var queueNoDeadLetter = &Rule{
 	FalsePositives: `Consumers that log and drop poison messages on purpose; waive with that reason.`,
 	Remediation:    `Configure a dead-letter queue (queue.deadLetter: true) with a retry limit, and alert on its depth.`,
 	References:     []string{talkQueue},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: deadLetter: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: deadLetter: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -163,10 +163,10 @@ var queueNotIdempotent = &Rule{
 	FalsePositives: `Work where a duplicate is harmless (recomputing a thumbnail); waive with that reason.`,
 	Remediation:    `Make consumers idempotent (a dedupe key per message, upserts, conditional writes) and set queue.idempotentConsumers: true.`,
 	References:     []string{talkQueue},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: idempotentConsumers: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: idempotentConsumers: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -200,10 +200,10 @@ var queueTooFewConsumers = &Rule{
 	FalsePositives: `Consumers that batch many messages per unit of work; state the per-message work time.`,
 	Remediation:    `Add consumers (and, on Kafka, partitions to match), or make each message cheaper to process.`,
 	References:     []string{talkQueue, `The talk: "Add workers to drain the queue faster; the queue absorbs spikes so producers never block."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: {consumers: 1, workTime: "5ms"}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: {consumers: 4, workTime: "2ms"}
 	`},
 	Check: func(c *Context) []Finding {
@@ -241,10 +241,10 @@ var queueIdlePartitions = &Rule{
 	FalsePositives: `Idle consumers kept as warm spares for a rebalance; waive with that reason.`,
 	Remediation:    `Raise queue.partitions to at least the consumer count (partitions are hard to add later, so leave room for growth).`,
 	References:     []string{talkQueue, `The talk, "Kafka": "heavier to run and reason about."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: {partitions: 4, consumers: 6}
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: {partitions: 12, consumers: 6}
 	`},
 	Check: func(c *Context) []Finding {
@@ -269,10 +269,10 @@ var queueAtMostOnceLossless = &Rule{
 	FalsePositives: `Carried writes that are best-effort by nature (sampled analytics) under a design-wide lossless promise; waive with that reason.`,
 	Remediation:    `Use at-least-once delivery with idempotent consumers.`,
 	References:     []string{talkQueue, `The talk: "must never lose a mapping."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		queue: delivery: "at-most-once"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		queue: delivery: "at-least-once"
 	`},
 	Check: func(c *Context) []Finding {

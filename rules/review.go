@@ -67,7 +67,14 @@ func Review(c *Context, opts Options) *Report {
 	}
 	seen := map[string]bool{}
 	for _, r := range ruleset {
-		for _, f := range r.Check(c) {
+		check := r.Check
+		if c.Graph != nil {
+			check = r.GraphCheck
+		}
+		if check == nil {
+			continue
+		}
+		for _, f := range check(c) {
 			f.Rule, f.Category, f.Severity, f.Title, f.Remediation = r.ID, r.Category, r.Severity, r.Title, r.Remediation
 			f.ID = r.ID + "@" + f.Component
 			if seen[f.ID] {

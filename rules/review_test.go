@@ -10,7 +10,7 @@ import (
 // whole catalogue, as of 2026-11-01.
 func reviewOverlay(t *testing.T, overlay string) *Report {
 	t.Helper()
-	d, err := Example{overlay}.Design("design.json")
+	d, err := Example{Overlay: overlay}.Design("design.json")
 	if err != nil {
 		t.Fatalf("overlay does not load: %v", err)
 	}

@@ -103,9 +103,28 @@ type Rule struct {
 	// Bad must make the rule fire; Good must keep it silent. Both are
 	// overlays on the base design (see Example).
 	Bad, Good Example
-	// Check returns the rule's findings; it fills Component, Path and
-	// Message, and Review fills in the rest from the rule.
-	Check func(c *Context) []Finding
+	// Check returns the rule's findings on a design written with the
+	// sections; it fills Component, Path and Message, and Review fills in
+	// the rest from the rule. GraphCheck does the same on a design written
+	// with components, on every component of the kind the rule is about.
+	// A rule runs on the forms it has a check for.
+	Check      func(c *Context) []Finding
+	GraphCheck func(c *Context) []Finding
+	// GraphDetection says what GraphCheck looks at, when the rule has both
+	// checks (Detection describes the only one otherwise).
+	GraphDetection string
+}
+
+// Forms says which design forms the rule reviews: "sections",
+// "components" or "both".
+func (r *Rule) Forms() string {
+	switch {
+	case r.Check != nil && r.GraphCheck != nil:
+		return "both"
+	case r.GraphCheck != nil:
+		return "components"
+	}
+	return "sections"
 }
 
 // Finding is one place where a design makes a trade-off a rule flags.

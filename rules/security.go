@@ -25,11 +25,11 @@ var secPrivateAtEdge = &Rule{
 	FalsePositives: `A CDN configured to pass private responses through uncached (Cache-Control: private on every one); state it by leaving the operation out of the CDN path.`,
 	Remediation:    `Route private operations around the CDN, or mark them public only if their responses really are the same for every user.`,
 	References:     []string{talkCache, `The talk, "CDN": "Static assets and public responses cached at the edge, near the user." "a CDN only helps for public, cacheable responses."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		cdn: {enabled: true, cacheableShare: "50%"}
 		traffic: create: path: ["cdn", "loadBalancer", "services", "database"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		cdn: {enabled: true, cacheableShare: "50%"}
 		traffic: redirect: {public: true, path: ["cdn", "loadBalancer", "services", "cache", "replicas"]}
 	`},
@@ -58,11 +58,11 @@ var secMoneyBestEffort = &Rule{
 	FalsePositives: `None: money needs lossless durability even if the rest of the design does not; split it into its own design if the rest is best-effort.`,
 	Remediation:    `Set slo.durability: "lossless" and commit money writes durably before acknowledging them.`,
 	References:     []string{`The talk: "Every decision ahead trades one resource for another — there is no free win, only the right trade for your numbers."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		slo: durability: "best-effort"
 		traffic: create: needs: ["money"]
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		slo: durability: "lossless"
 		traffic: create: needs: ["money"]
 	`},
@@ -96,10 +96,10 @@ var secNoTLS = &Rule{
 	FalsePositives: `A service reachable only inside a private network behind another TLS-terminating tier; model that tier.`,
 	Remediation:    `Terminate TLS at the load balancer (security.tls: "load-balancer"), or end to end where the network inside is not trusted.`,
 	References:     []string{talkLB, `The talk, "nginx": "the same box can also serve static files and handle HTTPS."`},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		security: tls: "none"
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		security: tls: "load-balancer"
 	`},
 	Check: func(c *Context) []Finding {
@@ -124,10 +124,10 @@ var secNoRateLimit = &Rule{
 	FalsePositives: `Writes only authenticated, trusted internal clients can make; say so in a waiver.`,
 	Remediation:    `Set security.rateLimit to what one client may send to the write operations (e.g. "10/s"), enforced at the balancer or the service.`,
 	References:     []string{talkCost},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		security: rateLimit: null
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		security: rateLimit: "10/s"
 	`},
 	Check: func(c *Context) []Finding {
@@ -162,10 +162,10 @@ var secUnencrypted = &Rule{
 	FalsePositives: `None for stored user data.`,
 	Remediation:    `Turn on encryption at rest for the database, the cache's persistence and backups (security.encryptionAtRest: true).`,
 	References:     []string{talkDatabase},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		security: encryptionAtRest: false
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		security: encryptionAtRest: true
 	`},
 	Check: func(c *Context) []Finding {
@@ -199,10 +199,10 @@ var secPublicDatabase = &Rule{
 	FalsePositives: `None.`,
 	Remediation:    `Put the database in a private network reachable only from the application tier (security.publicDatabase: false); reach it for administration through a bastion or VPN.`,
 	References:     []string{talkDatabase},
-	Bad: Example{`
+	Bad: Example{Overlay: `
 		security: publicDatabase: true
 	`},
-	Good: Example{`
+	Good: Example{Overlay: `
 		security: publicDatabase: false
 	`},
 	Check: func(c *Context) []Finding {

@@ -68,15 +68,27 @@ func Explain(w io.Writer, r *rules.Rule, color bool) error {
 	}
 	section("Why it matters", r.Why)
 	section("How it is detected", r.Detection)
+	if r.GraphDetection != "" {
+		section("On a design written with components", r.GraphDetection)
+	}
+	section("Reviews", formsText(r))
 	section("Known false positives", r.FalsePositives)
 	section("Remediation", r.Remediation)
 	fmt.Fprintf(&b, "\n%s\n", st.bold("References"))
 	for _, ref := range r.References {
 		fmt.Fprintf(&b, "%s\n", wrap("- "+ref, 78, "  "))
 	}
-	fmt.Fprintf(&b, "\n%s\n%s\n", st.bold("Bad example (fires), as an overlay on the base design"), indent(r.Bad.Text(), "    "))
+	base := "the base design"
+	if r.Bad.Graph {
+		base = "the component base design"
+	}
+	fmt.Fprintf(&b, "\n%s\n%s\n", st.bold("Bad example (fires), as an overlay on "+base), indent(r.Bad.Text(), "    "))
 	fmt.Fprintf(&b, "\n%s\n%s\n", st.bold("Good example (silent)"), indent(r.Good.Text(), "    "))
-	fmt.Fprintf(&b, "\nThe base design is the talk's URL shortener: `tradeoff explain --base` prints it.\n")
+	if r.Bad.Graph {
+		fmt.Fprintf(&b, "\nThe component base design is the talk's URL shortener written with components: `tradeoff explain --base --components` prints it.\n")
+	} else {
+		fmt.Fprintf(&b, "\nThe base design is the talk's URL shortener: `tradeoff explain --base` prints it.\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -111,13 +123,21 @@ func Docs(w io.Writer, all []*rules.Rule) error {
 			fmt.Fprintf(&b, "\n### %s\n\n**%s** — severity `%s`, category `%s`\n\n", r.ID, r.Title, r.Severity, r.Category)
 			fmt.Fprintf(&b, "**Why it matters.** %s\n\n", r.Why)
 			fmt.Fprintf(&b, "**How it is detected.** %s\n\n", r.Detection)
+			if r.GraphDetection != "" {
+				fmt.Fprintf(&b, "**On a design written with components.** %s\n\n", r.GraphDetection)
+			}
+			fmt.Fprintf(&b, "**Reviews** %s.\n\n", formsText(r))
 			fmt.Fprintf(&b, "**Known false positives.** %s\n\n", r.FalsePositives)
 			fmt.Fprintf(&b, "**Remediation.** %s\n\n", r.Remediation)
 			b.WriteString("**References.**\n\n")
 			for _, ref := range r.References {
 				fmt.Fprintf(&b, "- %s\n", ref)
 			}
-			fmt.Fprintf(&b, "\nBad (fires):\n\n```cue\n%s\n```\n\nGood (silent):\n\n```cue\n%s\n```\n", r.Bad.Text(), r.Good.Text())
+			on := ""
+			if r.Bad.Graph {
+				on = ", on the component base design"
+			}
+			fmt.Fprintf(&b, "\nBad (fires%s):\n\n```cue\n%s\n```\n\nGood (silent):\n\n```cue\n%s\n```\n", on, r.Bad.Text(), r.Good.Text())
 		}
 	}
 	b.WriteString("\n## Thresholds\n\nFigures the rules compare against that are not throughput, latency or SLA data (those come from `estimator/data`). ")
@@ -186,4 +206,15 @@ func indent(text, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// formsText says which design forms a rule reviews.
+func formsText(r *rules.Rule) string {
+	switch r.Forms() {
+	case "both":
+		return "designs written with the sections and with components"
+	case "components":
+		return "designs written with components only (a graph shows what the sections cannot)"
+	}
+	return "designs written with the sections; not yet designs written with components"
 }

@@ -1,0 +1,207 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// The sections' rules on a design written with components: the same
+// trade-off, checked on every component of the kind the rule is about and
+// named after it (two caches, two findings). Each check reads the
+// component graph and its estimate; GraphDetection says how, for the docs.
+
+func init() {
+	latNoSLO.GraphCheck, latNoSLO.GraphDetection = latNoSLO.Check, `The same, for every operation.`
+
+	latAboveSLO.GraphCheck = graphP99AboveSLO
+	latAboveSLO.GraphDetection = `Each operation's p99 from the estimate over its call tree (docs/estimator.md, the component form) ` +
+		`against slo.p99; the finding is on the operation and names the component whose tail dominates when one cannot keep up.`
+
+	avBelowSLO.GraphCheck = graphAvailabilityBelowSLO
+	avBelowSLO.GraphDetection = `Each synchronous operation's availability over the components it cannot do without ` +
+		`(optional calls and work behind a queue excluded) against slo.availability; one finding per operation.`
+
+	costOverBudget.GraphCheck = graphOverBudget
+	costOverBudget.GraphDetection = `The component estimate's monthly cost on the design's cloud (every component priced) against budget.monthlyUSD.`
+
+	capySaturated.GraphCheck = graphSaturated
+	capySaturated.GraphDetection = `A component reached synchronously whose peak load reaches its capacity (utilisation ≥ 100%), ` +
+		`or a service whose in-flight requests per instance reach its stated concurrency.`
+
+	queueTooFewConsumers.GraphCheck = graphWorkersTooFew
+	queueTooFewConsumers.GraphDetection = `A worker whose peak arrivals reach what its instances serve (utilisation ≥ 100%): the backlog grows without bound.`
+
+	queueNoDeadLetter.GraphCheck = graphNoDeadLetter
+	queueNoDeadLetter.GraphDetection = `Every queue component without deadLetter, unless its delivery is at-most-once (nothing is retried).`
+
+	queueNotIdempotent.GraphCheck = graphNotIdempotent
+	queueNotIdempotent.GraphDetection = `Every queue component with at-least-once delivery (the default) and idempotentConsumers not set.`
+
+	avSingleInstance.GraphCheck = graphSingleInstance
+	avSingleInstance.GraphDetection = `Every service with one instance, on the path of a synchronous operation, while slo.availability ` +
+		`is above the provider's single-instance SLA.`
+
+	avNoHealthChecks.GraphCheck = graphNoHealthChecks
+	avNoHealthChecks.GraphDetection = `Every load-balancer component with healthChecks: false.`
+}
+
+func graphP99AboveSLO(c *Context) []Finding {
+	var out []Finding
+	for _, op := range c.Design.Operations() {
+		g := c.graphOp(op.Name)
+		if g == nil || g.SLOP99Ms == nil || g.Fails {
+			continue
+		}
+		p := float64(g.P99Ms)
+		if !math.IsInf(p, 1) && p <= *g.SLOP99Ms {
+			continue
+		}
+		msg := fmt.Sprintf("%s's p99 is estimated at %s against its %s SLO", op.Name, graphMs(g.P99Ms), ms(*g.SLOP99Ms/1000))
+		if g.Bottleneck != "" {
+			msg += fmt.Sprintf(": %s cannot keep up at peak", g.Bottleneck)
+		}
+		out = append(out, at(op.Name, "slo.p99."+op.Name, "%s", msg))
+	}
+	return out
+}
+
+func graphAvailabilityBelowSLO(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	slo := float64(c.Design.SLO.Availability)
+	var out []Finding
+	for _, g := range c.Graph.Operations {
+		if g.Async || g.Availability >= slo {
+			continue
+		}
+		out = append(out, at(g.Name, "slo.availability", "%s is estimated at %s against the %s SLO, over %s: about %s of downtime a month against the SLO's %s",
+			g.Name, pct(g.Availability), pct(slo), strings.Join(g.Calls, " → "), downtime(g.Availability), downtime(slo)))
+	}
+	return out
+}
+
+func graphOverBudget(c *Context) []Finding {
+	if c.Graph == nil || c.Design.Budget == nil {
+		return nil
+	}
+	cloud := c.Design.System.Cloud
+	cost := c.Graph.Costs.For(cloud).MonthlyUSD
+	budget := c.Design.Budget.MonthlyUSD
+	if cost <= budget {
+		return nil
+	}
+	return []Finding{at("budget", "budget.monthlyUSD", "the design costs about $%s a month on %s, $%s over the $%s budget",
+		num(cost), cloud, num(cost-budget), num(budget))}
+}
+
+// syncReached is the components some synchronous operation waits for.
+func (c *Context) syncReached() map[string]bool {
+	out := map[string]bool{}
+	c.walkSteps(func(v stepVisit) {
+		if v.sync() {
+			out[v.step.To] = true
+		}
+	})
+	return out
+}
+
+func graphSaturated(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	sync := c.syncReached()
+	var out []Finding
+	for _, g := range c.Graph.Components {
+		if !sync[g.Name] {
+			continue
+		}
+		switch {
+		case g.Utilization != nil && *g.Utilization >= 1:
+			out = append(out, at(g.Name, compPath(g.Name), "at peak %s receives %s against the %s it serves: requests queue without bound",
+				g.Name, rps(g.LoadRPS), rps(*g.CapacityRPS)))
+		case g.InFlight != nil && g.Concurrency > 0 && *g.InFlight >= float64(g.Concurrency):
+			out = append(out, at(g.Name, compPath(g.Name)+".concurrency", "at peak %s holds %s requests per instance in flight against its %d slots: it is out of concurrency before it is out of CPU",
+				g.Name, num(*g.InFlight), g.Concurrency))
+		}
+	}
+	return out
+}
+
+func graphWorkersTooFew(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	var out []Finding
+	for _, g := range c.Graph.Components {
+		if g.Kind != "worker" || g.Utilization == nil || *g.Utilization < 1 {
+			continue
+		}
+		out = append(out, at(g.Name, compPath(g.Name)+".instances", "at peak %s receives %s but its %s serve %s: the backlog grows without bound",
+			g.Name, rps(g.LoadRPS), plural(g.Instances, "consumer", "consumers"), rps(*g.CapacityRPS)))
+	}
+	return out
+}
+
+func (c *Context) kindComponents(family string) []*schema.Component {
+	if c.Model == nil {
+		return nil
+	}
+	var out []*schema.Component
+	for _, k := range c.Model.Components {
+		if k.Family() == family {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func graphNoDeadLetter(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyQueue) {
+		if !k.DeadLetter && k.Delivery != "at-most-once" {
+			out = append(out, at(k.Name, compPath(k.Name), "%s has no dead-letter queue: a message that always fails is retried forever or dropped", k.Name))
+		}
+	}
+	return out
+}
+
+func graphNotIdempotent(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyQueue) {
+		if (k.Delivery == "" || k.Delivery == "at-least-once") && !k.IdempotentConsumers {
+			out = append(out, at(k.Name, compPath(k.Name), "%s delivers at least once, and its consumers are not idempotent: a redelivered message is processed twice", k.Name))
+		}
+	}
+	return out
+}
+
+func graphSingleInstance(c *Context) []Finding {
+	sla, src, ok := c.sla("compute.single")
+	if !ok || float64(c.Design.SLO.Availability) <= sla {
+		return nil
+	}
+	sync := c.syncReached()
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyService) {
+		if k.Kind != "service" || !sync[k.Name] || k.Instances > 1 {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".instances", "one instance of %s (%s) cannot meet slo.availability %s: it allows %s of downtime a month, the SLO %s",
+			k.Name, src, pct(float64(c.Design.SLO.Availability)), downtime(sla), downtime(float64(c.Design.SLO.Availability))))
+	}
+	return out
+}
+
+func graphNoHealthChecks(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyLB) {
+		if k.HealthChecks != nil && !*k.HealthChecks {
+			out = append(out, at(k.Name, compPath(k.Name)+".healthChecks", "%s does not health-check what it balances: a dead instance keeps receiving its share of requests", k.Name))
+		}
+	}
+	return out
+}
