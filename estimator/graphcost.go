@@ -157,6 +157,15 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 		}
 		switch c.Family() {
 		case schema.FamilyService:
+			if c.Kind == "worker" && c.Instances == 0 && m.mu > 0 {
+				// An autoscaled fleet (no count stated) runs what the load of
+				// the moment needs: billed at the average's need, not at
+				// the peak's all month.
+				avg := monthly(usage, c.Name) / SecondsPerMonth
+				n := max(1, ceilCount(avg/(float64(m.servers)*m.mu*e.target)))
+				b.vm(c.Name, n, vcpu, fmt.Sprintf("autoscaled, %d at the average %s/s (%d at peak):", n, Num(avg), m.instances))
+				break
+			}
 			b.vm(c.Name, m.instances, vcpu, "instances")
 		case schema.FamilyLB:
 			if c.Kind == "managed-lb" {

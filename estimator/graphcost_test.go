@@ -91,3 +91,33 @@ func TestStoreRetention(t *testing.T) {
 		t.Errorf("objects at 12 months %v, want the 30 days' %v", got, want)
 	}
 }
+
+// TestAutoscaledWorkerBilledAtAverage: a worker fleet with no stated
+// count is billed at what the average rate needs, not the peak's need all
+// month (peak 10× the average here).
+func TestAutoscaledWorkerBilledAtAverage(t *testing.T) {
+	src := `
+system: {name: "w", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2}
+	jobs: {kind: "sqs", deadLetter: true}
+	enc: {kind: "worker", consumes: "jobs", serviceTime: "1s"}
+}
+traffic: t: {kind: "write", async: true, rate: "10/s", peakFactor: 10, requestSize: "1KB", responseSize: "100B",
+	calls: [{to: "api", calls: [{to: "jobs", async: true, calls: ["enc"]}]}]}
+slo: availability: "99%"
+`
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 vCPU per worker, 1 s a job: 2 jobs/s per worker at 100%, 1.2 at
+	// the 0.6 target. Peak 100/s needs 84; the average 10/s needs 9.
+	enc := graphComp(r, "enc")
+	if enc.Instances != 84 {
+		t.Errorf("sized %d workers at peak, want 84", enc.Instances)
+	}
+	if got, want := r.Costs.For("aws").ComponentTotal("enc"), 9*730*0.1008; math.Abs(got-want) > 0.02 {
+		t.Errorf("enc billed $%.2f, want $%.2f (9 workers at the average)", got, want)
+	}
+}

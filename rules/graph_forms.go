@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
@@ -14,7 +15,16 @@ import (
 // component graph and its estimate; GraphDetection says how, for the docs.
 
 func init() {
-	latNoSLO.GraphCheck, latNoSLO.GraphDetection = latNoSLO.Check, `The same, for every operation.`
+	// Rules that read only what both forms write the same way (the SLOs,
+	// observability, security) run unchanged.
+	latNoSLO.GraphCheck = graphNoSLO
+	latNoSLO.GraphDetection = `The same, for every operation, except one served by a CDN alone (nothing of the team's is on its path).`
+	for _, r := range []*Rule{obsNoMetrics, obsAveragesOnly, obsNoProbe, obsCauseAlerts, obsNoAlerts, obsNoLogs, secMoneyBestEffort, secNoTLS} {
+		r.GraphCheck, r.GraphDetection = r.Check, `The same.`
+	}
+
+	obsNoTraces.GraphCheck = graphNoTraces
+	obsNoTraces.GraphDetection = `The components an operation reaches while its caller waits, balancers and CDNs not counted, reach observability.trace_hops.`
 
 	latAboveSLO.GraphCheck = graphP99AboveSLO
 	latAboveSLO.GraphDetection = `Each operation's p99 from the estimate over its call tree (docs/estimator.md, the component form) ` +
@@ -46,6 +56,58 @@ func init() {
 
 	avNoHealthChecks.GraphCheck = graphNoHealthChecks
 	avNoHealthChecks.GraphDetection = `Every load-balancer component with healthChecks: false.`
+}
+
+// graphNoSLO is LAT002 without the operations a CDN serves alone: a
+// static asset answered at the edge has no tail of the team's to bound.
+func graphNoSLO(c *Context) []Finding {
+	var out []Finding
+	for _, f := range latNoSLO.Check(c) {
+		if !c.cdnOnly(f.Component) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// cdnOnly says whether every step of the operation is a CDN that calls
+// and misses to nothing.
+func (c *Context) cdnOnly(op string) bool {
+	if c.Model == nil || len(c.Model.Calls[op]) == 0 {
+		return false
+	}
+	for _, s := range c.Model.Calls[op] {
+		k := c.comp(s.To)
+		if k == nil || k.Family() != schema.FamilyCDN || len(s.Calls) > 0 || len(s.Miss) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func graphNoTraces(c *Context) []Finding {
+	if c.Design.Observability.Traces {
+		return nil
+	}
+	limit := int(th("observability.trace_hops"))
+	hops := map[string][]string{}
+	c.walkSteps(func(v stepVisit) {
+		k := c.comp(v.step.To)
+		if !v.sync() || k == nil || k.Family() == schema.FamilyLB || k.Family() == schema.FamilyCDN {
+			return
+		}
+		if !slices.Contains(hops[v.op.Name], k.Name) {
+			hops[v.op.Name] = append(hops[v.op.Name], k.Name)
+		}
+	})
+	for _, op := range c.Design.Operations() {
+		if h := hops[op.Name]; len(h) >= limit {
+			return []Finding{at("observability", "observability.traces",
+				"no tracing, but %s crosses %d components while its caller waits (%s): when it is slow, nothing says which hop ate the time",
+				op.Name, len(h), strings.Join(h, " → "))}
+		}
+	}
+	return nil
 }
 
 func graphP99AboveSLO(c *Context) []Finding {

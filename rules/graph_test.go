@@ -56,3 +56,51 @@ func TestSectionRulesSkipComponentDesigns(t *testing.T) {
 		t.Errorf("%d rules only a graph has, want at least 12", n)
 	}
 }
+
+// TestGraphFalsePositives: the findings that were wrong on real designs
+// squeezed into the sections stay silent on the same designs written with
+// components.
+func TestGraphFalsePositives(t *testing.T) {
+	for _, tc := range []struct {
+		name, rule, overlay string
+	}{
+		{"LAT002 on an asset the CDN serves alone", "LAT002", `
+			components: assets: {kind: "cdn", cacheableShare: "100%"}
+			traffic: logo: {kind: "read", rate: "10/s", peakFactor: 2, requestSize: "300B", responseSize: "20KB", public: true, calls: ["assets"]}
+			consistency: logo: {require: "eventual", partition: "AP"}
+		`},
+		{"CAP002 on a Redis that is the store of record", "CAP002", `
+			components: links: {kind: "redis", role: "store", memory: "13GiB", replicas: 1, zones: 3, persistence: "append-only"}
+			consistency: redirect: {require: "strong", partition: "CP"}
+		`},
+		{"QUEUE001 on a payment authorisation that must be inline", "QUEUE001", `
+			components: abuse: {kind: "external", p50: "400ms", p99: "2s", availability: "99.95%"}
+			traffic: create: {slowWork: ["payment"], calls: [{to: "edge", calls: [{to: "api", timeout: "3s", calls: [{to: "abuse", timeout: "2500ms"}, "db"]}]}]}
+			slo: p99: create: "3s"
+		`},
+		{"CACHE005 counting a database's rows as the cache's catalogue", "CACHE005", `
+			components: db: {kind: "postgres", size: "4x16", replicas: 2, readFromReplicas: true, failover: "automatic", storage: "2TB", data: {objects: "20B", objectSize: "500B", retention: "5y"}}
+		`},
+	} {
+		r, ok := Lookup(tc.rule)
+		if !ok {
+			t.Fatalf("no rule %s", tc.rule)
+		}
+		if fs := reviewExample(t, r, "case", Example{Graph: true, Overlay: tc.overlay}); len(fs) != 0 {
+			t.Errorf("%s: %v", tc.name, messages(fs))
+		}
+	}
+}
+
+// TestGraphNoSLOStillFires: the CDN exemption is only for the CDN alone.
+func TestGraphNoSLOStillFires(t *testing.T) {
+	fs := reviewExample(t, latNoSLO, "case", Example{Graph: true, Overlay: `
+		components: assets: {kind: "cdn", cacheableShare: "90%"}
+		traffic: logo: {kind: "read", rate: "10/s", peakFactor: 2, requestSize: "300B", responseSize: "20KB", public: true,
+			calls: [{to: "assets", miss: [{to: "edge", calls: ["api"]}]}]}
+		consistency: logo: {require: "eventual", partition: "AP"}
+	`})
+	if len(fs) != 1 || fs[0].ID != "LAT002@logo" {
+		t.Errorf("want LAT002@logo for an operation whose CDN misses to the origin, got %v", messages(fs))
+	}
+}
