@@ -31,6 +31,10 @@ func TestREADMEOutputIsReal(t *testing.T) {
 	if code != ExitOK || !bytes.Contains(readme, []byte(out)) {
 		t.Errorf("README does not show what review prints for the shortener (exit %d):\n%s", code, out)
 	}
+	out, code = run("", "review", "examples/components/checkout.cue", "--today", "2026-12-07")
+	if code != ExitFindings || !bytes.Contains(readme, []byte(out)) {
+		t.Errorf("README does not show what review prints for the component checkout (exit %d):\n%s", code, out)
+	}
 	out, _ = run("", "estimate", "examples/shortener.cue")
 	headline := strings.Join(strings.SplitN(out, "\n", 6)[:5], "\n")
 	if !bytes.Contains(readme, []byte(headline)) {
