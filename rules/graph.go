@@ -25,7 +25,7 @@ const sreCascading = `Google, "Site Reliability Engineering" (O'Reilly, 2016), c
 
 func init() {
 	register(latFanoutTail, latDeepChain, latCrossRegion, latCompletion, latTimeoutGrows, latExternalNoTimeout,
-		capRetryAmplification, capSlowDependency, avExternalBelowSLO, dbSharedStore, costUncalled, queueUnconsumed)
+		capRetryAmplification, capSlowDependency, capCDNOutage, avExternalBelowSLO, dbSharedStore, costUncalled, queueUnconsumed)
 }
 
 // stepVisit is one step of an operation's call tree with what encloses it.
@@ -499,6 +499,63 @@ var capSlowDependency = &Rule{
 				}
 				out = append(out, at(gc.Name, compPath(gc.Name)+".concurrency", "if %s slows to 10× its latency, %s holds %s requests per instance in flight against its %d slots (%s at peak): it saturates, and every operation through it stalls",
 					x.Name, gc.Name, num(*gc.InFlight), gc.Concurrency, num(*peak.InFlight)))
+			}
+		}
+		return out
+	},
+}
+
+var capCDNOutage = &Rule{
+	ID:       "CAPACITY008",
+	Category: CategoryCapacity,
+	Severity: High,
+	Title:    "A CDN outage sends more to the origin than it can serve",
+	Why: `A CDN that serves most responses at the edge is also what keeps the origin small. When it fails (or its ` +
+		`cache is purged), every request it absorbed arrives at the origin at once: a site sized for the misses meets ` +
+		`the whole traffic. The CDN's hit ratio is a capacity decision, not only a latency one.`,
+	Detection: `For each CDN component, the estimate's down:NAME scenario (the CDN bypassed: every call goes to what it ` +
+		`misses to); a component that is below 100% busy at peak and reaches 100% (or its stated concurrency) there is ` +
+		`flagged.`,
+	FalsePositives: `A CDN with a second provider to fail over to, or an origin that autoscales within the outage; the estimate models neither.`,
+	Remediation: `Size the origin for a CDN outage (or the part of it the business must survive), fail over to a second ` +
+		`CDN, serve stale from a shield tier, or shed load at the origin's balancer.`,
+	References: []string{talkTradeoffs, `The talk: "Cache at the edge: the closest copy wins — and the origin has to survive the day it is gone."`},
+	Bad: Example{Graph: true, Overlay: `
+		components: {
+			assets: {kind: "cdn", cacheableShare: "95%"}
+			api: {kind: "service", instances: 3, zones: 3, concurrency: 256, throughputPerInstance: "1k/s"}
+		}
+		traffic: redirect: calls: [{to: "assets", miss: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]}]
+		traffic: redirect: public: true
+	`},
+	Good: Example{Graph: true, Overlay: `
+		components: {
+			assets: {kind: "cdn", cacheableShare: "95%"}
+			api: {kind: "service", instances: 6, zones: 3, concurrency: 256, throughputPerInstance: "1k/s"}
+		}
+		traffic: redirect: calls: [{to: "assets", miss: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]}]
+		traffic: redirect: public: true
+	`},
+	GraphCheck: func(c *Context) []Finding {
+		var out []Finding
+		for _, k := range c.kindComponents(schema.FamilyCDN) {
+			r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: "down:" + k.Name})
+			if err != nil {
+				continue
+			}
+			for _, gc := range r.Components {
+				peak := c.graphComp(gc.Name)
+				if peak == nil {
+					continue
+				}
+				switch {
+				case gc.Utilization != nil && *gc.Utilization >= 1 && (peak.Utilization == nil || *peak.Utilization < 1):
+					out = append(out, at(gc.Name, compPath(gc.Name), "with %s down, %s receives %s against the %s it serves (%s busy at peak): the origin falls over with the CDN",
+						k.Name, gc.Name, rps(gc.LoadRPS), rps(*gc.CapacityRPS), pct(*peak.Utilization)))
+				case gc.InFlight != nil && gc.Concurrency > 0 && *gc.InFlight >= float64(gc.Concurrency) && (peak.InFlight == nil || *peak.InFlight < float64(gc.Concurrency)):
+					out = append(out, at(gc.Name, compPath(gc.Name)+".concurrency", "with %s down, %s holds %s requests per instance in flight against its %d slots: the origin falls over with the CDN",
+						k.Name, gc.Name, num(*gc.InFlight), gc.Concurrency))
+				}
 			}
 		}
 		return out

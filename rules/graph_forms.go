@@ -54,6 +54,17 @@ func init() {
 	avSingleInstance.GraphDetection = `Every service with one instance, on the path of a synchronous operation, while slo.availability ` +
 		`is above the provider's single-instance SLA.`
 
+	cacheStampede.GraphCheck = graphStampede
+	cacheStampede.GraphDetection = `Every cache (role cache) with a TTL, stampede "none" and a stated hotKeyShare: a key a crowd ` +
+		`shares. Caches of per-user keys (a cart, a timeline) state no hot key and stay silent.`
+
+	cacheSyncExpiry.GraphCheck = graphSyncExpiry
+	cacheSyncExpiry.GraphDetection = `Every cache with bulkLoaded, a TTL and no ttlJitter.`
+
+	cacheStaleTTL.GraphCheck = graphStaleTTL
+	cacheStaleTTL.GraphDetection = `Every cache with invalidation "ttl-only" and a TTL above cache.long_ttl in front of a store ` +
+		`(its miss path) that some write operation writes to.`
+
 	avNoHealthChecks.GraphCheck = graphNoHealthChecks
 	avNoHealthChecks.GraphDetection = `Every load-balancer component with healthChecks: false.`
 }
@@ -263,6 +274,78 @@ func graphNoHealthChecks(c *Context) []Finding {
 	for _, k := range c.kindComponents(schema.FamilyLB) {
 		if k.HealthChecks != nil && !*k.HealthChecks {
 			out = append(out, at(k.Name, compPath(k.Name)+".healthChecks", "%s does not health-check what it balances: a dead instance keeps receiving its share of requests", k.Name))
+		}
+	}
+	return out
+}
+
+// caches is every cache component (role cache) with its estimate.
+func (c *Context) caches() []*schema.Component {
+	var out []*schema.Component
+	for _, k := range c.kindComponents(schema.FamilyCache) {
+		if k.IsCache() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func graphStampede(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.caches() {
+		if k.TTL == nil || k.Stampede != "none" || k.HotKeyShare == nil {
+			continue
+		}
+		reads := 0.0
+		if g := c.graphComp(k.Name); g != nil {
+			reads = g.LoadRPS
+		}
+		share := float64(*k.HotKeyShare)
+		out = append(out, at(k.Name, compPath(k.Name)+".stampede", "no stampede defence on %s's %s TTL: its hottest key takes %s of %s (%s); when it expires, every one of them misses until one refetch lands",
+			k.Name, durText(*k.TTL), rps(reads*share), rps(reads), pct(share)))
+	}
+	return out
+}
+
+func graphSyncExpiry(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.caches() {
+		if k.TTL == nil || !k.BulkLoaded || k.TTLJitter > 0 {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".ttlJitter", "%s's bulk-loaded keys share one %s TTL with no jitter: they all expire at once, and their reads fall through together",
+			k.Name, durText(*k.TTL)))
+	}
+	return out
+}
+
+func graphStaleTTL(c *Context) []Finding {
+	long := th("cache.long_ttl")
+	// The stores behind each cache, and the stores some write reaches.
+	behind := map[string]map[string]bool{}
+	written := map[string]bool{}
+	c.walkSteps(func(v stepVisit) {
+		if v.op.Kind == "write" {
+			written[v.step.To] = true
+		}
+		for _, m := range v.step.Miss {
+			if behind[v.step.To] == nil {
+				behind[v.step.To] = map[string]bool{}
+			}
+			behind[v.step.To][m.To] = true
+		}
+	})
+	var out []Finding
+	for _, k := range c.caches() {
+		if k.Invalidation != "ttl-only" || k.TTL == nil || k.TTL.Seconds() <= long {
+			continue
+		}
+		for _, store := range sortedKeys(behind[k.Name]) {
+			if written[store] {
+				out = append(out, at(k.Name, compPath(k.Name)+".invalidation", "%s is written to, but %s relies on a %s TTL alone: a changed value is served stale for up to %s (threshold %s)",
+					store, k.Name, durText(*k.TTL), durText(*k.TTL), dur(long)))
+				break
+			}
 		}
 	}
 	return out

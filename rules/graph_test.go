@@ -104,3 +104,27 @@ func TestGraphNoSLOStillFires(t *testing.T) {
 		t.Errorf("want LAT002@logo for an operation whose CDN misses to the origin, got %v", messages(fs))
 	}
 }
+
+// TestGraphCacheRules: the cache family on cache components, by name; a
+// cache of per-user keys (no hot key stated) is not a stampede risk.
+func TestGraphCacheRules(t *testing.T) {
+	for _, tc := range []struct {
+		rule, overlay, want string
+	}{
+		{"CACHE001", `components: links: {kind: "redis", memory: "13GiB", replicas: 1, zones: 3, ttl: "24h", stampede: "none", invalidation: "immutable", hitRatio: "60%", hotKeyShare: "5%"}`, "CACHE001@links"},
+		{"CACHE001", `components: links: {kind: "redis", memory: "13GiB", replicas: 1, zones: 3, ttl: "24h", stampede: "none", invalidation: "immutable", hitRatio: "60%"}`, ""},
+		{"CACHE002", `components: links: {kind: "redis", memory: "13GiB", replicas: 1, zones: 3, ttl: "24h", stampede: "coalesce", invalidation: "immutable", hitRatio: "60%", bulkLoaded: true, ttlJitter: 0}`, "CACHE002@links"},
+		{"CACHE003", `components: links: {kind: "redis", memory: "13GiB", replicas: 1, zones: 3, ttl: "24h", stampede: "coalesce", invalidation: "ttl-only", hitRatio: "60%"}`, "CACHE003@links"},
+		{"CACHE003", `components: links: {kind: "redis", memory: "13GiB", replicas: 1, zones: 3, ttl: "10m", stampede: "coalesce", invalidation: "ttl-only", hitRatio: "60%"}`, ""},
+	} {
+		r, _ := Lookup(tc.rule)
+		fs := reviewExample(t, r, "case", Example{Graph: true, Overlay: tc.overlay})
+		var got string
+		if len(fs) > 0 {
+			got = fs[0].ID
+		}
+		if got != tc.want || len(fs) > 1 {
+			t.Errorf("%s on %s: %v, want %q", tc.rule, tc.overlay, messages(fs), tc.want)
+		}
+	}
+}
