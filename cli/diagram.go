@@ -138,15 +138,19 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	// below; a missing renderer is reported after the design's own errors.
 	renderer, rendererErr := startRenderer(cmd, app, format == "svg" || format == "png")
 	defer renderer.Close()
-	d, err := loadForPipeline(path, app.Stdin)
+	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
 	}
-	in, err := diagramInput(d, view)
-	if err != nil {
-		return err
+	var g *diagram.Graph
+	if len(d.Components) > 0 {
+		g, err = componentDiagram(d, view)
+	} else {
+		var in diagram.Input
+		if in, err = diagramInput(d, view); err == nil {
+			g, err = diagram.Build(in, view, diagram.Options{ExpandShards: opts.shards})
+		}
 	}
-	g, err := diagram.Build(in, view, diagram.Options{ExpandShards: opts.shards})
 	if err != nil {
 		return err
 	}
@@ -185,6 +189,21 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		return err
 	}
 	return writeFileAtomic(opts.output, out, opts.force)
+}
+
+// componentDiagram draws a design written with components: the component
+// graph with the estimate's numbers and the review's findings. Only the
+// overview exists for that form yet.
+func componentDiagram(d *schema.Design, view diagram.View) (*diagram.Graph, error) {
+	if view != diagram.Overview {
+		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview) for now", view)
+	}
+	ctx, err := rules.NewContext(d)
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	rep := rules.Review(ctx, rules.Options{})
+	return diagram.BuildComponents(diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep)})
 }
 
 // diagramInput runs the design down the pipeline: the estimate's numbers

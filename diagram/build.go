@@ -873,18 +873,21 @@ func badgeOf(fs []Finding) *Badge {
 }
 
 // legend lists only what the picture uses.
-func (b *builder) legend() {
+func (b *builder) legend() { fillLegend(b.g, b.failure) }
+
+// fillLegend says which styles, severities and statuses g draws.
+func fillLegend(g *Graph, failure bool) {
 	seen := map[Style]bool{}
-	for _, e := range b.g.Edges {
+	for _, e := range g.Edges {
 		seen[e.Style] = true
 	}
 	for _, s := range []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe} {
 		if seen[s] {
-			b.g.Legend.Styles = append(b.g.Legend.Styles, s)
+			g.Legend.Styles = append(g.Legend.Styles, s)
 		}
 	}
 	sev := map[Severity]bool{}
-	for _, n := range b.g.Nodes {
+	for _, n := range g.Nodes {
 		if n.Badge == nil {
 			continue
 		}
@@ -892,19 +895,19 @@ func (b *builder) legend() {
 			sev[n.Badge.Worst] = true
 		}
 		if n.Badge.Waived > 0 {
-			b.g.Legend.Waived = true
+			g.Legend.Waived = true
 		}
 	}
 	for s := SevCritical; s >= SevInfo; s-- {
 		if sev[s] {
-			b.g.Legend.Severities = append(b.g.Legend.Severities, s)
+			g.Legend.Severities = append(g.Legend.Severities, s)
 		}
 	}
-	b.g.Legend.Failure = b.failure
+	g.Legend.Failure = failure
 	for _, st := range []Status{StatusDown, StatusDegraded} {
-		for _, n := range b.g.Nodes {
+		for _, n := range g.Nodes {
 			if n.Status == st {
-				b.g.Legend.Statuses = append(b.g.Legend.Statuses, st)
+				g.Legend.Statuses = append(g.Legend.Statuses, st)
 				break
 			}
 		}

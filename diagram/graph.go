@@ -51,6 +51,10 @@ const (
 	KindQueue     Kind = "queue"
 	KindWorkers   Kind = "workers"
 	KindCollector Kind = "collector"
+	// Kinds only a design written with components has.
+	KindObject   Kind = "object-store"
+	KindSearch   Kind = "search"
+	KindExternal Kind = "external"
 )
 
 // Status is how a node fares in the failure view.

@@ -21,8 +21,15 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 	p("flowchart TB\n")
 	for _, n := range g.Nodes {
 		open, close := "[", "]"
-		if kindLooks[n.Kind].shape == "cylinder" {
+		switch kindLooks[n.Kind].shape {
+		case "cylinder":
 			open, close = "[(", ")]"
+		case "box3d":
+			open, close = "[[", "]]"
+		case "hexagon":
+			open, close = "{{", "}}"
+		case "folder":
+			open, close = "[/", "/]"
 		}
 		p("    %s%s\"%s\"%s\n", n.ID, open, mermaidNodeLabel(n), close)
 	}

@@ -82,6 +82,15 @@ func TestMermaidRenders(t *testing.T) {
 	for _, view := range Views {
 		add("shortener-annotated", annotated(t), view)
 	}
+	comps := componentCharts(t)
+	cnames := make([]string, 0, len(comps))
+	for name := range comps {
+		cnames = append(cnames, name)
+	}
+	sort.Strings(cnames)
+	for _, name := range cnames {
+		charts = append(charts, chart{name, comps[name]})
+	}
 
 	// One Markdown file holds every chart, so the browser starts once.
 	dir := t.TempDir()

@@ -21,6 +21,9 @@ var kindLooks = map[Kind]nodeLook{
 	KindReplicas:  {"#fff3e0", "cylinder"},
 	KindQueue:     {"#f3e5f5", "box"},
 	KindCollector: {"#f1f3f4", "box"},
+	KindObject:    {"#fff3e0", "folder"},
+	KindSearch:    {"#fce4ec", "box3d"},
+	KindExternal:  {"#eceff1", "hexagon"},
 }
 
 const (

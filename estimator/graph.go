@@ -31,9 +31,12 @@ type GraphResult struct {
 	Availability GraphAvailability `json:"availability"`
 	// Costs is the monthly bill on every cloud, itemised per component;
 	// BudgetUSD the design's budget, if it states one.
-	Costs         Costs    `json:"costs"`
-	BudgetUSD     *float64 `json:"budget_usd"`
-	HorizonMonths int      `json:"horizon_months"`
+	Costs Costs `json:"costs"`
+	// Calls are the graph's edges: who calls whom, how, and how often at
+	// peak, over every operation (retries included).
+	Calls         []GraphCall `json:"calls"`
+	BudgetUSD     *float64    `json:"budget_usd"`
+	HorizonMonths int         `json:"horizon_months"`
 	// NotEstimated names what the estimate of this form leaves out.
 	NotEstimated []string          `json:"not_estimated"`
 	Assumptions  []Assumption      `json:"assumptions"`
@@ -106,6 +109,20 @@ type GraphComponent struct {
 	StorageBytes          *float64 `json:"storage_bytes,omitempty"`
 	StorageBytesAtHorizon *float64 `json:"storage_bytes_at_horizon,omitempty"`
 	Derivation            []string `json:"derivation"`
+}
+
+// GraphCall is one edge of the component graph at peak.
+type GraphCall struct {
+	// From is the calling component; empty for the operations' callers
+	// (the clients).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// How is "sync", "async" (through a queue, or what a consumer does
+	// behind it) or "miss" (what a cache or CDN falls through to).
+	How     string  `json:"how"`
+	PeakRPS float64 `json:"peak_rps"`
+	// Fanout is the widest fan-out on this edge (0 for none).
+	Fanout int `json:"fanout,omitempty"`
 }
 
 // GraphAvailability is the worst synchronous operation's availability.
@@ -187,7 +204,11 @@ type graphEstimate struct {
 	kind, target string
 	// attempts: count retries in the load (the second pass).
 	attempts bool
+	// edges collects the calls per edge when set (the last peak pass).
+	edges map[edgeKey]*GraphCall
 }
+
+type edgeKey struct{ from, to, how string }
 
 func (ge *graphEstimate) hasRetries(ops []*schema.Operation) bool {
 	var hasRetry func([]schema.Step) bool
@@ -283,6 +304,7 @@ func (ge *graphEstimate) run() *GraphResult {
 			m.slow = SlowFactor
 		}
 	}
+	ge.edges = map[edgeKey]*GraphCall{}
 	for _, op := range ops {
 		peak := op.Rate.PerSecond() * op.PeakFactor
 		ge.visit(g.Calls[op.Name], peak, op.IsRead())
@@ -299,6 +321,7 @@ func (ge *graphEstimate) run() *GraphResult {
 			ge.load[c.Name] = &compLoad{}
 		}
 		ge.attempts = true
+		ge.edges = map[edgeKey]*GraphCall{}
 		for _, op := range ops {
 			ge.visit(g.Calls[op.Name], op.Rate.PerSecond()*op.PeakFactor, op.IsRead())
 		}
@@ -309,6 +332,21 @@ func (ge *graphEstimate) run() *GraphResult {
 	for _, op := range ops {
 		r.Operations = append(r.Operations, ge.operation(op))
 	}
+	for _, e := range ge.edges {
+		e.PeakRPS = sig(e.PeakRPS)
+		r.Calls = append(r.Calls, *e)
+	}
+	sort.Slice(r.Calls, func(i, j int) bool {
+		a, b := r.Calls[i], r.Calls[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.To != b.To {
+			return a.To < b.To
+		}
+		return a.How < b.How
+	})
+	ge.edges = nil
 	usage := ge.averageUsage()
 	stored := ge.storage(usage)
 	r.Costs = ge.graphCosts(usage, stored)
@@ -363,9 +401,14 @@ func (ge *graphEstimate) run() *GraphResult {
 
 // visit adds the calls of steps, made m times a second, to the load.
 func (ge *graphEstimate) visit(steps []schema.Step, m float64, read bool) {
+	ge.visitFrom(steps, m, read, "", "sync")
+}
+
+// visitFrom is visit for steps made by caller (how: sync, async or miss).
+func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, caller, how string) {
 	for _, s := range steps {
 		if s.To == "" {
-			ge.visit(s.Parallel, m, read)
+			ge.visitFrom(s.Parallel, m, read, caller, how)
 			continue
 		}
 		n := m * shareOf(s)
@@ -377,7 +420,7 @@ func (ge *graphEstimate) visit(steps []schema.Step, m float64, read bool) {
 			// Calls to a component that is down go no further; a cache's
 			// or CDN's callers go straight to what it misses to.
 			if len(s.Miss) > 0 {
-				ge.visit(s.Miss, n/fanoutN(s), read)
+				ge.visitFrom(s.Miss, n/fanoutN(s), read, caller, how)
 			}
 			continue
 		}
@@ -387,10 +430,39 @@ func (ge *graphEstimate) visit(steps []schema.Step, m float64, read bool) {
 		} else {
 			l.writes += n
 		}
-		ge.visit(s.Calls, n/fanoutN(s), read)
-		if len(s.Miss) > 0 {
-			ge.visit(s.Miss, n/fanoutN(s)*(1-ge.models[s.To].hit), read)
+		ge.edge(caller, s, how, n)
+		inner := how
+		if s.Async {
+			inner = "async"
 		}
+		ge.visitFrom(s.Calls, n/fanoutN(s), read, s.To, inner)
+		if len(s.Miss) > 0 {
+			missHow := "miss"
+			if how == "async" {
+				missHow = "async"
+			}
+			ge.visitFrom(s.Miss, n/fanoutN(s)*(1-ge.models[s.To].hit), read, s.To, missHow)
+		}
+	}
+}
+
+// edge records n calls a second from caller to the step's component.
+func (ge *graphEstimate) edge(caller string, s schema.Step, how string, n float64) {
+	if ge.edges == nil {
+		return
+	}
+	if s.Async {
+		how = "async"
+	}
+	k := edgeKey{caller, s.To, how}
+	e := ge.edges[k]
+	if e == nil {
+		e = &GraphCall{From: caller, To: s.To, How: how}
+		ge.edges[k] = e
+	}
+	e.PeakRPS += n
+	if s.Fanout != nil {
+		e.Fanout = max(e.Fanout, s.Fanout.N)
 	}
 }
 

@@ -1,0 +1,77 @@
+package diagram
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// componentCharts draws every design written with components in
+// examples/components, with the estimate's numbers and one hand-made
+// finding per design (so badges are covered without the rules).
+func componentCharts(t *testing.T) map[string]*Graph {
+	t.Helper()
+	files, err := filepath.Glob("../examples/components/*.cue")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no component examples: %v", err)
+	}
+	out := map[string]*Graph{}
+	for _, f := range files {
+		d, err := schema.Load(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		est, err := estimator.EstimateGraph(d, estimator.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := d.Graph().Components[0].Name
+		g, err := BuildComponents(ComponentInput{Design: d, Estimate: est,
+			Findings: []Finding{{Rule: "TEST001", Component: first, Severity: SevHigh}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["components-"+strings.TrimSuffix(filepath.Base(f), ".cue")] = g
+	}
+	return out
+}
+
+func TestComponentGolden(t *testing.T) {
+	for name, g := range componentCharts(t) {
+		var dot, mmd bytes.Buffer
+		if err := WriteDOT(&dot, g); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteMermaid(&mmd, g); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name+".dot", dot.Bytes())
+		golden(t, name+".mmd", mmd.Bytes())
+		// Every component is a node, every call an edge.
+		for _, n := range g.Nodes {
+			if !strings.Contains(dot.String(), "<B>"+n.Title+"</B>") {
+				t.Errorf("%s: the DOT lacks %s", name, n.Title)
+			}
+		}
+	}
+}
+
+func TestComponentIDsAreSafe(t *testing.T) {
+	d, err := schema.LoadBytes("x.cue", []byte(`
+system: {name: "x", cloud: "aws"}
+components: {"a-b": {kind: "service", instances: 2}, "a_b": {kind: "service", instances: 2}}
+traffic: t: {kind: "read", rate: "1/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB", calls: [{to: "a-b", calls: ["a_b"]}]}
+slo: availability: "99%"
+`), "cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := nodeIDs(d.Graph())
+	if ids["a-b"] == ids["a_b"] || strings.ContainsAny(ids["a-b"]+ids["a_b"], "-") {
+		t.Errorf("ids %v: want distinct IDs of letters, digits and underscores", ids)
+	}
+}
