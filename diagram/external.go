@@ -61,10 +61,28 @@ func FindRenderer(override string) (string, error) {
 	if p, err := exec.LookPath(RendererName); err == nil {
 		return p, nil
 	}
-	return "", &MissingToolError{Tool: RendererName, Hint: `SVG is laid out by the tradeoff-render binary, looked for next to tradeoff and on PATH.
-Install it with: go install ./cmd/tradeoff-render (from the tradeoff source)
-or build it next to tradeoff: go build -o "$(dirname "$(command -v tradeoff)")" ./cmd/tradeoff-render
+	// A Graphviz installed on the machine lays out the same DOT.
+	if p, err := exec.LookPath(NativeDot); err == nil {
+		return p, nil
+	}
+	return "", &MissingToolError{Tool: RendererName, Hint: `SVG is laid out by the tradeoff-render binary, looked for next to tradeoff and on PATH, or else by Graphviz's dot on PATH.
+Install both binaries with: go install github.com/tradeoff-dev/tradeoff/cmd/...@latest
+or from the tradeoff source: go install ./cmd/...
+or install Graphviz: apt-get install graphviz (Debian, Ubuntu), brew install graphviz (macOS)
 DOT (-f dot) and Mermaid (-f mermaid) need nothing else`}
+}
+
+// NativeDot is Graphviz's own layout program, the fallback renderer.
+const NativeDot = "dot"
+
+// rendererArgs are the arguments that make bin write SVG from DOT on its
+// standard input: Graphviz's dot takes -Tsvg, tradeoff-render -T svg.
+func rendererArgs(bin string) []string {
+	base := strings.TrimSuffix(filepath.Base(bin), ".exe")
+	if base == NativeDot {
+		return []string{"-Tsvg"}
+	}
+	return []string{"-T", "svg"}
 }
 
 // Renderer is a tradeoff-render process started before its input is ready.
@@ -85,7 +103,7 @@ type Renderer struct {
 func StartRenderer(ctx context.Context, bin string) (*Renderer, error) {
 	r := &Renderer{}
 	r.ctx, r.cancel = context.WithTimeout(ctx, renderTimeout)
-	r.cmd = exec.CommandContext(r.ctx, bin, "-T", "svg")
+	r.cmd = exec.CommandContext(r.ctx, bin, rendererArgs(bin)...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	// A grandchild holding the output pipes must not hold up Close.
 	r.cmd.WaitDelay = time.Second

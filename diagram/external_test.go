@@ -62,3 +62,31 @@ func TestRendererClosedUnused(t *testing.T) {
 	}
 	r.Close() // a second Close does nothing
 }
+
+// TestRendererFallsBackToGraphviz: with no tradeoff-render next to the
+// executable or on PATH, Graphviz's own dot on PATH lays out the SVG (with
+// its own flag spelling); with neither, the error names both.
+func TestRendererFallsBackToGraphviz(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if _, err := FindRenderer(""); err == nil || !strings.Contains(err.Error(), "Graphviz's dot") || !strings.Contains(err.Error(), "go install github.com/tradeoff-dev/tradeoff/cmd/...@latest") {
+		t.Fatalf("with neither renderer: %v, want a hint naming both and the one install", err)
+	}
+	dot := filepath.Join(dir, "dot")
+	// The stand-in checks it was asked for SVG the way dot spells it.
+	if err := os.WriteFile(dot, []byte("#!/bin/sh\n[ \"$1\" = -Tsvg ] || exit 9\ncat >/dev/null\necho '<svg/>'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := FindRenderer("")
+	if err != nil || bin != dot {
+		t.Fatalf("FindRenderer = %q, %v; want %s", bin, err, dot)
+	}
+	r, err := StartRenderer(context.Background(), bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if svg, err := r.SVG([]byte("digraph {}")); err != nil || strings.TrimSpace(string(svg)) != "<svg/>" {
+		t.Fatalf("dot fallback: %q, %v", svg, err)
+	}
+}
