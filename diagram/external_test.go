@@ -74,7 +74,7 @@ func TestRendererFallsBackToGraphviz(t *testing.T) {
 	}
 	dot := filepath.Join(dir, "dot")
 	// The stand-in checks it was asked for SVG the way dot spells it.
-	if err := os.WriteFile(dot, []byte("#!/bin/sh\n[ \"$1\" = -Tsvg ] || exit 9\ncat >/dev/null\necho '<svg/>'\n"), 0o755); err != nil {
+	if err := os.WriteFile(dot, []byte("#!/bin/sh\n[ \"$1\" = -Tsvg ] || exit 9\nwhile read -r l || [ -n \"$l\" ]; do :; done\necho '<svg/>'\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	bin, err := FindRenderer("")
