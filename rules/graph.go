@@ -448,8 +448,9 @@ var capRetryAmplification = &Rule{
 }
 
 // slowScenarios is how many dependencies capSlowDependency slows, one
-// estimate each: the externals, busiest first.
-const slowScenarios = 10
+// whole estimate each (seconds on a design of a thousand operations): the
+// externals with the most calls first.
+const slowScenarios = 3
 
 var capSlowDependency = &Rule{
 	ID:       "CAPACITY007",
@@ -460,7 +461,7 @@ var capSlowDependency = &Rule{
 		`the dependency slows, the requests in flight at the caller grow with it (Little's law), and the caller runs ` +
 		`out of slots before the dependency fails — taking down every operation it serves, not only the ones that ` +
 		`need the slow call.`,
-	Detection: `For each external component (the ` + "10" + ` with the most calls), the estimate's slow:NAME scenario ` +
+	Detection: `For each external component (the three with the most calls, one whole estimate each), the estimate's slow:NAME scenario ` +
 		`(that component 10× slower, timeouts and retries applied); a service whose in-flight requests per instance ` +
 		`reach its stated concurrency there, but not at peak, is flagged. Silent for services with no concurrency stated.`,
 	FalsePositives: `Callers whose calls to the provider run on a separate pool (a bulkhead) that the design does not ` +
