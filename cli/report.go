@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/report"
 	"github.com/tradeoff-dev/tradeoff/rules"
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 type reportOptions struct {
@@ -143,7 +145,7 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	// Start the renderer now, so its start-up overlaps the pipeline below.
 	renderer, rendererErr := startRenderer(cmd, app, format != "markdown" && opts.layout != "builtin")
 	defer renderer.Close()
-	d, err := loadForPipeline(path, app.Stdin)
+	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
 	}
@@ -151,24 +153,17 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 	if err != nil {
 		return err
 	}
-	est, err := estimateDesign(d, estimator.Options{HorizonMonths: int(opts.horizon), Catalog: cat})
+	var in *report.Input
+	if len(d.Components) > 0 {
+		in, err = componentReport(d, cat, int(opts.horizon), today)
+	} else {
+		in, err = sectionsReport(d, cat, int(opts.horizon), today, opts.prices)
+	}
 	if err != nil {
 		return err
 	}
-	growth, err := report.NewGrowth(d, est, cat)
-	if err != nil {
-		return err
-	}
-	rep, err := reviewDesign(d, today, est, opts.prices)
-	if err != nil {
-		return err
-	}
-	g, err := diagram.Build(diagram.Input{Design: d, Numbers: diagram.FromEstimate(est), Findings: diagram.FromReview(rep)}, diagram.Overview, diagram.Options{})
-	if err != nil {
-		return err
-	}
-	in := &report.Input{Design: d, Estimate: est, Growth: growth, Review: rep, FailOn: failOn, Version: version()}
-	in.Diagram.Graph = g
+	in.FailOn, in.Version = failOn, version()
+	g := in.Diagram.Graph
 	var out bytes.Buffer
 	switch format {
 	case "markdown":
@@ -192,6 +187,48 @@ func reportRun(cmd *cobra.Command, app *App, path, format string, failOn rules.S
 		return err
 	}
 	return writeFileAtomic(opts.output, out.Bytes(), opts.force)
+}
+
+// sectionsReport runs a design written with the sections down the
+// pipeline: estimate, growth month by month, review, diagram.
+func sectionsReport(d *schema.Design, cat *estimator.Catalog, horizon int, today time.Time, prices string) (*report.Input, error) {
+	est, err := estimateDesign(d, estimator.Options{HorizonMonths: horizon, Catalog: cat})
+	if err != nil {
+		return nil, err
+	}
+	growth, err := report.NewGrowth(d, est, cat)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := reviewDesign(d, today, est, prices)
+	if err != nil {
+		return nil, err
+	}
+	g, err := diagram.Build(diagram.Input{Design: d, Numbers: diagram.FromEstimate(est), Findings: diagram.FromReview(rep)}, diagram.Overview, diagram.Options{})
+	if err != nil {
+		return nil, err
+	}
+	in := &report.Input{Design: d, Estimate: est, Growth: growth, Review: rep}
+	in.Diagram.Graph = g
+	return in, nil
+}
+
+// componentReport runs a design written with components down the
+// pipeline: the graph estimate (with the prices given), its review and
+// its component diagram.
+func componentReport(d *schema.Design, cat *estimator.Catalog, horizon int, today time.Time) (*report.Input, error) {
+	est, err := estimator.EstimateGraph(d, estimator.Options{HorizonMonths: horizon, Catalog: cat})
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	rep := rules.Review(&rules.Context{Design: d, Figures: cat, Graph: est, Model: d.Graph()}, rules.Options{Today: today})
+	g, err := diagram.BuildComponents(diagram.ComponentInput{Design: d, Estimate: est, Findings: diagram.FromReview(rep)})
+	if err != nil {
+		return nil, err
+	}
+	in := &report.Input{Design: d, Graph: est, Review: rep}
+	in.Diagram.Graph = g
+	return in, nil
 }
 
 // graphvizSVG lays the diagram out with the renderer started by reportRun

@@ -18,6 +18,9 @@ type Input struct {
 	// Estimate is the peak-scenario estimate (it holds every scenario's
 	// summary as well).
 	Estimate *estimator.Result
+	// Graph is the estimate of a design written with components; it
+	// replaces Estimate (and Growth, which that form has not yet).
+	Graph *estimator.GraphResult
 	// Growth is the estimate month by month over the horizon.
 	Growth *Growth
 	Review *rules.Report

@@ -75,7 +75,11 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		rows = append(rows, append([]string{s.Name + " — " + s.Description, met, s.Availability}, s.Costs...))
 	}
 	mdTable(&b, headers, rows, right)
-	p("Cost needed: each tier at the larger of its planned size and what the scenario needs.")
+	if !v.Components {
+		p("Cost needed: each tier at the larger of its planned size and what the scenario needs.")
+	} else {
+		p("Cost at the counts the design states (a worker fleet with no count, at what the average rate needs).")
+	}
 	p("")
 	p("### Per cloud, as planned")
 	p("")
@@ -161,14 +165,16 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 	p("Runway (the first ceiling that needs a redesign rather than more instances): **%s**.", v.RunwayMonths)
 	p("")
 	rows = nil
-	for _, r := range v.Runway {
-		when := r.When
-		if r.Within {
-			when = "**" + when + "**"
+	if len(v.Runway) > 0 {
+		for _, r := range v.Runway {
+			when := r.When
+			if r.Within {
+				when = "**" + when + "**"
+			}
+			rows = append(rows, []string{r.Component, r.Resource, r.Load, r.Capacity, when, r.Fix})
 		}
-		rows = append(rows, []string{r.Component, r.Resource, r.Load, r.Capacity, when, r.Fix})
+		mdTable(&b, []string{"component", "resource", "load now", "capacity", "saturates in", "fix"}, rows, map[int]bool{2: true, 3: true, 4: true})
 	}
-	mdTable(&b, []string{"component", "resource", "load now", "capacity", "saturates in", "fix"}, rows, map[int]bool{2: true, 3: true, 4: true})
 
 	p("## Findings (%d)", len(v.Active))
 	p("")

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -15,8 +14,11 @@ import (
 type view struct {
 	Name, Description, Where string
 	Verdict                  verdict
-	Clouds                   []string
-	DesignCloud              string
+	// Components is true for a design written with components, whose
+	// estimate sizes nothing beyond what the design states.
+	Components  bool
+	Clouds      []string
+	DesignCloud string
 
 	Scenarios []scenarioRow
 	Parts     []partRow
@@ -89,6 +91,9 @@ type assumptionRow struct {
 }
 
 func newView(in *Input) *view {
+	if in.Graph != nil {
+		return newGraphView(in)
+	}
 	r := in.Estimate
 	d := in.Design
 	v := &view{
@@ -207,47 +212,8 @@ func newView(in *Input) *view {
 	}
 	v.RunwayMonths = monthsText(float64(r.RunwayMonths))
 
-	active, waived := activeAndWaived(in.Review)
-	for _, f := range active {
-		v.Active = append(v.Active, findingOf(f))
-	}
-	for _, f := range waived {
-		v.Waived = append(v.Waived, findingOf(f))
-	}
-	// Expired waivers no longer hide their finding: they are listed with
-	// the active findings and named again under waivers.
-	for _, f := range active {
-		if f.Waiver != nil {
-			v.Waived = append(v.Waived, findingOf(f))
-		}
-	}
-	for _, s := range in.Review.StaleWaivers {
-		v.Stale = append(v.Stale, staleRow{Where: s.Pos.String(), Message: s.Message})
-	}
-
-	for _, as := range r.Assumptions {
-		note := as.Note
-		if note == "" {
-			note = as.Source
-		} else if as.Source != "" && as.Source != "none" && as.Source != note {
-			note += " (" + as.Source + ")"
-		}
-		val := as.Display
-		if val == "" {
-			val = "—"
-		}
-		v.Assumptions = append(v.Assumptions, assumptionRow{ID: as.ID, Value: val, Tag: string(as.Tag), Note: note})
-	}
-	var asOf []string
-	keys := make([]string, 0, len(r.PricesAsOf))
-	for k := range r.PricesAsOf {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		asOf = append(asOf, k+" "+r.PricesAsOf[k])
-	}
-	v.AsOf = strings.Join(asOf, ", ")
+	v.findings(in)
+	v.assumptions(r.Assumptions, r.PricesAsOf)
 	return v
 }
 
