@@ -103,6 +103,14 @@ func diffRun(cmd *cobra.Command, app *App, oldSpec, newSpec string, failOn rules
 		if err != nil {
 			return compare.Side{}, err
 		}
+		if len(d.Components) > 0 {
+			g, err := estimator.EstimateGraph(d, estimator.Options{HorizonMonths: int(opts.horizon), Catalog: cat})
+			if err != nil {
+				return compare.Side{}, &InputError{Err: err}
+			}
+			rep := rules.Review(&rules.Context{Design: d, Figures: cat, Graph: g, Model: d.Graph()}, rules.Options{Today: today})
+			return compare.Side{Name: name, Design: d, Graph: g, Review: rep}, nil
+		}
 		est, err := estimateDesign(d, estimator.Options{HorizonMonths: int(opts.horizon), Catalog: cat})
 		if err != nil {
 			return compare.Side{}, err
@@ -120,6 +128,9 @@ func diffRun(cmd *cobra.Command, app *App, oldSpec, newSpec string, failOn rules
 	new, err := side(newSpec)
 	if err != nil {
 		return err
+	}
+	if (old.Graph == nil) != (new.Graph == nil) {
+		return &InputError{Err: fmt.Errorf("%s and %s are written in different forms (one with components, one with the sections): diff compares two designs of the same form\n\thint: tradeoff expand prints a sections design in the component form", old.Name, new.Name)}
 	}
 	d := compare.Compare(old, new)
 	out := cmd.OutOrStdout()
@@ -150,7 +161,7 @@ const gitTimeout = 30 * time.Second
 func loadVersion(ctx context.Context, app *App, spec string) (*schema.Design, string, error) {
 	rest, ok := strings.CutPrefix(spec, "git:")
 	if !ok {
-		d, err := loadForPipeline(spec, app.Stdin)
+		d, err := schema.Load(spec, app.Stdin)
 		return d, spec, err
 	}
 	rev, path, ok := strings.Cut(rest, ":")

@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,7 +18,9 @@ type Side struct {
 	Name     string
 	Design   *schema.Design
 	Estimate *estimator.Result
-	Review   *rules.Report
+	// Graph replaces Estimate for a design written with components.
+	Graph  *estimator.GraphResult
+	Review *rules.Report
 }
 
 // Diff is everything that changed between two versions.
@@ -39,6 +42,15 @@ type Diff struct {
 	RunwayMonths Delta          `json:"runway_months"`
 	MeetsSLO     [2]bool        `json:"meets_slo"`
 	MeetsBudget  [2]bool        `json:"meets_budget"`
+
+	// Components and Calls are what changed in the graph of a design
+	// written with components.
+	Components []ComponentChange `json:"components,omitempty"`
+	Calls      []CallChange      `json:"calls,omitempty"`
+
+	// graph is set for two designs written with components, whose
+	// estimate has no runway yet.
+	graph bool
 }
 
 // Change kinds of a finding.
@@ -106,9 +118,18 @@ type Delta struct {
 // Compare computes the diff. today is the date the reviews judged waivers
 // against, the same for both sides.
 func Compare(old, new Side) *Diff {
-	d := &Diff{Old: old.Name, New: new.Name, Design: new.Design.System.Name, Cloud: new.Estimate.Cloud}
+	d := &Diff{Old: old.Name, New: new.Name, Design: new.Design.System.Name}
 	d.Choices = Choices(old.Design, new.Design)
 	d.Findings = Findings(old.Review, new.Review)
+	if old.Graph != nil && new.Graph != nil {
+		d.Cloud, d.graph = new.Graph.Cloud, true
+		// The components are compared as components, not field by field.
+		d.Choices = slices.DeleteFunc(d.Choices, func(c Choice) bool { return strings.HasPrefix(c.Path, "components.") })
+		d.compareGraphs(old, new)
+		d.Summary = d.summary()
+		return d
+	}
+	d.Cloud = new.Estimate.Cloud
 	for _, cl := range estimator.Clouds {
 		o, n := old.Estimate.Cost.For(cl).MonthlyUSD, new.Estimate.Cost.For(cl).MonthlyUSD
 		d.Cost = append(d.Cost, CostChange{Cloud: cl, Old: round2(o), New: round2(n), Delta: round2(n - o)})
@@ -248,6 +269,7 @@ func (d *Diff) summary() string {
 		}
 		parts = append(parts, c.Label+" "+arrow(c.Old, c.New))
 	}
+	parts = append(parts, d.componentSummary()...)
 	parts = append(parts, d.findingSummary()...)
 	for _, c := range d.Cost {
 		if c.Cloud == d.Cloud && math.Abs(c.Delta) >= 0.5 {
@@ -262,7 +284,7 @@ func (d *Diff) summary() string {
 	if o, n := d.Availability.Old, d.Availability.New; o != nil && n != nil && estimator.Pct(*o) != estimator.Pct(*n) {
 		parts = append(parts, fmt.Sprintf("availability %s → %s", estimator.Pct(*o), estimator.Pct(*n)))
 	}
-	if o, n := monthsText(d.RunwayMonths.Old), monthsText(d.RunwayMonths.New); o != n {
+	if o, n := monthsText(d.RunwayMonths.Old), monthsText(d.RunwayMonths.New); o != n && !d.graph {
 		parts = append(parts, fmt.Sprintf("runway %s → %s", o, n))
 	}
 	if len(parts) == 0 {

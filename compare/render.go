@@ -36,6 +36,12 @@ func Text(w io.Writer, d *Diff) error {
 			}
 		})
 	}
+	if lines := d.componentLines(); len(lines) > 0 {
+		fmt.Fprintf(&b, "\nCOMPONENTS (%d)\n", len(lines))
+		for _, l := range lines {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
 	if len(d.Findings) > 0 {
 		fmt.Fprintf(&b, "\nFINDINGS (%d)\n", len(d.Findings))
 		for _, f := range d.Findings {
@@ -62,6 +68,12 @@ func Markdown(w io.Writer, d *Diff) error {
 		b.WriteString("\n| Choice | Old | New | Where |\n|---|---|---|---|\n")
 		for _, c := range d.Choices {
 			fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | `%s` |\n", cell(c.Label), c.Path, code(c.Old), code(c.New), c.Pos)
+		}
+	}
+	if lines := d.componentLines(); len(lines) > 0 {
+		b.WriteString("\n")
+		for _, l := range lines {
+			fmt.Fprintf(&b, "- %s\n", cell(l))
 		}
 	}
 	if len(d.Findings) > 0 {
@@ -119,12 +131,14 @@ func (d *Diff) numberRows() [][4]string {
 		change = "changed"
 	}
 	rows = append(rows, [4]string{"availability", pct(a.Old), pct(a.New), change})
-	r := d.RunwayMonths
-	change = "—"
-	if monthsText(r.Old) != monthsText(r.New) {
-		change = "changed"
+	if !d.graph {
+		r := d.RunwayMonths
+		change = "—"
+		if monthsText(r.Old) != monthsText(r.New) {
+			change = "changed"
+		}
+		rows = append(rows, [4]string{"runway", monthsText(r.Old), monthsText(r.New), change})
 	}
-	rows = append(rows, [4]string{"runway", monthsText(r.Old), monthsText(r.New), change})
 	met := func(ok bool) string {
 		if ok {
 			return "met"
