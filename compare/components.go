@@ -78,38 +78,14 @@ func graphWithin(d *schema.Design, r *estimator.GraphResult) bool {
 }
 
 func graphLatencies(old, new *estimator.GraphResult) []LatencyDelta {
-	byName := map[string]*LatencyDelta{}
-	var names []string
-	add := func(r *estimator.GraphResult, side int) {
+	of := func(r *estimator.GraphResult) []opP99 {
+		var out []opP99
 		for _, op := range r.Operations {
-			l, ok := byName[op.Name]
-			if !ok {
-				l = &LatencyDelta{Operation: op.Name}
-				byName[op.Name] = l
-				names = append(names, op.Name)
-			}
-			var v *float64
-			if p99 := float64(op.P99Ms); math.IsInf(p99, 1) {
-				l.Unbounded[side] = true
-			} else {
-				v = ptr(round2(p99))
-			}
-			if side == 0 {
-				l.Old = v
-			} else {
-				l.New, l.SLO = v, op.SLOP99Ms
-			}
-			l.MeetsSLO[side] = op.MeetsSLO
+			out = append(out, opP99{op.Name, float64(op.P99Ms), op.SLOP99Ms, op.MeetsSLO})
 		}
+		return out
 	}
-	add(old, 0)
-	add(new, 1)
-	sort.Strings(names)
-	out := make([]LatencyDelta, 0, len(names))
-	for _, n := range names {
-		out = append(out, *byName[n])
-	}
-	return out
+	return latencyDeltas(of(old), of(new))
 }
 
 // neighbours is a component's calls in and out, for telling a rename.

@@ -209,30 +209,49 @@ func (d *Diff) Failing(threshold rules.Severity) int {
 	return n
 }
 
+// opP99 is one operation's p99 at peak, from either estimate.
+type opP99 struct {
+	name  string
+	p99   float64
+	slo   *float64
+	meets bool
+}
+
 func latencies(old, new *estimator.Result) []LatencyDelta {
+	of := func(r *estimator.Result) []opP99 {
+		var out []opP99
+		for _, op := range r.Operations {
+			out = append(out, opP99{op.Name, float64(op.P99Ms), op.SLOP99Ms, op.MeetsSLO})
+		}
+		return out
+	}
+	return latencyDeltas(of(old), of(new))
+}
+
+// latencyDeltas pairs the operations of the two versions by name.
+func latencyDeltas(old, new []opP99) []LatencyDelta {
 	byName := map[string]*LatencyDelta{}
 	var names []string
-	add := func(r *estimator.Result, side int) {
-		for _, op := range r.Operations {
-			l, ok := byName[op.Name]
+	add := func(ops []opP99, side int) {
+		for _, op := range ops {
+			l, ok := byName[op.name]
 			if !ok {
-				l = &LatencyDelta{Operation: op.Name}
-				byName[op.Name] = l
-				names = append(names, op.Name)
+				l = &LatencyDelta{Operation: op.name}
+				byName[op.name] = l
+				names = append(names, op.name)
 			}
-			p99 := float64(op.P99Ms)
 			var v *float64
-			if math.IsInf(p99, 1) {
+			if math.IsInf(op.p99, 1) {
 				l.Unbounded[side] = true
 			} else {
-				v = ptr(round2(p99))
+				v = ptr(round2(op.p99))
 			}
 			if side == 0 {
 				l.Old = v
 			} else {
-				l.New, l.SLO = v, op.SLOP99Ms
+				l.New, l.SLO = v, op.slo
 			}
-			l.MeetsSLO[side] = op.MeetsSLO
+			l.MeetsSLO[side] = op.meets
 		}
 	}
 	add(old, 0)
