@@ -110,7 +110,7 @@ func optimizeRun(cmd *cobra.Command, app *App, path string, opts *optimizeOption
 	if err != nil {
 		return err
 	}
-	d, err := loadForPipeline(path, app.Stdin)
+	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ type Options struct {
 
 // ErrComponentForm refuses a design written with components where the
 // shorthand's tiers are read: EstimateGraph estimates that form.
-var ErrComponentForm = errors.New("a design written with components is validated, expanded, estimated (load, latency, in-flight requests, availability, cost), reviewed, drawn, reported and diffed, but not yet optimized or scaffolded: those read the sections' shorthand (services, cache, database, queue), so write the design with the sections for them")
+var ErrComponentForm = errors.New("a design written with components is validated, expanded, estimated (load, latency, in-flight requests, availability, cost), reviewed, drawn, reported, diffed and optimized, but not yet scaffolded: those read the sections' shorthand (services, cache, database, queue), so write the design with the sections for them")
 
 // Estimate computes capacity, cost, latency, availability and runway for a
 // validated design. Errors are about the design's overrides (unknown ids),

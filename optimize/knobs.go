@@ -192,31 +192,40 @@ type Mark struct {
 
 // Knobs lists the knobs the search may change in d, in search order.
 func Knobs(d *schema.Design, t Tuning) ([]*Knob, error) {
+	all := defs
+	if len(d.Components) > 0 {
+		all = componentDefs(d)
+	}
+	paths := make([]string, len(all))
+	for i, k := range all {
+		paths[i] = k.path
+	}
+	known := func(path string) bool { return contains(paths, path) }
 	flags := map[string]bool{}
 	for _, f := range t.Flags {
 		if f != "all" && !known(f) {
-			return nil, fmt.Errorf("unknown knob %q in --tune: use all or one of %s", f, strings.Join(KnobPaths(), ", "))
+			return nil, fmt.Errorf("unknown knob %q in --tune: use all or one of %s", f, strings.Join(paths, ", "))
 		}
 		flags[f] = true
 	}
 	fixed := map[string]bool{}
 	for _, f := range t.Fixed {
 		if !known(f) {
-			return nil, fmt.Errorf("unknown knob %q in --fix: use one of %s", f, strings.Join(KnobPaths(), ", "))
+			return nil, fmt.Errorf("unknown knob %q in --fix: use one of %s", f, strings.Join(paths, ", "))
 		}
 		fixed[f] = true
 	}
 	for path, m := range t.Marks {
 		if !known(path) {
-			return nil, fmt.Errorf("%s: @tune on %s, which optimize cannot change: it tunes %s", m.Pos, path, strings.Join(KnobPaths(), ", "))
+			return nil, fmt.Errorf("%s: @tune on %s, which optimize cannot change: it tunes %s", m.Pos, path, strings.Join(paths, ", "))
 		}
 	}
 	// Naming knobs, on the command line or with @tune in the file, narrows
 	// the search to them (and to what the design leaves open).
 	narrowed := len(t.Marks) > 0 || len(flags) > 0
 	var out []*Knob
-	for i := range defs {
-		def := &defs[i]
+	for i := range all {
+		def := &all[i]
 		if !def.applies(d) || fixed[def.path] {
 			continue
 		}
@@ -261,19 +270,15 @@ func Knobs(d *schema.Design, t Tuning) ([]*Knob, error) {
 			if def.path == "database.replicas" && d.Database.ReadFromReplicas {
 				k.Min = max(k.Min, 1)
 			}
+			if name, ok := strings.CutPrefix(def.path, "components."); ok && strings.HasSuffix(name, ".replicas") {
+				if c := d.Components[strings.TrimSuffix(name, ".replicas")]; c != nil && c.ReadFromReplicas {
+					k.Min = max(k.Min, 1)
+				}
+			}
 		}
 		out = append(out, k)
 	}
 	return out, nil
-}
-
-func known(path string) bool {
-	for _, k := range defs {
-		if k.path == path {
-			return true
-		}
-	}
-	return false
 }
 
 func contains(list []string, s string) bool {
@@ -283,4 +288,67 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// componentDefs are the knobs of a design written with components: the
+// cloud, and the counts and sizes of every component that has them, in
+// the order of the components' names.
+func componentDefs(d *schema.Design) []knobDef {
+	out := []knobDef{defs[0]} // system.cloud
+	names := make([]string, 0, len(d.Components))
+	for n := range d.Components {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c := d.Components[name]
+		path := "components." + name + "."
+		count := func(field string, min, max int, get func(*schema.Component) int, set func(*schema.Component, int)) knobDef {
+			return knobDef{path: path + field, kind: count, min: min, max: max,
+				applies: func(d *schema.Design) bool { return d.Components[name] != nil },
+				get:     func(d *schema.Design) string { return strconv.Itoa(get(d.Components[name])) },
+				set:     func(d *schema.Design, v string) { setComponent(d, name, func(c *schema.Component) { set(c, atoi(v)) }) }}
+		}
+		size := knobDef{path: path + "size", kind: choice,
+			applies: func(d *schema.Design) bool { return d.Components[name] != nil },
+			get:     func(d *schema.Design) string { return d.Components[name].Size },
+			set:     func(d *schema.Design, v string) { setComponent(d, name, func(c *schema.Component) { c.Size = v }) },
+			values:  func(*schema.Design) []string { return Sizes }}
+		switch c.Family() {
+		case schema.FamilyService:
+			if c.Instances > 0 {
+				out = append(out, size, count("instances", 1, 100000,
+					func(c *schema.Component) int { return c.Instances }, func(c *schema.Component, n int) { c.Instances = n }))
+			}
+		case schema.FamilyDatabase:
+			if c.Kind == "dynamodb" {
+				continue
+			}
+			out = append(out, size, count("replicas", 0, 100,
+				func(c *schema.Component) int { return c.Replicas }, func(c *schema.Component, n int) { c.Replicas = n }))
+			if c.ShardKey != "" {
+				out = append(out, count("shards", 1, 10000,
+					func(c *schema.Component) int { return c.Shards }, func(c *schema.Component, n int) { c.Shards = n }))
+			}
+		case schema.FamilyCache:
+			out = append(out, count("nodes", 1, 1000, func(c *schema.Component) int { return c.Nodes }, func(c *schema.Component, n int) { c.Nodes = n }),
+				count("replicas", 0, 10, func(c *schema.Component) int { return c.Replicas }, func(c *schema.Component, n int) { c.Replicas = n }))
+		case schema.FamilySearch:
+			out = append(out, size, count("nodes", 1, 10000, func(c *schema.Component) int { return c.Nodes }, func(c *schema.Component, n int) { c.Nodes = n }))
+		}
+	}
+	return out
+}
+
+// setComponent changes one component of a design copy without touching
+// the original: the map and the component are copied.
+func setComponent(d *schema.Design, name string, f func(*schema.Component)) {
+	m := make(map[string]*schema.Component, len(d.Components))
+	for k, v := range d.Components {
+		m[k] = v
+	}
+	c := *m[name]
+	f(&c)
+	m[name] = &c
+	d.Components = m
 }

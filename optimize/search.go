@@ -125,17 +125,13 @@ func (s *searcher) eval(cloud string, vals []string) *Result {
 
 func (s *searcher) compute(cloud string, vals []string) *Result {
 	d := s.design(cloud, vals)
+	if len(d.Components) > 0 {
+		return s.computeGraph(d, cloud, vals)
+	}
 	r := &Result{Values: append([]string(nil), vals...), Cloud: cloud, Costs: map[string]float64{}}
 	est, err := estimator.Estimate(d, estimator.Options{Catalog: s.cat})
 	if err != nil {
-		s.mu.Lock()
-		if s.err == nil {
-			s.err = err
-		}
-		s.mu.Unlock()
-		r.score = math.Inf(1)
-		r.Violations = []Violation{{Kind: "estimate", Key: "estimate", Text: err.Error(), amount: 100}}
-		return r
+		return s.failed(r, err)
 	}
 	cc := est.Cost.For(cloud)
 	r.MonthlyUSD = round2(cc.MonthlyUSD)
@@ -166,7 +162,27 @@ func (s *searcher) compute(cloud string, vals []string) *Result {
 		r.Violations = append(r.Violations, Violation{Kind: "availability", Key: "availability", amount: math.Min(5, over),
 			Text: fmt.Sprintf("availability %s on the %s path against the %s SLO", estimator.Pct(a.Estimated), a.WorstOperation, estimator.Pct(a.SLO))})
 	}
-	rep := rules.Review(&rules.Context{Design: d, Figures: s.cat, Estimate: est}, rules.Options{Today: s.today})
+	s.judge(r, rules.Review(&rules.Context{Design: d, Figures: s.cat, Estimate: est}, rules.Options{Today: s.today}), cloud)
+	r.needed = neededCounts(est)
+	return r
+}
+
+// failed records an estimate's error (the first is returned by Search)
+// and scores the configuration out of reach.
+func (s *searcher) failed(r *Result, err error) *Result {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = err
+	}
+	s.mu.Unlock()
+	r.score = math.Inf(1)
+	r.Violations = []Violation{{Kind: "estimate", Key: "estimate", Text: err.Error(), amount: 100}}
+	return r
+}
+
+// judge adds the review's findings at or above high to r's violations and
+// scores it.
+func (s *searcher) judge(r *Result, rep *rules.Report, cloud string) {
 	for _, f := range rep.Findings {
 		if f.Waived() || f.Severity < rules.High {
 			continue
@@ -182,7 +198,60 @@ func (s *searcher) compute(cloud string, vals []string) *Result {
 		}
 	}
 	r.changes = s.changes(r.Values, cloud)
-	r.needed = neededCounts(est)
+}
+
+// computeGraph judges a configuration of a design written with components
+// by its component estimate and review.
+func (s *searcher) computeGraph(d *schema.Design, cloud string, vals []string) *Result {
+	r := &Result{Values: append([]string(nil), vals...), Cloud: cloud, Costs: map[string]float64{}}
+	est, err := estimator.EstimateGraph(d, estimator.Options{Catalog: s.cat})
+	if err != nil {
+		return s.failed(r, err)
+	}
+	cc := est.Costs.For(cloud)
+	r.MonthlyUSD, r.Unpriced = round2(cc.MonthlyUSD), cc.Unpriced
+	for _, c := range estimator.Clouds {
+		r.Costs[c] = round2(est.Costs.For(c).MonthlyUSD)
+	}
+	for _, op := range est.Operations {
+		if op.MeetsSLO {
+			continue
+		}
+		v := Violation{Kind: "p99", Key: op.Name, amount: 10}
+		switch p99 := float64(op.P99Ms); {
+		case op.SLOP99Ms != nil && math.IsInf(p99, 1):
+			v.Text = fmt.Sprintf("%s p99 unbounded (%s saturated) against the %s ms SLO", op.Name, op.Bottleneck, estimator.Num(*op.SLOP99Ms))
+		case op.SLOP99Ms != nil && p99 > *op.SLOP99Ms:
+			v.Text = fmt.Sprintf("%s p99 %s ms against the %s ms SLO", op.Name, estimator.Num(p99), estimator.Num(*op.SLOP99Ms))
+			v.amount = math.Min(10, math.Max(0.01, p99 / *op.SLOP99Ms - 1))
+		case op.SLOCompletionMs != nil && op.CompletionP99Ms != nil:
+			v.Kind, v.Text = "completion", fmt.Sprintf("%s completes in p99 %s ms against the %s ms completion SLO", op.Name, estimator.Num(float64(*op.CompletionP99Ms)), estimator.Num(*op.SLOCompletionMs))
+		default:
+			continue
+		}
+		r.Violations = append(r.Violations, v)
+	}
+	if a := est.Availability; !a.MeetsSLO {
+		over := math.Max(0.01, math.Log10(math.Max(1, (1-a.Estimated)/math.Max(1e-9, 1-a.SLO)))+0.05)
+		r.Violations = append(r.Violations, Violation{Kind: "availability", Key: "availability", amount: math.Min(5, over),
+			Text: fmt.Sprintf("availability %s on the %s path against the %s SLO", estimator.Pct(a.Estimated), a.WorstOperation, estimator.Pct(a.SLO))})
+	}
+	s.judge(r, rules.Review(&rules.Context{Design: d, Figures: s.cat, Graph: est, Model: d.Graph()}, rules.Options{Today: s.today}), cloud)
+	r.needed = map[string]int{}
+	target := 0.6
+	if en, ok := s.cat.Lookup("target.utilization"); ok && en.Known() {
+		target = en.V()
+	}
+	for _, c := range est.Components {
+		if c.Kind == "worker" || c.Instances == 0 {
+			continue
+		}
+		// What the peak needs at the target utilisation, for the search's
+		// first guess.
+		if c.Utilization != nil && *c.Utilization > 0 {
+			r.needed["components."+c.Name+".instances"] = int(math.Ceil(float64(c.Instances) * *c.Utilization / target))
+		}
+	}
 	return r
 }
 
