@@ -384,9 +384,13 @@ func (ge *graphEstimate) run() *GraphResult {
 		}
 	}
 	r.Availability = GraphAvailability{SLO: float64(d.SLO.Availability), Estimated: 1}
+	// The worst synchronous operation (an asynchronous one answers at the
+	// enqueue); only a design with no synchronous operation is judged by
+	// its asynchronous ones.
+	anySync := slices.ContainsFunc(r.Operations, func(op GraphOperation) bool { return !op.Async })
 	found := false
 	for _, op := range r.Operations {
-		if op.Async && found {
+		if op.Async && anySync {
 			continue
 		}
 		if !found || op.Availability < r.Availability.Estimated {
@@ -1032,14 +1036,52 @@ func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, 
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	bypass := map[string]bool{}
+	ge.bypassable(steps, bypass)
 	for _, n := range names {
 		m := ge.models[n]
+		if bypass[n] {
+			why = append(why, n+": "+m.availNote+"; not in series: cache-aside, and what it misses to can take every read while it is down")
+			continue
+		}
 		a *= m.avail
 		why = append(why, n+": "+m.availNote)
 	}
 	// Misses: a cache's miss path is needed by its misses only.
-	a *= ge.missAvail(steps, required, &why)
+	a *= ge.missAvail(steps, required, bypass, &why)
 	return a, why
+}
+
+// bypassable collects the caches an operation can do without: cache-aside
+// (a read that fails on the cache goes to the store, as the down:NAME
+// scenario models), with every component of its miss path able to take
+// the cache's hits as well at peak (its capacity known). A cache whose
+// store would drown without it stays in series.
+func (ge *graphEstimate) bypassable(steps []schema.Step, into map[string]bool) {
+	for _, s := range steps {
+		if s.To == "" {
+			ge.bypassable(s.Parallel, into)
+			continue
+		}
+		ge.bypassable(s.Calls, into)
+		m := ge.models[s.To]
+		if len(s.Miss) == 0 || !m.c.IsCache() || m.c.Pattern != "" && m.c.Pattern != "cache-aside" {
+			continue
+		}
+		hits := ge.load[s.To].total() * m.hit
+		sub := map[string]bool{}
+		ge.required(s.Miss, sub, nil)
+		ok := len(sub) > 0
+		for n := range sub {
+			t := ge.models[n]
+			if t.capacity <= 0 || ge.load[n].total()+hits >= t.capacity {
+				ok = false
+			}
+		}
+		if ok {
+			into[s.To] = true
+		}
+	}
 }
 
 // required collects the components every request needs.
@@ -1060,17 +1102,17 @@ func (ge *graphEstimate) required(steps []schema.Step, into map[string]bool, ski
 	}
 }
 
-func (ge *graphEstimate) missAvail(steps []schema.Step, required map[string]bool, why *[]string) float64 {
+func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[string]bool, why *[]string) float64 {
 	a := 1.0
 	for _, s := range steps {
 		if s.Optional || s.Async {
 			continue
 		}
 		if s.To == "" {
-			a *= ge.missAvail(s.Parallel, required, why)
+			a *= ge.missAvail(s.Parallel, required, bypass, why)
 			continue
 		}
-		a *= ge.missAvail(s.Calls, required, why)
+		a *= ge.missAvail(s.Calls, required, bypass, why)
 		if len(s.Miss) == 0 {
 			continue
 		}
@@ -1084,7 +1126,12 @@ func (ge *graphEstimate) missAvail(steps []schema.Step, required map[string]bool
 		}
 		h := ge.models[s.To].hit
 		v := h + (1-h)*am
-		if am < 1 {
+		if bypass[s.To] {
+			// Up, the cache answers its hits; down, every read goes on.
+			ac := ge.models[s.To].avail
+			v = ac*(h+(1-h)*am) + (1-ac)*am
+			*why = append(*why, fmt.Sprintf("%s up (%s): %s + %s × %s; down: %s, what it misses to: %s", s.To, Pct(ac), Pct(h), Pct(1-h), Pct(am), Pct(am), Pct(v)))
+		} else if am < 1 {
 			*why = append(*why, fmt.Sprintf("%s misses (%s) also need %s: %s + %s × %s = %s", s.To, Pct(1-h), stepNames(s.Miss), Pct(h), Pct(1-h), Pct(am), Pct(v)))
 		}
 		a *= v

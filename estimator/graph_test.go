@@ -93,12 +93,31 @@ func TestGraphEstimateFanOutAndMiss(t *testing.T) {
 	if got := graphComp(r, "db").LoadRPS; math.Abs(got-4) > 1e-9 {
 		t.Errorf("db load behind the cache %v, want 20 × 20%% = 4", got)
 	}
-	// The misses need the store: 80% + 20% × A(db).
+	// Cache-aside, and the store can take every read: up, the misses need
+	// the store (80% + 20% × A(db)); down, every read does.
 	a := r.Operations[0].Availability
 	hot, db := *graphComp(r, "hot").Availability, *graphComp(r, "db").Availability
 	api := *graphComp(r, "api").Availability
-	if want := api * hot * (0.8 + 0.2*db); math.Abs(a-want) > 1e-6 {
+	if want := api * (hot*(0.8+0.2*db) + (1-hot)*db); math.Abs(a-want) > 1e-6 {
 		t.Errorf("availability %v, want %v", a, want)
+	}
+}
+
+// TestGraphCacheInSeries: a cache whose store could not take its hits is
+// on every read's path: A(cache) × (h + (1 − h) × A(db)).
+func TestGraphCacheInSeries(t *testing.T) {
+	src := strings.NewReplacer("CONC", "64", "CALLS", `[{to: "hot", miss: ["db"]}]`, `rate: "10/s"`, `rate: "9000/s"`,
+		`serviceTime: "10ms"`, `serviceTime: "1ms", throughputPerInstance: "20k/s"`).Replace(graphDesign)
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 18,000 reads/s at peak: 14,400 hits the store would also have to
+	// take beside its 3,600 misses, past its capacity.
+	hot, db := *graphComp(r, "hot").Availability, *graphComp(r, "db").Availability
+	api := *graphComp(r, "api").Availability
+	if a, want := r.Operations[0].Availability, api*hot*(0.8+0.2*db); math.Abs(a-want) > 1e-6 {
+		t.Errorf("availability %v, want %v (the cache in series)", a, want)
 	}
 }
 

@@ -92,6 +92,7 @@ func expandComponents(d *Design, g *Graph) *ast.StructLit {
 				comp.Elts = append(comp.Elts, field("serviceTime", syntax(v)))
 			}
 			comp.Elts = append(comp.Elts, field("consumes", ast.NewString("queue")))
+			comp.Elts = append(comp.Elts, fleetZones(c)...)
 			st.Elts = append(st.Elts, field(c.Name, comp))
 			continue
 		}
@@ -104,9 +105,21 @@ func expandComponents(d *Design, g *Graph) *ast.StructLit {
 				comp.Elts = append(comp.Elts, field(name, syntax(fit.Value())))
 			}
 		}
+		if section == "cache" {
+			comp.Elts = append(comp.Elts, fleetZones(c)...)
+		}
 		st.Elts = append(st.Elts, field(c.Name, comp))
 	}
 	return st
+}
+
+// fleetZones writes the zones the shorthand's cache and workers take from
+// the application's fleet (their sections have no zones of their own).
+func fleetZones(c *Component) []ast.Decl {
+	if c.Zones <= 1 {
+		return nil
+	}
+	return []ast.Decl{field("zones", ast.NewLit(token.INT, strconv.Itoa(c.Zones)))}
 }
 
 // expandTraffic writes the operations with calls in place of path.

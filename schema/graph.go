@@ -88,7 +88,8 @@ func (d *Design) desugarComponents(g *Graph) {
 		g.add(&Component{Name: "cdn", Kind: "cdn", CacheableShare: d.CDN.CacheableShare, Provider: d.CDN.Provider})
 	}
 	if c := d.Cache; c.Enabled() {
-		g.add(&Component{Name: "cache", Kind: c.Kind, Role: "cache", Memory: c.Memory, Nodes: c.Nodes, Replicas: c.Replicas, Zones: 1,
+		// The shorthand's self-run cache runs across the fleet's zones.
+		g.add(&Component{Name: "cache", Kind: c.Kind, Role: "cache", Memory: c.Memory, Nodes: c.Nodes, Replicas: c.Replicas, Zones: max(1, d.Services.Zones),
 			Persistence: c.Persistence, TTL: c.TTL, TTLJitter: c.TTLJitter, Stampede: c.Stampede, Invalidation: c.Invalidation,
 			Zipf: c.Zipf, HitRatio: c.HitRatio, Pattern: c.Pattern, Placement: c.Placement, HotKeyShare: c.HotKeyShare,
 			BulkLoaded: c.BulkLoaded, MustSurviveRestart: c.MustSurviveRestart})
@@ -103,7 +104,7 @@ func (d *Design) desugarComponents(g *Graph) {
 			DeadLetter: q.DeadLetter, MessageSize: q.MessageSize, Replay: q.Replay, ConsumerGroups: q.ConsumerGroups,
 			IdempotentConsumers: q.IdempotentConsumers, BatchSize: q.BatchSize, BatchWait: q.BatchWait})
 		if used["workers"] {
-			w := &Component{Name: "workers", Kind: "worker", Consumes: "queue", Size: "2x8", Zones: 1, TargetUtilization: 0.6, ConnectionsPerInstance: 10}
+			w := &Component{Name: "workers", Kind: "worker", Consumes: "queue", Size: "2x8", Zones: max(1, d.Services.Zones), TargetUtilization: 0.6, ConnectionsPerInstance: 10}
 			w.Instances = q.Consumers
 			if q.WorkTime != nil {
 				w.ServiceTime = q.WorkTime
