@@ -428,6 +428,12 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			}
 			continue
 		}
+		if b := ge.batch(s, caller, n); b > 1 {
+			// Producers group operations into messages (the queue's
+			// batchSize, fewer when batchWait passes first): the queue and
+			// its consumers see messages.
+			n /= b
+		}
 		l := ge.load[s.To]
 		if read {
 			l.reads += n
@@ -448,6 +454,26 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			ge.visitFrom(s.Miss, n/fanoutN(s)*(1-ge.models[s.To].hit), read, s.To, missHow)
 		}
 	}
+}
+
+// batch is how many operations one message to the step's queue carries
+// when they arrive at n a second from caller's instances (batchFor, as the
+// tier estimator's queue): 1 for a step that is not an enqueue.
+func (ge *graphEstimate) batch(s schema.Step, caller string, n float64) float64 {
+	q := ge.models[s.To].c
+	if !s.Async || q.Family() != schema.FamilyQueue || q.BatchSize <= 1 {
+		return 1
+	}
+	producers := 1
+	if m := ge.models[caller]; m != nil {
+		producers = max(1, m.instances)
+	}
+	wait := 0.0
+	if q.BatchWait != nil {
+		wait = q.BatchWait.Seconds()
+	}
+	size, _ := batchFor(q.BatchSize, wait, n, producers)
+	return size
 }
 
 // edge records n calls a second from caller to the step's component.

@@ -215,3 +215,33 @@ func TestGraphScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphQueueBatches: producers that group operations into messages
+// send the queue and its consumers messages, not operations: 1,000 clicks
+// a second from 4 instances in batches of up to 512 within 50 ms fill
+// 250 × 0.05 = 12.5 a batch, 80 messages a second.
+func TestGraphQueueBatches(t *testing.T) {
+	src := `
+system: {name: "q", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 4}
+	q: {kind: "kafka", batchSize: 512, batchWait: "50ms"}
+	w: {kind: "worker", instances: 2, consumes: "q", serviceTime: "5ms"}
+}
+traffic: click: {kind: "write", async: true, rate: "500/s", peakFactor: 2, requestSize: "100B", responseSize: "0B",
+	calls: [{to: "api", calls: [{to: "q", async: true, calls: ["w"]}]}]}
+slo: availability: "99%"
+`
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"q", "w"} {
+		if got := graphComp(r, name).LoadRPS; math.Abs(got-80) > 1e-9 {
+			t.Errorf("%s receives %v/s, want 80 messages/s", name, got)
+		}
+	}
+	if got := graphComp(r, "api").LoadRPS; got != 1000 {
+		t.Errorf("api receives %v/s, want every click, 1,000/s", got)
+	}
+}
