@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -35,19 +34,6 @@ func catalogWithPrices(prices string) (*estimator.Catalog, error) {
 		return nil, &InputError{Err: err}
 	}
 	return cat, nil
-}
-
-// loadForPipeline loads a design for a command that estimates it, and
-// refuses the component form, which only validate and expand read yet.
-func loadForPipeline(path string, stdin io.Reader) (*schema.Design, error) {
-	d, err := schema.Load(path, stdin)
-	if err != nil {
-		return nil, err
-	}
-	if len(d.Components) > 0 {
-		return nil, &InputError{Err: fmt.Errorf("%s: %v", path, estimator.ErrComponentForm)}
-	}
-	return d, nil
 }
 
 // estimateDesign runs the estimator, keeping positioned design errors as

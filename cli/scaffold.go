@@ -59,15 +59,25 @@ warm module cache); --offline skips it.`,
 }
 
 func scaffoldRun(cmd *cobra.Command, app *App, path string, opts *scaffoldOptions) error {
-	d, err := loadForPipeline(path, app.Stdin)
+	d, err := schema.Load(path, app.Stdin)
 	if err != nil {
 		return err
 	}
-	est, err := estimator.Estimate(d, estimator.Options{})
-	if err != nil {
-		return err
+	var p scaffold.Params
+	var mapping *scaffold.Mapping
+	if len(d.Components) > 0 {
+		est, gerr := estimator.EstimateGraph(d, estimator.Options{})
+		if gerr != nil {
+			return &InputError{Err: gerr}
+		}
+		p, mapping, err = scaffold.FromGraph(d, est)
+	} else {
+		est, eerr := estimator.Estimate(d, estimator.Options{})
+		if eerr != nil {
+			return eerr
+		}
+		p, mapping, err = scaffold.FromDesign(d, est)
 	}
-	p, mapping, err := scaffold.FromDesign(d, est)
 	var unsupported *scaffold.UnsupportedError
 	if errors.As(err, &unsupported) {
 		return schema.Errors{{Pos: d.Source.ValuePos(unsupported.Path), Path: unsupported.Path,

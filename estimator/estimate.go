@@ -37,8 +37,9 @@ type Options struct {
 }
 
 // ErrComponentForm refuses a design written with components where the
-// shorthand's tiers are read: EstimateGraph estimates that form.
-var ErrComponentForm = errors.New("a design written with components is validated, expanded, estimated (load, latency, in-flight requests, availability, cost), reviewed, drawn, reported, diffed and optimized, but not yet scaffolded: those read the sections' shorthand (services, cache, database, queue), so write the design with the sections for them")
+// shorthand's tiers are read: EstimateGraph estimates that form, and every
+// command calls it for that form.
+var ErrComponentForm = errors.New("internal error: the tier estimator reads the sections; a design written with components is estimated by EstimateGraph")
 
 // Estimate computes capacity, cost, latency, availability and runway for a
 // validated design. Errors are about the design's overrides (unknown ids),
