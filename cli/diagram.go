@@ -50,6 +50,8 @@ carry instance counts and settings.
 
 Views:
   overview  the whole system (default)
+  op:NAME   one operation of a design written with components: its calls
+            numbered in order, each with its own p99
   read      read operations only: cache hits and misses drawn differently
   write     write operations and replication
   async     what goes through the queue
@@ -76,9 +78,11 @@ executable, then on PATH. Install it with: go install ./cmd/tradeoff-render`,
 			if err != nil {
 				return err
 			}
-			view, err := diagram.ParseView(opts.view)
-			if err != nil {
-				return &UsageError{Err: err}
+			view := diagram.View(opts.view)
+			if name, ok := strings.CutPrefix(opts.view, diagram.OperationView); !ok || name == "" {
+				if view, err = diagram.ParseView(opts.view); err != nil {
+					return &UsageError{Err: fmt.Errorf("%v (or op:NAME, one operation of a design written with components)", err)}
+				}
 			}
 			if opts.output != "" && opts.output != "-" && !opts.force {
 				if _, err := os.Lstat(opts.output); err == nil {
@@ -145,6 +149,8 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	var g *diagram.Graph
 	if len(d.Components) > 0 {
 		g, err = componentDiagram(d, view)
+	} else if strings.HasPrefix(string(view), diagram.OperationView) {
+		err = usageErrorf("--view %s: per-operation views draw a design written with components; tradeoff expand writes this one in that form", view)
 	} else {
 		var in diagram.Input
 		if in, err = diagramInput(d, view); err == nil {
@@ -195,15 +201,24 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 // graph with the estimate's numbers and the review's findings. Only the
 // overview exists for that form yet.
 func componentDiagram(d *schema.Design, view diagram.View) (*diagram.Graph, error) {
-	if view != diagram.Overview {
-		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview) for now", view)
+	op, perOp := strings.CutPrefix(string(view), diagram.OperationView)
+	if view != diagram.Overview && !perOp {
+		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview) or one operation's calls (--view op:NAME)", view)
 	}
 	ctx, err := rules.NewContext(d)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
 	rep := rules.Review(ctx, rules.Options{})
-	return diagram.BuildComponents(diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep)})
+	in := diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep)}
+	if perOp {
+		g, err := diagram.BuildOperation(in, op)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		return g, nil
+	}
+	return diagram.BuildComponents(in)
 }
 
 // diagramInput runs the design down the pipeline: the estimate's numbers

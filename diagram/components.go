@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -199,4 +200,129 @@ func badges(g *Graph, findings []Finding) {
 			n.Badge = badgeOf(fs)
 		}
 	}
+}
+
+// OperationView is the prefix of a per-operation view: --view op:NAME.
+const OperationView = "op:"
+
+// BuildOperation draws one operation of a design written with components:
+// only the components it calls, its calls numbered in the order its tree
+// takes them, each with its own p99 (the round trip, queue and work at the
+// component) — where a reviewer reads which step the tail comes from.
+func BuildOperation(in ComponentInput, name string) (*Graph, error) {
+	d, est := in.Design, in.Estimate
+	if d == nil || est == nil {
+		return nil, fmt.Errorf("diagram: no design or estimate")
+	}
+	var op *estimator.GraphOperation
+	var names []string
+	for i := range est.Operations {
+		names = append(names, est.Operations[i].Name)
+		if est.Operations[i].Name == name {
+			op = &est.Operations[i]
+		}
+	}
+	if op == nil {
+		return nil, fmt.Errorf("--view op:%s: %q is not an operation; the operations are %s", name, name, strings.Join(names, ", "))
+	}
+	model := d.Graph()
+	ids := nodeIDs(model)
+	g := &Graph{Title: fmt.Sprintf("%s — operation %s", d.System.Name, name)}
+	g.Subtitle = fmt.Sprintf("%s · peak %s/s · p99 %s", d.System.Cloud, estimator.Num(op.PeakRPS), msText(op.P99Ms))
+	if op.SLOP99Ms != nil {
+		g.Subtitle += " against the " + estimator.Num(*op.SLOP99Ms) + " ms SLO"
+	}
+	g.Subtitle += " · calls numbered in order, each with its own p99"
+	comps := map[string]estimator.GraphComponent{}
+	for _, c := range est.Components {
+		comps[c.Name] = c
+	}
+	g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
+	added := map[string]bool{}
+	byPath := map[string]estimator.GraphStep{}
+	var slowest estimator.GraphStep
+	for _, s := range op.Steps {
+		byPath[s.Path] = s
+		if float64(s.OwnP99Ms) > float64(slowest.OwnP99Ms) {
+			slowest = s
+		}
+		if added[s.To] {
+			continue
+		}
+		added[s.To] = true
+		c := model.Component(s.To)
+		n := &Node{ID: ids[s.To], Kind: nodeKind(c), Title: s.To, Component: s.To, Lines: []string{componentLine(c)}}
+		if e, ok := comps[s.To]; ok {
+			n.Numbers = componentNumbers(e, d.System.Cloud)[:1]
+			n.Overloaded = e.Utilization != nil && *e.Utilization >= 1
+		}
+		g.Nodes = append(g.Nodes, n)
+	}
+	for _, s := range op.Steps {
+		from, style := idClients, StyleRequest
+		for p := s.Path; ; {
+			parent, how := parentStep(p)
+			if parent == "" {
+				break
+			}
+			if how == "miss" {
+				style = StyleMiss
+			}
+			if ps, ok := byPath[parent]; ok {
+				from = ids[ps.To]
+				if ps.Async {
+					style = StyleAsync
+				}
+				break
+			}
+			p = parent
+		}
+		if s.Async {
+			style = StyleAsync
+		}
+		label := fmt.Sprintf("%d · own p99 %s", s.N, msText(s.OwnP99Ms))
+		g.Edges = append(g.Edges, &Edge{From: from, To: ids[s.To], Style: style, Label: []string{label}})
+	}
+	if slowest.To != "" {
+		g.Notes = append(g.Notes, fmt.Sprintf("The slowest call of its own is %d, %s: p99 %s, mean %s.", slowest.N, slowest.To, msText(slowest.OwnP99Ms), msText(slowest.OwnMeanMs)))
+	}
+	if len(op.Unmodelled) > 0 {
+		g.Notes = append(g.Notes, fmt.Sprintf("%s: no sourced service time, only the round trip is drawn (a floor).", strings.Join(op.Unmodelled, ", ")))
+	}
+	var touched []Finding
+	for _, f := range in.Findings {
+		if added[f.Component] {
+			touched = append(touched, f)
+		}
+	}
+	badges(g, touched)
+	fillLegend(g, false)
+	return g, nil
+}
+
+// parentStep is the path of the step (or parallel group) that holds the
+// step at path, and how it is held: "calls", "miss" or "parallel".
+func parentStep(path string) (parent, how string) {
+	i := strings.LastIndex(path, ".")
+	if i < 0 {
+		return "", ""
+	}
+	seg := path[i+1:]
+	how, _, _ = strings.Cut(seg, "[")
+	parent = path[:i]
+	if how != "calls" && how != "miss" && how != "parallel" || !strings.HasSuffix(parent, "]") {
+		return "", ""
+	}
+	return parent, how
+}
+
+func msText(m estimator.Millis) string {
+	v := float64(m)
+	switch {
+	case math.IsInf(v, 1):
+		return "unbounded"
+	case v >= 1000:
+		return estimator.Num(v/1000) + " s"
+	}
+	return estimator.Num(v) + " ms"
 }

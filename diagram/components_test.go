@@ -3,6 +3,7 @@ package diagram
 import (
 	"bytes"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +36,15 @@ func componentCharts(t *testing.T) map[string]*Graph {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out["components-"+strings.TrimSuffix(filepath.Base(f), ".cue")] = g
+		base := "components-" + strings.TrimSuffix(filepath.Base(f), ".cue")
+		out[base] = g
+		for _, op := range est.Operations {
+			og, err := BuildOperation(ComponentInput{Design: d, Estimate: est}, op.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[base+"-op-"+op.Name] = og
+		}
 	}
 	return out
 }
@@ -73,5 +82,26 @@ slo: availability: "99%"
 	ids := nodeIDs(d.Graph())
 	if ids["a-b"] == ids["a_b"] || strings.ContainsAny(ids["a-b"]+ids["a_b"], "-") {
 		t.Errorf("ids %v: want distinct IDs of letters, digits and underscores", ids)
+	}
+}
+
+// TestOperationViewNumbersTheCalls: the checkout's view holds only what
+// it calls, every call numbered once, the provider's own p99 its tail.
+func TestOperationViewNumbersTheCalls(t *testing.T) {
+	g := componentCharts(t)["components-checkout-op-checkout"]
+	var nodes []string
+	for _, n := range g.Nodes {
+		nodes = append(nodes, n.Title)
+	}
+	if got, want := strings.Join(nodes, " "), "clients edge storefront carts orders orders-db payments events"; got != want {
+		t.Errorf("nodes %s, want %s", got, want)
+	}
+	for i, e := range g.Edges {
+		if !strings.HasPrefix(e.Label[0], strconv.Itoa(i+1)+" · own p99 ") {
+			t.Errorf("edge %d is labelled %q", i+1, e.Label[0])
+		}
+	}
+	if !strings.Contains(strings.Join(g.Notes, " "), "The slowest call of its own is 6, payments: p99 2 s") {
+		t.Errorf("notes %v", g.Notes)
 	}
 }

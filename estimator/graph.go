@@ -66,8 +66,10 @@ type GraphOperation struct {
 	Availability    float64  `json:"availability"`
 	// Calls are the components the operation reaches, in the order first
 	// reached.
-	Calls      []string `json:"calls"`
-	Bottleneck string   `json:"bottleneck,omitempty"`
+	Calls []string `json:"calls"`
+	// Steps are its calls, numbered in order, with each one's time.
+	Steps      []GraphStep `json:"steps"`
+	Bottleneck string      `json:"bottleneck,omitempty"`
 	// Fails is true when the scenario takes down a component the
 	// operation cannot do without; Degraded when it answers without an
 	// optional call.
@@ -763,6 +765,7 @@ func (ge *graphEstimate) operation(op *schema.Operation) GraphOperation {
 	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak}
 	grid := b.seq(steps, 1)
 	out.Calls = b.order
+	out.Steps = b.steps
 	out.Bottleneck = b.bottleneck
 	out.Fails, out.Degraded = b.failed != "", b.degraded
 	out.Unmodelled = b.unmodelled
@@ -887,6 +890,23 @@ type treeBuilder struct {
 	// set when an optional call is skipped.
 	failed   string
 	degraded bool
+	// steps are the operation's calls in the order the tree takes them.
+	steps []GraphStep
+}
+
+// GraphStep is one call of an operation's tree, numbered in the order the
+// tree takes them: its own time (the round trip, the component's queue and
+// work) and its time with everything it calls.
+type GraphStep struct {
+	N     int    `json:"n"`
+	To    string `json:"to"`
+	Path  string `json:"path"`
+	Async bool   `json:"async,omitempty"`
+	// OwnP99Ms and OwnMeanMs are the call's time at the component itself;
+	// P99Ms includes what it calls, its fan-out, timeout and retries.
+	OwnMeanMs Millis `json:"own_mean_ms"`
+	OwnP99Ms  Millis `json:"own_p99_ms"`
+	P99Ms     Millis `json:"p99_ms"`
 }
 
 // seq is steps taken in order, each m times per request.
@@ -896,8 +916,12 @@ func (b *treeBuilder) seq(steps []schema.Step, m float64) Grid {
 		if s.Async && s.To != "" && !b.full {
 			// The request ends at the enqueue; what the consumers do
 			// happens after the answer.
-			g = g.Then(b.hop(s.To, s))
+			h := b.hop(s.To, s)
+			g = g.Then(h)
 			b.reach(s.To)
+			if !b.quiet {
+				b.recordStep(s, h)
+			}
 			b.deriv = append(b.deriv, fmt.Sprintf("%s: asynchronous, the response ends at the enqueue", s.To))
 			continue
 		}
@@ -956,6 +980,15 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 		return PointGrid(b.span, 0)
 	}
 	g := b.hop(s.To, s)
+	idx := -1
+	if !b.quiet && !b.full {
+		idx = b.recordStep(s, g)
+	}
+	defer func() {
+		if idx >= 0 {
+			b.steps[idx].P99Ms = Millis(roundTo(g.Quantile(0.99)*1000, 3))
+		}
+	}()
 	if len(s.Calls) > 0 {
 		g = g.Then(b.seq(s.Calls, n))
 	}
@@ -983,6 +1016,25 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 		g = g.Mix(shareOf(s), PointGrid(b.span, 0))
 	}
 	return g
+}
+
+// recordStep numbers a call and records its own time, on a grid as long
+// as the call alone so that a millisecond hop is not lost in the
+// resolution of a tree that waits seconds for a provider; its index.
+func (b *treeBuilder) recordStep(s schema.Step, g Grid) int {
+	model := b.ge.models[s.To]
+	saved := b.span
+	work := 0.0
+	if s.Work != nil {
+		work = s.Work.Seconds()
+	}
+	b.span, b.quiet = 1.25*(b.ge.hopUpper(model, b.read)+work), true
+	own := b.hop(s.To, s)
+	b.span, b.quiet = saved, false
+	b.steps = append(b.steps, GraphStep{N: len(b.steps) + 1, To: s.To, Path: s.Path, Async: s.Async,
+		OwnP99Ms: Millis(roundTo(own.Quantile(0.99)*1000, 3)), OwnMeanMs: Millis(roundTo(own.Mean()*1000, 3)),
+		P99Ms: Millis(roundTo(g.Quantile(0.99)*1000, 3))})
+	return len(b.steps) - 1
 }
 
 // hop is one call's time at the component itself: its round trip and
