@@ -65,6 +65,10 @@ func init() {
 	cacheStaleTTL.GraphDetection = `Every cache with invalidation "ttl-only" and a TTL above cache.long_ttl in front of a store ` +
 		`(its miss path) that some write operation writes to.`
 
+	dbHotShardKey.GraphCheck = graphHotShard
+	dbHotShardKey.GraphDetection = `Every database component with more than one shard, by its shardKeyCardinality and hotShardShare; ` +
+		`the finding adds what the hot shard receives at peak (its share of the store's calls, reads and writes) against one shard's capacity.`
+
 	avNoHealthChecks.GraphCheck = graphNoHealthChecks
 	avNoHealthChecks.GraphDetection = `Every load-balancer component with healthChecks: false.`
 }
@@ -347,6 +351,38 @@ func graphStaleTTL(c *Context) []Finding {
 				break
 			}
 		}
+	}
+	return out
+}
+
+// graphHotShard is DB002 on every sharded store: a shard key with too few
+// values, or a busiest shard past its fair share — with the load that
+// shard takes at peak, reads as well as writes.
+func graphHotShard(c *Context) []Finding {
+	minKeys, factor := th("shard.min_keys_per_shard"), th("shard.hot_share_factor")
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyDatabase) {
+		if k.Shards <= 1 {
+			continue
+		}
+		fair := 1 / float64(k.Shards)
+		if card := k.ShardKeyCardinality; card != nil && float64(*card) < float64(k.Shards)*minKeys {
+			out = append(out, at(k.Name, compPath(k.Name)+".shardKeyCardinality",
+				"%s's shard key %q has %s distinct values for %d shards (%s per shard, fewer than %s): the keys cannot spread evenly and one heavy value dominates its shard",
+				k.Name, k.ShardKey, num(float64(*card)), k.Shards, num(float64(*card)/float64(k.Shards)), num(minKeys)))
+			continue
+		}
+		hot := k.HotShardShare
+		if hot == nil || float64(*hot) <= factor*fair {
+			continue
+		}
+		msg := fmt.Sprintf("%s's busiest shard takes %s of its calls against a fair share of %s across %d shards: it saturates %s× sooner than the rest",
+			k.Name, pct(float64(*hot)), pct(fair), k.Shards, num(float64(*hot)/fair))
+		if g := c.graphComp(k.Name); g != nil && g.CapacityRPS != nil {
+			perShard := *g.CapacityRPS / float64(k.Shards)
+			msg += fmt.Sprintf(" (%s at peak against one shard's %s)", rps(g.LoadRPS*float64(*hot)), rps(perShard))
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".hotShardShare", "%s", msg))
 	}
 	return out
 }

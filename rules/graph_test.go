@@ -128,3 +128,28 @@ func TestGraphCacheRules(t *testing.T) {
 		}
 	}
 }
+
+// TestOneFindingPerComponent: a rule about a kind fires once for each
+// component of that kind — two sharded stores with a hot shard, two
+// findings, each named after its store.
+func TestOneFindingPerComponent(t *testing.T) {
+	fs := reviewExample(t, dbHotShardKey, "case", Example{Graph: true, Overlay: `
+		components: {
+			db: {kind: "postgres", size: "4x16", replicas: 2, readFromReplicas: true, failover: "automatic", storage: "2TB", shards: 4, shardKey: "code", hotShardShare: "60%"}
+			stats: {kind: "postgres", replicas: 1, failover: "automatic", storage: "100GB", shards: 8, shardKey: "day", shardKeyCardinality: 30}
+		}
+		traffic: create: calls: [{to: "edge", calls: [{to: "api", timeout: "1s", calls: ["db", "stats"]}]}]
+	`})
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.ID)
+	}
+	if got := strings.Join(ids, " "); got != "DB002@db DB002@stats" {
+		t.Errorf("findings %s, want DB002@db DB002@stats", got)
+	}
+	for _, f := range fs {
+		if f.ID == "DB002@db" && !strings.Contains(f.Message, "at peak against one shard's") {
+			t.Errorf("DB002@db does not say what the hot shard takes at peak: %s", f.Message)
+		}
+	}
+}
