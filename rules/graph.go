@@ -25,7 +25,7 @@ const sreCascading = `Google, "Site Reliability Engineering" (O'Reilly, 2016), c
 
 func init() {
 	register(latFanoutTail, latDeepChain, latCrossRegion, latCompletion, latTimeoutGrows, latExternalNoTimeout,
-		capRetryAmplification, capSlowDependency, capCDNOutage, avExternalBelowSLO, dbSharedStore, costUncalled, queueUnconsumed)
+		capRetryAmplification, capSlowDependency, capCDNOutage, capCelebrity, avExternalBelowSLO, dbSharedStore, costUncalled, queueUnconsumed)
 }
 
 // stepVisit is one step of an operation's call tree with what encloses it.
@@ -559,6 +559,55 @@ var capCDNOutage = &Rule{
 				}
 			}
 		}
+		return out
+	},
+}
+
+var capCelebrity = &Rule{
+	ID:       "CAPACITY009",
+	Category: CategoryCapacity,
+	Severity: Medium,
+	Title:    "Fan-out on write to a celebrity",
+	Why: `Fan-out on write makes reads one lookup by paying at write time, once per recipient. The mean fan-out sizes ` +
+		`the fleet; the widest one decides what a single write costs: the post of an account with tens of millions of ` +
+		`followers is tens of millions of inserts at once, and every timeline behind it waits.`,
+	Detection: `A fanout step with a stated max at least graph.celebrity_factor (rules/data/thresholds.yaml) times its ` +
+		`mean n; the finding gives the widest call's inserts against the capacity of the component written to.`,
+	FalsePositives: `A fan-out already split by account size (the widest accounts served by fan-out on read): model that ` +
+		`path as its own operation and leave max off the write path.`,
+	Remediation: `Fan out on read for accounts above a follower threshold and merge their posts into timelines at read ` +
+		`time (Twitter's mixed approach), or spread a celebrity's fan-out over time with its own queue and priority.`,
+	References: []string{`Raffi Krikorian, "Timelines at Scale", QCon San Francisco 2012; High Scalability, "The Architecture Twitter Uses to Deal with 150M Active Users, 300K QPS, a 22 MB/S Firehose, and Send Tweets in Under 5 Seconds" (2013): a tweet to 31 million followers took up to 5 minutes to fan out.`},
+	Bad: Example{Graph: true, Overlay: `
+		// every click is copied into the feeds of the link's watchers
+		components: feeds: {kind: "redis", role: "store", memory: "8GiB", nodes: 4, replicas: 1, zones: 3, persistence: "append-only"}
+		traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: [
+			{to: "links", miss: ["db"]},
+			{to: "clicks", async: true, optional: true, calls: [{to: "counter", calls: ["db", {to: "feeds", fanout: {n: 2, max: 5000}}]}]},
+		]}]}]
+	`},
+	Good: Example{Graph: true, Overlay: `
+		// every click is copied into the feeds of the link's watchers
+		components: feeds: {kind: "redis", role: "store", memory: "8GiB", nodes: 4, replicas: 1, zones: 3, persistence: "append-only"}
+		traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: [
+			{to: "links", miss: ["db"]},
+			{to: "clicks", async: true, optional: true, calls: [{to: "counter", calls: ["db", {to: "feeds", fanout: {n: 2, max: 10}}]}]},
+		]}]}]
+	`},
+	GraphCheck: func(c *Context) []Finding {
+		var out []Finding
+		c.walkSteps(func(v stepVisit) {
+			f := v.step.Fanout
+			if f == nil || f.Max == 0 || float64(f.Max) < th("graph.celebrity_factor")*float64(f.N) {
+				return
+			}
+			msg := fmt.Sprintf("%s fans out to %s %d times on average but up to %s (%s× the mean): one such write is %s calls to %s at once",
+				v.op.Name, v.step.To, f.N, num(float64(f.Max)), num(float64(f.Max)/float64(f.N)), num(float64(f.Max)), v.step.To)
+			if g := c.graphComp(v.step.To); g != nil && g.CapacityRPS != nil && *g.CapacityRPS > 0 {
+				msg += fmt.Sprintf(", %s of its whole capacity (%s) for one post, beside every other write", ms(float64(f.Max) / *g.CapacityRPS), rps(*g.CapacityRPS))
+			}
+			out = append(out, at(v.step.To, v.step.Path+".fanout.max", "%s", msg))
+		})
 		return out
 	},
 }

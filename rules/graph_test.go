@@ -16,7 +16,7 @@ func TestComponentExamples(t *testing.T) {
 	}{
 		{"components/checkout.cue", []string{"AVAIL007@checkout", "QUEUE005@events"}},
 		{"components/chat.cue", []string{"AVAIL007@send", "LAT004@search", "QUEUE004@index-queue", "QUEUE005@index-queue"}},
-		{"components/timeline.cue", []string{"AVAIL007@tweet", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout"}},
+		{"components/timeline.cue", []string{"AVAIL007@tweet", "CAPACITY009@timelines", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout"}},
 		{"components/video.cue", []string{"QUEUE005@jobs"}},
 	} {
 		rep := reviewFile(t, tc.file)

@@ -165,6 +165,8 @@ type Fanout struct {
 	N    int    `json:"n"`
 	Wait string `json:"wait"` // all, first or quorum
 	K    int    `json:"k,omitempty"`
+	// Max is the widest call when N is a mean (0 when not stated).
+	Max Count `json:"max,omitempty"`
 }
 
 // Needed is how many of the N answers the caller waits for.

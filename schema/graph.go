@@ -290,6 +290,9 @@ func (c *checker) steps(steps []Step, path, caller string, names []string, edges
 			if f.Wait != "all" && f.K > f.N {
 				c.errorf(p+".fanout", "the call waits for %d of %d answers: k must be at most n", f.K, f.N)
 			}
+			if f.Max > 0 && float64(f.Max) < float64(f.N) {
+				c.errorf(p+".fanout.max", "the widest fan-out (%s) is below the mean n (%d): max is the largest one call can be", trimFloat(float64(f.Max)), f.N)
+			}
 			if limit, what := fanoutLimit(target); limit > 0 && f.N > limit {
 				c.errorf(p+".fanout", "a fan-out of %d to %s, which has %d %s: a call reaches at most every one of them once", f.N, s.To, limit, what)
 			}
