@@ -19,7 +19,7 @@ func init() {
 	// observability, security) run unchanged.
 	latNoSLO.GraphCheck = graphNoSLO
 	latNoSLO.GraphDetection = `The same, for every operation, except one served by a CDN alone (nothing of the team's is on its path).`
-	for _, r := range []*Rule{obsNoMetrics, obsAveragesOnly, obsNoProbe, obsCauseAlerts, obsNoAlerts, obsNoLogs, secMoneyBestEffort, secNoTLS} {
+	for _, r := range []*Rule{capCA, capPartitionUnstated, capStrongAP, costNoBudget, obsNoMetrics, obsAveragesOnly, obsNoProbe, obsCauseAlerts, obsNoAlerts, obsNoLogs, secMoneyBestEffort, secNoTLS} {
 		r.GraphCheck, r.GraphDetection = r.Check, `The same.`
 	}
 

@@ -14,10 +14,10 @@ func TestComponentExamples(t *testing.T) {
 		file string
 		want []string
 	}{
-		{"components/checkout.cue", []string{"AVAIL007@checkout", "QUEUE005@events"}},
-		{"components/chat.cue", []string{"AVAIL007@send", "LAT004@search", "QUEUE004@index-queue", "QUEUE005@index-queue"}},
-		{"components/timeline.cue", []string{"AVAIL007@tweet", "CAPACITY009@timelines", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout"}},
-		{"components/video.cue", []string{"QUEUE005@jobs"}},
+		{"components/checkout.cue", []string{"AVAIL007@checkout", "COST003@budget", "QUEUE005@events"}},
+		{"components/chat.cue", []string{"AVAIL007@send", "COST003@budget", "LAT004@search", "QUEUE004@index-queue", "QUEUE005@index-queue"}},
+		{"components/timeline.cue", []string{"AVAIL007@tweet", "CAPACITY009@timelines", "COST003@budget", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout"}},
+		{"components/video.cue", []string{"COST003@budget", "QUEUE005@jobs"}},
 	} {
 		rep := reviewFile(t, tc.file)
 		var got []string
