@@ -22,6 +22,7 @@ type diagramOptions struct {
 	format string
 	output string
 	view   string
+	group  string
 	force  bool
 	shards bool
 }
@@ -95,6 +96,7 @@ executable, then on PATH. Install it with: go install ./cmd/tradeoff-render`,
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "", "output format: svg, dot, mermaid or png (default: from the -o extension, else svg)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file, or - for standard output (default: standard output)")
 	cmd.Flags().StringVar(&opts.view, "view", string(diagram.Overview), "what to draw: "+strings.Join(views, ", "))
+	cmd.Flags().StringVar(&opts.group, "group", "", "box a design written with components by "+strings.Join(diagram.Groupings, " or "))
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing output file")
 	cmd.Flags().BoolVar(&opts.shards, "expand-shards", false, "draw every database shard and its replicas as separate nodes")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(diagramFormats, cobra.ShellCompDirectiveNoFileComp))
@@ -148,7 +150,9 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	}
 	var g *diagram.Graph
 	if len(d.Components) > 0 {
-		g, err = componentDiagram(d, view)
+		g, err = componentDiagram(d, view, opts.group)
+	} else if opts.group != "" {
+		err = usageErrorf("--group %s: grouping draws a design written with components; tradeoff expand writes this one in that form", opts.group)
 	} else if strings.HasPrefix(string(view), diagram.OperationView) {
 		err = usageErrorf("--view %s: per-operation views draw a design written with components; tradeoff expand writes this one in that form", view)
 	} else {
@@ -200,7 +204,7 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 // componentDiagram draws a design written with components: the component
 // graph with the estimate's numbers and the review's findings. Only the
 // overview exists for that form yet.
-func componentDiagram(d *schema.Design, view diagram.View) (*diagram.Graph, error) {
+func componentDiagram(d *schema.Design, view diagram.View, groupBy string) (*diagram.Graph, error) {
 	op, perOp := strings.CutPrefix(string(view), diagram.OperationView)
 	if view != diagram.Overview && !perOp {
 		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview) or one operation's calls (--view op:NAME)", view)
@@ -210,15 +214,16 @@ func componentDiagram(d *schema.Design, view diagram.View) (*diagram.Graph, erro
 		return nil, &InputError{Err: err}
 	}
 	rep := rules.Review(ctx, rules.Options{})
-	in := diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep)}
+	in := diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep), Group: groupBy}
+	build := func() (*diagram.Graph, error) { return diagram.BuildComponents(in) }
 	if perOp {
-		g, err := diagram.BuildOperation(in, op)
-		if err != nil {
-			return nil, usageErrorf("%v", err)
-		}
-		return g, nil
+		build = func() (*diagram.Graph, error) { return diagram.BuildOperation(in, op) }
 	}
-	return diagram.BuildComponents(in)
+	g, err := build()
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return g, nil
 }
 
 // diagramInput runs the design down the pipeline: the estimate's numbers

@@ -3,6 +3,7 @@ package diagram
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -19,6 +20,59 @@ type ComponentInput struct {
 	Design   *schema.Design
 	Estimate *estimator.GraphResult
 	Findings []Finding
+	// Group boxes the components by "kind" or "region"; empty draws none.
+	Group string
+}
+
+// Groupings are the values --group takes for a design written with
+// components. Components spread over zones, so there is no zone grouping.
+var Groupings = []string{"kind", "region"}
+
+// familyLabels name the boxes of --group kind.
+var familyLabels = map[string]string{
+	schema.FamilyLB: "load balancers", schema.FamilyCDN: "CDNs", schema.FamilyService: "services and workers",
+	schema.FamilyDatabase: "databases", schema.FamilyCache: "caches and key-value stores", schema.FamilyQueue: "queues",
+	schema.FamilyObject: "object stores", schema.FamilySearch: "search clusters", schema.FamilyExternal: "third parties (outside the system)",
+}
+
+// group boxes g's component nodes by kind family or region, in the order
+// of their first node.
+func group(g *Graph, d *schema.Design, ids map[string]string, by string) error {
+	if by == "" {
+		return nil
+	}
+	if !slices.Contains(Groupings, by) {
+		return fmt.Errorf("--group %s: a design written with components is grouped by %s (its components spread over zones)", by, strings.Join(Groupings, " or "))
+	}
+	model := d.Graph()
+	index := map[string]int{}
+	for _, n := range g.Nodes {
+		c := model.Component(n.Component)
+		if c == nil {
+			continue
+		}
+		key, label := c.Family(), familyLabels[c.Family()]
+		if by == "region" {
+			switch {
+			case c.Family() == schema.FamilyExternal:
+				key, label = "outside", "outside the system"
+			case c.Region != "":
+				key, label = c.Region, "region "+c.Region
+			case d.System.Region != "":
+				key, label = d.System.Region, "region "+d.System.Region
+			default:
+				key, label = "region", "the design's region"
+			}
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(g.Groups)
+			index[key] = i
+			g.Groups = append(g.Groups, Group{ID: fmt.Sprintf("g%d", i), Label: label})
+		}
+		g.Groups[i].Nodes = append(g.Groups[i].Nodes, ids[c.Name])
+	}
+	return nil
 }
 
 // kindOfFamily is the node kind each component family is drawn as.
@@ -72,6 +126,9 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 		}
 		e.Label = []string{label}
 		g.Edges = append(g.Edges, e)
+	}
+	if err := group(g, d, ids, in.Group); err != nil {
+		return nil, err
 	}
 	badges(g, in.Findings)
 	// Findings about an operation (its SLO, its availability) have no
@@ -294,6 +351,9 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 		if added[f.Component] {
 			touched = append(touched, f)
 		}
+	}
+	if err := group(g, d, ids, in.Group); err != nil {
+		return nil, err
 	}
 	badges(g, touched)
 	fillLegend(g, false)

@@ -38,6 +38,13 @@ func componentCharts(t *testing.T) map[string]*Graph {
 		}
 		base := "components-" + strings.TrimSuffix(filepath.Base(f), ".cue")
 		out[base] = g
+		for _, by := range Groupings {
+			gg, err := BuildComponents(ComponentInput{Design: d, Estimate: est, Group: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[base+"-by-"+by] = gg
+		}
 		for _, op := range est.Operations {
 			og, err := BuildOperation(ComponentInput{Design: d, Estimate: est}, op.Name)
 			if err != nil {
@@ -103,5 +110,39 @@ func TestOperationViewNumbersTheCalls(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(g.Notes, " "), "The slowest call of its own is 6, payments: p99 2 s") {
 		t.Errorf("notes %v", g.Notes)
+	}
+}
+
+// TestGroupsHoldEveryComponentOnce: grouped by kind or region, every
+// component node is in exactly one box and the clients in none; the chat's
+// externals-free regions and the checkout's provider outside the system.
+func TestGroupsHoldEveryComponentOnce(t *testing.T) {
+	charts := componentCharts(t)
+	for name, g := range charts {
+		if !strings.Contains(name, "-by-") {
+			continue
+		}
+		seen := map[string]int{}
+		for _, gr := range g.Groups {
+			for _, id := range gr.Nodes {
+				seen[id]++
+			}
+		}
+		for _, n := range g.Nodes {
+			want := 1
+			if n.ID == idClients {
+				want = 0
+			}
+			if seen[n.ID] != want {
+				t.Errorf("%s: %s is in %d groups, want %d", name, n.ID, seen[n.ID], want)
+			}
+		}
+	}
+	var labels []string
+	for _, gr := range charts["components-checkout-by-region"].Groups {
+		labels = append(labels, gr.Label)
+	}
+	if got := strings.Join(labels, "; "); got != "region us-east-1; outside the system" {
+		t.Errorf("checkout by region: %s", got)
 	}
 }

@@ -21,8 +21,21 @@ func WriteDOT(w io.Writer, g *Graph) error {
 	p("\tedge [fontname=%q, fontsize=%s, arrowsize=0.8];\n", fontName, edgeFontSize)
 	p("\tlabel=<%s>;\n", dotTitle(g))
 	p("\n")
+	grouped := map[string]bool{}
+	for _, gr := range g.Groups {
+		p("\tsubgraph cluster_%s {\n\t\tlabel=<<FONT POINT-SIZE=\"12\" COLOR=%q><B>%s</B></FONT>>; labeljust=l; style=\"rounded,dashed\"; color=%q;\n", gr.ID, colorSubtle, html(gr.Label), colorBorder)
+		for _, id := range gr.Nodes {
+			if n := g.node(id); n != nil {
+				p("\t\t%s [%s];\n", n.ID, dotNodeAttrs(n))
+				grouped[id] = true
+			}
+		}
+		p("\t}\n")
+	}
 	for _, n := range g.Nodes {
-		p("\t%s [%s];\n", n.ID, dotNodeAttrs(n))
+		if !grouped[n.ID] {
+			p("\t%s [%s];\n", n.ID, dotNodeAttrs(n))
+		}
 	}
 	p("\n")
 	for _, e := range g.Edges {

@@ -92,6 +92,14 @@ type Graph struct {
 	// makes and what it leaves out.
 	Notes  []string
 	Legend Legend
+	// Groups box nodes together (by kind or region); empty draws none.
+	Groups []Group
+}
+
+// Group is a box around some nodes, with its label.
+type Group struct {
+	ID, Label string
+	Nodes     []string
 }
 
 // Node is one component (or one group of identical instances).
