@@ -228,8 +228,38 @@ func componentReport(d *schema.Design, cat *estimator.Catalog, horizon int, toda
 	}
 	in := &report.Input{Design: d, Graph: est, Review: rep}
 	in.Diagram.Graph = g
+	// The operations that miss their p99 SLO, or use more than nearSLO of
+	// it, get their own view: the reader sees which call the tail is.
+	for _, op := range est.Operations {
+		if op.SLOP99Ms == nil {
+			continue
+		}
+		p99, slo := float64(op.P99Ms), *op.SLOP99Ms
+		why := ""
+		switch {
+		case !op.MeetsSLO && p99 > slo:
+			why = fmt.Sprintf("%s misses its %s ms p99 SLO: p99 %s ms.", op.Name, estimator.Num(slo), estimator.Num(p99))
+		case p99 >= nearSLO*slo:
+			why = fmt.Sprintf("%s uses %s of its %s ms p99 SLO.", op.Name, estimator.Pct(p99/slo), estimator.Num(slo))
+		default:
+			continue
+		}
+		og, err := diagram.BuildOperation(diagram.ComponentInput{Design: d, Estimate: est, Findings: diagram.FromReview(rep)}, op.Name)
+		if err != nil {
+			return nil, err
+		}
+		var mmd bytes.Buffer
+		if err := diagram.WriteMermaid(&mmd, og); err != nil {
+			return nil, err
+		}
+		in.Operations = append(in.Operations, report.OperationDiagram{Name: op.Name, Why: why, Graph: og, Mermaid: mmd.String()})
+	}
 	return in, nil
 }
+
+// nearSLO is the share of its p99 SLO past which an operation's report
+// shows where its tail comes from.
+const nearSLO = 0.5
 
 // graphvizSVG lays the diagram out with the renderer started by reportRun
 // when the layout allows it and the binary is there; nil means the built-in

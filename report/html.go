@@ -30,6 +30,12 @@ type key struct {
 	Text   string
 }
 
+type opView struct {
+	Name, Why string
+	SVG       template.HTML
+	Notes     []string
+}
+
 type htmlPage struct {
 	V   *view
 	CSS template.CSS
@@ -40,11 +46,13 @@ type htmlPage struct {
 	DiagramNotes []string
 
 	LatencyChart template.HTML
-	CostChart    template.HTML
-	UtilChart    template.HTML
-	CostKey      []key
-	UtilKey      []key
-	BudgetBar    string
+	// Operations are the per-operation views, drawn with the built-in layout.
+	Operations []opView
+	CostChart  template.HTML
+	UtilChart  template.HTML
+	CostKey    []key
+	UtilKey    []key
+	BudgetBar  string
 }
 
 // WriteHTML writes the review as one self-contained HTML page: inline CSS
@@ -77,6 +85,10 @@ func WriteHTML(w io.Writer, in *Input) error {
 	}
 
 	p.LatencyChart = template.HTML(latencyBars(v.Ops))
+	for _, od := range in.Operations {
+		// Built by this package's layout from escaped text, as the overview.
+		p.Operations = append(p.Operations, opView{Name: od.Name, Why: od.Why, SVG: template.HTML(LayoutSVG(od.Graph)), Notes: od.Graph.Notes})
+	}
 	cost, util, costKey, utilKey := growthCharts(in)
 	p.CostChart, p.UtilChart = template.HTML(cost), template.HTML(util)
 	p.CostKey, p.UtilKey = keys(costKey), keys(utilKey)

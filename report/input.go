@@ -28,8 +28,20 @@ type Input struct {
 	// the review, as `tradeoff review --fail-on` judges it.
 	FailOn  rules.Severity
 	Diagram Diagram
+	// Operations are the per-operation views of the operations that miss
+	// or come near their p99 SLO (a design written with components).
+	Operations []OperationDiagram
 	// Version is tradeoff's version, printed in the footer.
 	Version string
+}
+
+// OperationDiagram is one operation's calls, numbered, with the reason it
+// is shown.
+type OperationDiagram struct {
+	Name, Why string
+	Graph     *diagram.Graph
+	// Mermaid is the picture for Markdown.
+	Mermaid string
 }
 
 // Diagram is the overview picture.

@@ -139,6 +139,22 @@ func WriteMarkdown(w io.Writer, in *Input) error {
 		rows = append(rows, append([]string{name, o.PeakRPS, o.P50, o.P99, o.SLO, meets, o.HitRate, o.Availability}, o.PerScenario...))
 	}
 	mdTable(&b, headers, rows, right)
+	for _, od := range in.Operations {
+		p("### %s: where its tail comes from", od.Name)
+		p("")
+		p("%s", od.Why)
+		p("")
+		p("```mermaid")
+		b.WriteString(strings.TrimRight(od.Mermaid, "\n") + "\n")
+		p("```")
+		p("")
+		for _, n := range od.Graph.Notes {
+			p("- %s", n)
+		}
+		if len(od.Graph.Notes) > 0 {
+			p("")
+		}
+	}
 
 	p("## Availability and error budget")
 	p("")
