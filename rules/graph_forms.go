@@ -69,6 +69,17 @@ func init() {
 	dbHotShardKey.GraphDetection = `Every database component with more than one shard, by its shardKeyCardinality and hotShardShare; ` +
 		`the finding adds what the hot shard receives at peak (its share of the store's calls, reads and writes) against one shard's capacity.`
 
+	avSingleProxy.GraphCheck = graphSingleProxy
+	avSingleProxy.GraphDetection = `Every self-run balancer component (nginx, haproxy) with one instance that a synchronous operation passes through.`
+
+	avOneZone.GraphCheck = graphOneZone
+	avOneZone.GraphDetection = `Every service with several instances in one zone that a synchronous operation waits for, while ` +
+		`slo.availability is above the provider's SLA for a deployment not spread across zones.`
+
+	dbNoFailover.GraphCheck = graphNoFailover
+	dbNoFailover.GraphDetection = `Every PostgreSQL or MySQL component a synchronous operation waits for with failover "none", ` +
+		`while slo.availability is above the managed single-node SLA.`
+
 	avNoHealthChecks.GraphCheck = graphNoHealthChecks
 	avNoHealthChecks.GraphDetection = `Every load-balancer component with healthChecks: false.`
 }
@@ -383,6 +394,60 @@ func graphHotShard(c *Context) []Finding {
 			msg += fmt.Sprintf(" (%s at peak against one shard's %s)", rps(g.LoadRPS*float64(*hot)), rps(perShard))
 		}
 		out = append(out, at(k.Name, compPath(k.Name)+".hotShardShare", "%s", msg))
+	}
+	return out
+}
+
+func graphSingleProxy(c *Context) []Finding {
+	sync := c.syncReached()
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyLB) {
+		if k.Kind == "managed-lb" || k.Instances > 1 || !sync[k.Name] {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".instances", "one %s instance (%s) fronts what it balances: it is a single point of failure for every operation through it", k.Kind, k.Name))
+	}
+	return out
+}
+
+func graphOneZone(c *Context) []Finding {
+	sla, src, ok := c.sla("compute.same_zone")
+	if !ok {
+		sla, src, ok = c.sla("compute.single")
+	}
+	slo := float64(c.Design.SLO.Availability)
+	if !ok || slo <= sla {
+		return nil
+	}
+	sync := c.syncReached()
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyService) {
+		if k.Kind != "service" || k.Instances < 2 || k.Zones > 1 || !sync[k.Name] {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".zones", "all %d instances of %s run in one zone (%s) but slo.availability is %s: one zone event takes every instance down together",
+			k.Instances, k.Name, src, pct(slo)))
+	}
+	return out
+}
+
+func graphNoFailover(c *Context) []Finding {
+	sla, src, ok := c.sla("db.managed.single")
+	if !ok {
+		sla, src, ok = c.sla("db.managed.same_zone")
+	}
+	slo := float64(c.Design.SLO.Availability)
+	if !ok || slo <= sla {
+		return nil
+	}
+	sync := c.syncReached()
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyDatabase) {
+		if k.Kind != "postgres" && k.Kind != "mysql" || k.Failover != "" && k.Failover != "none" || !sync[k.Name] {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".failover", "no failover: %s is one node (%s) but slo.availability is %s, which allows %s of downtime a month against the node's %s",
+			k.Name, src, pct(slo), downtime(slo), downtime(sla)))
 	}
 	return out
 }

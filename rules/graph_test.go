@@ -153,3 +153,29 @@ func TestOneFindingPerComponent(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphAvailabilityRules: AVAIL001, AVAIL003 and DB004 on the
+// components they are about, silent on the base design.
+func TestGraphAvailabilityRules(t *testing.T) {
+	for _, tc := range []struct {
+		rule    *Rule
+		overlay string
+		want    string
+	}{
+		{avSingleProxy, `components: edge: {kind: "haproxy", instances: 1, need: "custom-routing"}`, "AVAIL001@edge"},
+		{avSingleProxy, `components: edge: {kind: "haproxy", instances: 2, need: "custom-routing"}`, ""},
+		{avOneZone, `components: api: {kind: "service", instances: 3, zones: 1, concurrency: 256}`, "AVAIL003@api"},
+		{avOneZone, `components: api: {kind: "service", instances: 3, zones: 3, concurrency: 256}`, ""},
+		{dbNoFailover, `components: db: {kind: "postgres", size: "4x16", replicas: 2, readFromReplicas: true, failover: "none", storage: "2TB"}`, "DB004@db"},
+		{dbNoFailover, `components: db: {kind: "postgres", size: "4x16", replicas: 2, readFromReplicas: true, failover: "automatic", storage: "2TB"}`, ""},
+	} {
+		fs := reviewExample(t, tc.rule, "case", Example{Graph: true, Overlay: tc.overlay})
+		got := ""
+		if len(fs) > 0 {
+			got = fs[0].ID
+		}
+		if got != tc.want || len(fs) > 1 {
+			t.Errorf("%s on %s: %v, want %q", tc.rule.ID, tc.overlay, messages(fs), tc.want)
+		}
+	}
+}
