@@ -433,13 +433,7 @@ func writeExplain(w io.Writer, r *estimator.Result, clouds []string, st style) {
 			p("%s", st.bullet(d))
 		}
 	}
-	for _, cl := range clouds {
-		cc := r.Cost.For(cl)
-		p("cost on %s (%s/month):", cl, estimator.USD(cc.MonthlyUSD))
-		for _, it := range cc.Items {
-			p("%s", st.bullet(fmt.Sprintf("%s %s [%s]: %s", it.Component, it.PriceID, it.Tag, it.Derivation)))
-		}
-	}
+	writeCostItems(w, &r.Cost, clouds, st)
 	p("")
 }
 
@@ -480,4 +474,16 @@ func monthsText(m float64) string {
 		return "now"
 	}
 	return fmt.Sprintf("month %s", estimator.Num(m))
+}
+
+// writeCostItems lists each cloud's bill line by line with its derivation,
+// for --explain.
+func writeCostItems(w io.Writer, costs *estimator.Costs, clouds []string, st style) {
+	for _, cl := range clouds {
+		cc := costs.For(cl)
+		fmt.Fprintf(w, "cost on %s (%s/month):\n", cl, estimator.USD(cc.MonthlyUSD))
+		for _, it := range cc.Items {
+			fmt.Fprintf(w, "%s\n", st.bullet(fmt.Sprintf("%s %s [%s]: %s", it.Component, it.PriceID, it.Tag, it.Derivation)))
+		}
+	}
 }

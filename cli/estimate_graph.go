@@ -212,13 +212,7 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 				p("%s", st.bullet(d))
 			}
 		}
-		for _, cl := range clouds {
-			cc := r.Costs.For(cl)
-			p("cost on %s (%s/month):", cl, estimator.USD(cc.MonthlyUSD))
-			for _, it := range cc.Items {
-				p("%s", st.bullet(fmt.Sprintf("%s %s [%s]: %s", it.Component, it.PriceID, it.Tag, it.Derivation)))
-			}
-		}
+		writeCostItems(w, &r.Costs, clouds, st)
 		p("")
 	}
 	writeAssumptions(w, r.Assumptions, st)
