@@ -131,12 +131,11 @@ func FromGraph(d *schema.Design, est *estimator.GraphResult) (Params, *Mapping, 
 	}
 
 	p.Queue = QueueNone
-	p.ClickBatch, p.ClickFlush = assumedClickBatch, assumedClickFlush
 	if q := pick[schema.FamilyQueue]; q != nil {
 		p.Queue = q.Kind
-		p.ClickBatch, p.ClickFlush = batching(q.BatchSize, q.BatchWait, m)
+		p.ClickBatch, p.ClickFlush = clickBatching(q.Kind, q.BatchSize, q.BatchWait, m)
 	} else {
-		m.note("click batches: up to %d clicks, %s at most (assumption: the design has no queue to say)", assumedClickBatch, assumedClickFlush)
+		p.ClickBatch, p.ClickFlush = clickBatching("", 0, nil, m)
 	}
 
 	p.LB = LBManaged
@@ -210,10 +209,4 @@ func familyWord(f string) string {
 		return "load balancer"
 	}
 	return f
-}
-
-// batching is clickBatching for a queue component.
-func batching(size int, wait *schema.Duration, m *Mapping) (int, time.Duration) {
-	q := schema.Queue{Kind: "queue", BatchSize: size, BatchWait: wait}
-	return clickBatching(&schema.Design{Queue: q}, m)
 }

@@ -134,26 +134,27 @@ func FromDesign(d *schema.Design, est *estimator.Result) (Params, *Mapping, erro
 		p.ReadReplicas = min(d.Database.Replicas, 64)
 	}
 
-	p.ClickBatch, p.ClickFlush = clickBatching(d, m)
+	p.ClickBatch, p.ClickFlush = clickBatching(d.Queue.Kind, d.Queue.BatchSize, d.Queue.BatchWait, m)
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, est, m)
 	return p, m, nil
 }
 
 // clickBatching takes the click recorder's batch size and longest wait
 // from the queue, so the service batches as the estimate assumed.
-func clickBatching(d *schema.Design, m *Mapping) (int, time.Duration) {
-	if d.Queue.Kind == "" || d.Queue.Kind == "none" {
+// A design with no queue (kind "" or "none") takes the assumed batching.
+func clickBatching(kind string, batchSize int, batchWait *schema.Duration, m *Mapping) (int, time.Duration) {
+	if kind == "" || kind == "none" {
 		m.note("click batches: up to %d clicks, %s at most (assumption: the design has no queue to say)", assumedClickBatch, assumedClickFlush)
 		return assumedClickBatch, assumedClickFlush
 	}
-	batch := max(1, min(d.Queue.BatchSize, maxClickBatch))
-	if batch != d.Queue.BatchSize {
-		m.note("click batches: queue.batchSize is %d; the service's click buffer holds %d", d.Queue.BatchSize, maxClickBatch)
+	batch := max(1, min(batchSize, maxClickBatch))
+	if batch != batchSize {
+		m.note("click batches: queue.batchSize is %d; the service's click buffer holds %d", batchSize, maxClickBatch)
 	}
 	flush := assumedClickFlush
 	switch {
-	case d.Queue.BatchWait != nil && *d.Queue.BatchWait > 0:
-		flush = time.Duration(*d.Queue.BatchWait)
+	case batchWait != nil && *batchWait > 0:
+		flush = time.Duration(*batchWait)
 		m.note("click batches: up to %d clicks, %s at most (queue.batchSize, queue.batchWait)", batch, flush)
 	case batch == 1:
 		m.note("click batches: one click a message (queue.batchSize is 1; set it to batch)")

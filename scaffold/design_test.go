@@ -100,7 +100,7 @@ func TestClickBatchingFollowsTheQueue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := &Mapping{}
-			batch, flush := clickBatching(&schema.Design{Queue: tt.queue}, m)
+			batch, flush := clickBatching(tt.queue.Kind, tt.queue.BatchSize, tt.queue.BatchWait, m)
 			if batch != tt.wantBatch || flush != tt.wantFlush {
 				t.Errorf("got %d, %s; want %d, %s", batch, flush, tt.wantBatch, tt.wantFlush)
 			}
