@@ -126,7 +126,7 @@ func (b *bill) add(component, id string, qty float64, how string) {
 		b.unpriced(id)
 		return
 	}
-	if r := b.e.regions(); r > 1 && regional(component) && perRegion(en.Unit) {
+	if r := b.e.regions(); r > 1 && perRegion(en.Unit) {
 		// Each region runs the fleet the design describes and holds the
 		// data; what traffic is billed by is split between the regions.
 		qty *= float64(r)

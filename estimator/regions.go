@@ -22,16 +22,12 @@ func (e *estimator) regions() int {
 	return e.d.System.Regions
 }
 
-// regional says whether a cost line is paid once per region: everything but
-// the edge (CDN, internet egress) and the traffic between regions.
-func regional(component string) bool {
-	return component != "egress" && component != "cdn" && component != "replication"
-}
-
 // perRegion says whether a price unit is paid for capacity (instance hours,
 // provisioned months, stored bytes), which every region pays for, rather
 // than for traffic (GB moved, requests, load-balancer capacity units), which
-// the regions share.
+// the regions share. The unit decides, not the component's name: the edge
+// (CDN, internet egress) and the traffic between regions are priced per GB
+// and per request, and a component of any kind may be called "cdn".
 func perRegion(unit string) bool {
 	switch unit {
 	case "hour", "month", "GB-month", "GB-hour", "vCPU-hour":
