@@ -269,7 +269,21 @@ type compLoad struct {
 	inFlight      float64 // requests held at once, over every instance
 }
 
-func (l *compLoad) total() float64 { return l.reads + l.writes }
+// total and writeRate read a load that may be absent (a component the
+// operation does not reach) as zero.
+func (l *compLoad) total() float64 {
+	if l == nil {
+		return 0
+	}
+	return l.reads + l.writes
+}
+
+func (l *compLoad) writeRate() float64 {
+	if l == nil {
+		return 0
+	}
+	return l.writes
+}
 
 func (ge *graphEstimate) run() *GraphResult {
 	e, d, g := ge.e, ge.e.d, ge.g
@@ -437,6 +451,10 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			n /= b
 		}
 		l := ge.load[s.To]
+		if l == nil {
+			l = &compLoad{}
+			ge.load[s.To] = l
+		}
 		if read {
 			l.reads += n
 		} else {

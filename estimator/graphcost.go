@@ -29,10 +29,8 @@ func (ge *graphEstimate) averageUsage() []graphUsage {
 	defer func() { ge.load = peak }()
 	var out []graphUsage
 	for _, op := range ge.e.d.Operations() {
+		// Only the components the operation reaches get an entry.
 		ge.load = map[string]*compLoad{}
-		for _, c := range ge.g.Components {
-			ge.load[c.Name] = &compLoad{}
-		}
 		ge.visit(ge.g.Calls[op.Name], op.Rate.PerSecond(), op.IsRead())
 		out = append(out, graphUsage{op: op, calls: ge.load, tree: ge.g.Calls[op.Name], hit: func(n string) float64 { return ge.models[n].hit }})
 	}
@@ -235,7 +233,7 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 				if c.Data != nil && c.Data.ObjectSize > 0 {
 					size = float64(c.Data.ObjectSize)
 				}
-				gb += u.calls[c.Name].writes * SecondsPerMonth * size * float64(r-1) / GiB
+				gb += u.calls[c.Name].writeRate() * SecondsPerMonth * size * float64(r-1) / GiB
 			}
 		}
 		if gb > 0 {
