@@ -48,12 +48,7 @@ func (c *Context) component(name string) *estimator.Component {
 	if c.Estimate == nil {
 		return nil
 	}
-	for i := range c.Estimate.Components {
-		if c.Estimate.Components[i].Name == name {
-			return &c.Estimate.Components[i]
-		}
-	}
-	return nil
+	return named(c.Estimate.Components, name, func(x *estimator.Component) string { return x.Name })
 }
 
 // scenario returns one scenario of the estimate, or nil.
@@ -61,9 +56,14 @@ func (c *Context) scenario(name string) *estimator.Scenario {
 	if c.Estimate == nil {
 		return nil
 	}
-	for i := range c.Estimate.Scenarios {
-		if c.Estimate.Scenarios[i].Name == name {
-			return &c.Estimate.Scenarios[i]
+	return named(c.Estimate.Scenarios, name, func(x *estimator.Scenario) string { return x.Name })
+}
+
+// named is the element of xs called name, or nil.
+func named[T any](xs []T, name string, nameOf func(*T) string) *T {
+	for i := range xs {
+		if nameOf(&xs[i]) == name {
+			return &xs[i]
 		}
 	}
 	return nil

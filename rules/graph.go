@@ -80,24 +80,14 @@ func (c *Context) graphOp(name string) *estimator.GraphOperation {
 	if c.Graph == nil {
 		return nil
 	}
-	for i := range c.Graph.Operations {
-		if c.Graph.Operations[i].Name == name {
-			return &c.Graph.Operations[i]
-		}
-	}
-	return nil
+	return named(c.Graph.Operations, name, func(o *estimator.GraphOperation) string { return o.Name })
 }
 
 func (c *Context) graphComp(name string) *estimator.GraphComponent {
 	if c.Graph == nil {
 		return nil
 	}
-	for i := range c.Graph.Components {
-		if c.Graph.Components[i].Name == name {
-			return &c.Graph.Components[i]
-		}
-	}
-	return nil
+	return named(c.Graph.Components, name, func(g *estimator.GraphComponent) string { return g.Name })
 }
 
 func (c *Context) comp(name string) *schema.Component {
