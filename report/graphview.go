@@ -30,12 +30,7 @@ func newGraphView(in *Input) *view {
 		Version:     in.Version,
 		Components:  true,
 	}
-	where := []string{strings.ToUpper(r.Cloud)}
-	if d.System.Region != "" {
-		where = append(where, d.System.Region)
-	}
-	where = append(where, d.System.Footprint)
-	v.Where = strings.Join(where, " · ")
+	v.Where = whereText(d, r.Cloud)
 
 	peak := scenarioRow{Name: r.Scenario, Description: "every component at the operations' peak rates", MeetsSLO: v.Verdict.MeetsSLO,
 		Availability: estimator.Pct(r.Availability.Estimated)}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/rules"
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 // view is the document's content as text, worked out once so that the
@@ -105,12 +106,7 @@ func newView(in *Input) *view {
 		Horizon:     r.HorizonMonths,
 		Version:     in.Version,
 	}
-	where := []string{strings.ToUpper(r.Cloud)}
-	if d.System.Region != "" {
-		where = append(where, d.System.Region)
-	}
-	where = append(where, d.System.Footprint)
-	v.Where = strings.Join(where, " · ")
+	v.Where = whereText(d, r.Cloud)
 
 	for _, s := range r.Scenarios {
 		row := scenarioRow{Name: s.Name, Description: s.Description, MeetsSLO: s.MeetsSLO, Availability: estimator.Pct(s.Availability)}
@@ -215,6 +211,15 @@ func newView(in *Input) *view {
 	v.findings(in)
 	v.assumptions(r.Assumptions, r.PricesAsOf)
 	return v
+}
+
+// whereText is the document's place line: cloud, region, footprint.
+func whereText(d *schema.Design, cloud string) string {
+	where := []string{strings.ToUpper(cloud)}
+	if d.System.Region != "" {
+		where = append(where, d.System.Region)
+	}
+	return strings.Join(append(where, d.System.Footprint), " · ")
 }
 
 func findingOf(f rules.Finding) findingRow {
