@@ -93,6 +93,11 @@ type GraphComponent struct {
 	LoadRPS     float64  `json:"load_rps"`
 	CapacityRPS *float64 `json:"capacity_rps"`
 	Utilization *float64 `json:"utilization"`
+	// WriteRPS is the writes among a database's calls; WriteCapacityRPS
+	// what its primaries commit at most (one per shard: replicas add no
+	// write capacity), when a sourced commit rate says.
+	WriteRPS         float64  `json:"write_rps,omitempty"`
+	WriteCapacityRPS *float64 `json:"write_capacity_rps,omitempty"`
 	// InFlight is the requests one instance holds at once at peak, waiting
 	// included (Little's law: arrivals × time held); Concurrency what the
 	// design says it can hold.
@@ -1250,6 +1255,13 @@ func (ge *graphEstimate) component(c *schema.Component) GraphComponent {
 		u := roundTo(m.util, 4)
 		out.Utilization = &u
 		out.Derivation = append(out.Derivation, fmt.Sprintf("%s calls/s at peak against %s/s: %s busy", Num(l.total()), Num(m.capacity), Pct(m.util)))
+	}
+	if c.Family() == schema.FamilyDatabase {
+		out.WriteRPS = sig(l.writes)
+		if m.writeMu > 0 {
+			wc := sig(m.writeMu * float64(max(1, m.instances)))
+			out.WriteCapacityRPS = &wc
+		}
 	}
 	if c.Family() == schema.FamilyCache || c.Family() == schema.FamilyCDN {
 		if c.IsCache() || c.Family() == schema.FamilyCDN {

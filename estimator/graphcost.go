@@ -62,10 +62,10 @@ func storeObjectsAt(c *schema.Component, usage []graphUsage, months float64) flo
 	return objs
 }
 
-// rowsPerRequest is how many times one request writes to the store name:
-// calls in sequence count once (an insert, then an update of the same
-// row), a fan-out once per target, a share or a cache miss by its
-// probability.
+// rowsPerRequest is how many new objects one request writes to the store
+// name: calls in sequence count once (an insert, then an update of the
+// same row), a call's rows as it states (0 for an update in place), a
+// fan-out once per target, a share or a cache miss by its probability.
 func rowsPerRequest(steps []schema.Step, name string, hit func(string) float64) float64 {
 	most := 0.0
 	for _, s := range steps {
@@ -75,6 +75,9 @@ func rowsPerRequest(steps []schema.Step, name string, hit func(string) float64) 
 			n = rowsPerRequest(s.Parallel, name, hit)
 		case s.To == name:
 			n = 1
+			if s.Rows != nil {
+				n = *s.Rows
+			}
 		default:
 			n = math.Max(rowsPerRequest(s.Calls, name, hit), rowsPerRequest(s.Miss, name, hit)*(1-hit(s.To)))
 		}

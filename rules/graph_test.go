@@ -14,10 +14,10 @@ func TestComponentExamples(t *testing.T) {
 		file string
 		want []string
 	}{
-		{"components/checkout.cue", []string{"AVAIL007@checkout", "COST003@budget", "QUEUE005@events"}},
-		{"components/chat.cue", []string{"AVAIL007@send", "COST003@budget", "LAT004@search", "QUEUE004@index-queue", "QUEUE005@index-queue"}},
-		{"components/timeline.cue", []string{"AVAIL007@tweet", "CAPACITY009@timelines", "COST003@budget", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout"}},
-		{"components/video.cue", []string{"COST003@budget", "QUEUE005@jobs"}},
+		{"components/checkout.cue", []string{"AVAIL007@checkout", "CAPACITY002@add-to-cart", "CAPACITY002@browse", "CAPACITY002@checkout", "COST003@budget", "QUEUE005@events", "SEC004@add-to-cart"}},
+		{"components/chat.cue", []string{"AVAIL007@send", "CAPACITY002@history", "CAPACITY002@search", "CAPACITY002@send", "COST003@budget", "LAT004@search", "QUEUE004@index-queue", "QUEUE005@index-queue", "SEC004@send"}},
+		{"components/timeline.cue", []string{"AVAIL007@tweet", "CAPACITY002@home", "CAPACITY002@search", "CAPACITY002@tweet", "CAPACITY009@timelines", "COST003@budget", "LAT004@index", "QUEUE004@fanout", "QUEUE005@fanout", "SEC004@tweet"}},
+		{"components/video.cue", []string{"CAPACITY002@browse", "CAPACITY002@play", "CAPACITY002@upload", "COST003@budget", "QUEUE005@jobs"}},
 	} {
 		rep := reviewFile(t, tc.file)
 		var got []string
@@ -71,6 +71,7 @@ func TestGraphFalsePositives(t *testing.T) {
 		`},
 		{"CAP002 on a Redis that is the store of record", "CAP002", `
 			components: links: {kind: "redis", role: "store", memory: "13GiB", replicas: 1, zones: 3, persistence: "append-only"}
+			traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: ["links"]}]}]
 			consistency: redirect: {require: "strong", partition: "CP"}
 		`},
 		{"QUEUE001 on a payment authorisation that must be inline", "QUEUE001", `

@@ -155,6 +155,8 @@ type Step struct {
 	Retries  int       `json:"retries,omitempty"`
 	Optional bool      `json:"optional,omitempty"`
 	Work     *Duration `json:"work,omitempty"`
+	// Rows is the new objects one call stores (nil: one per write).
+	Rows *float64 `json:"rows,omitempty"`
 	// Path is where the step is in the design ("traffic.post.calls[1]"),
 	// for positions; set by the loader.
 	Path string `json:"-"`
@@ -202,13 +204,14 @@ func (s *Step) UnmarshalCUE(v cue.Value) error {
 		Retries  int       `json:"retries"`
 		Optional bool      `json:"optional"`
 		Work     *Duration `json:"work"`
+		Rows     *float64  `json:"rows"`
 	}
 	var p plain
 	if err := v.Decode(&p); err != nil {
 		return err
 	}
 	*s = Step{To: p.To, Calls: p.Calls, Miss: p.Miss, Parallel: p.Parallel, Share: p.Share, Async: p.Async,
-		Timeout: p.Timeout, Retries: p.Retries, Optional: p.Optional, Work: p.Work}
+		Timeout: p.Timeout, Retries: p.Retries, Optional: p.Optional, Work: p.Work, Rows: p.Rows}
 	if f := v.LookupPath(cue.MakePath(cue.Str("fanout"))); f.Exists() {
 		fo := &Fanout{Wait: "all"}
 		if f.Kind() == cue.IntKind {

@@ -172,6 +172,9 @@ func stepAST(s Step) ast.Expr {
 	if f := s.Fanout; f != nil {
 		st.Elts = append(st.Elts, field("fanout", ast.NewLit(token.INT, strconv.Itoa(f.N))))
 	}
+	if s.Rows != nil {
+		st.Elts = append(st.Elts, field("rows", ast.NewLit(token.FLOAT, strconv.FormatFloat(*s.Rows, 'g', -1, 64))))
+	}
 	if len(s.Calls) > 0 {
 		st.Elts = append(st.Elts, field("calls", stepsAST(s.Calls)))
 	}

@@ -180,6 +180,13 @@ func (d *Design) desugarPath(op *Operation) []Step {
 			return []Step{{To: "workers", Calls: rest(i + 1), Path: at(i)}}
 		case "cdn", "loadBalancer", "services":
 			return rest(i + 1)
+		case "database":
+			if !op.IsRead() && op.Data == nil {
+				// A write that states no data stores nothing new (the
+				// shortener's click counts update rows in place).
+				none := 0.0
+				return append([]Step{{To: t, Rows: &none, Path: at(i)}}, rest(i+1)...)
+			}
 		}
 		return append([]Step{{To: t, Path: at(i)}}, rest(i+1)...)
 	}
@@ -225,7 +232,7 @@ func (c *checker) checkGraph() {
 			if q := d.Components[comp.Consumes]; q == nil {
 				c.errorf(p+".consumes", "%s consumes %q, which is not a component%s", name, comp.Consumes, didYouMean(comp.Consumes, names))
 			} else if q.Family() != FamilyQueue {
-				c.errorf(p+".consumes", "%s consumes %q, %s, not a queue: a worker drains a queue (kafka, rabbitmq, sqs, nats)", name, comp.Consumes, aKind(q.Kind))
+				c.errorf(p+".consumes", "%s consumes %q, %s, not a queue: a worker drains a queue (kafka, rabbitmq, sqs, nats)", name, comp.Consumes, AKind(q.Kind))
 			}
 		}
 		if comp.IsCache() && comp.Data != nil {
@@ -281,10 +288,10 @@ func (c *checker) steps(steps []Step, path, caller string, names []string, edges
 			continue
 		}
 		if len(s.Miss) > 0 && target.Family() != FamilyCache && target.Family() != FamilyCDN {
-			c.errorf(p+".miss", "miss is what a cache does when it does not hold the key, but %s is %s: call what it calls with calls: [...]", s.To, aKind(target.Kind))
+			c.errorf(p+".miss", "miss is what a cache does when it does not hold the key, but %s is %s: call what it calls with calls: [...]", s.To, AKind(target.Kind))
 		}
 		if s.Async && target.Family() != FamilyQueue {
-			c.errorf(p+".async", "an asynchronous call goes through a queue, and %s is %s: call a queue component with async: true, and let a worker consume it", s.To, aKind(target.Kind))
+			c.errorf(p+".async", "an asynchronous call goes through a queue, and %s is %s: call a queue component with async: true, and let a worker consume it", s.To, AKind(target.Kind))
 		}
 		if f := s.Fanout; f != nil {
 			if f.Wait != "all" && f.K > f.N {
@@ -376,8 +383,8 @@ func didYouMean(name string, names []string) string {
 	return ""
 }
 
-// aKind is a kind with its article: "a postgres", "an external".
-func aKind(kind string) string {
+// AKind is a kind with its article: "a postgres", "an external".
+func AKind(kind string) string {
 	if strings.ContainsRune("aeiou", rune(kind[0])) {
 		return "an " + kind
 	}

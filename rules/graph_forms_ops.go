@@ -1,0 +1,259 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// The sections' rules about what serves the operations — their entry,
+// their fleet, their round trips, their logs and their exposure — on a
+// design written with components.
+
+func init() {
+	capyNoGrowth.GraphCheck, capyNoGrowth.GraphDetection = capyNoGrowth.Check, `The same.`
+
+	secPrivateAtEdge.GraphCheck = graphPrivateAtEdge
+	secPrivateAtEdge.GraphDetection = `An operation with public false that calls a CDN component while its caller waits.`
+
+	secNoRateLimit.GraphCheck = graphNoRateLimit
+	secNoRateLimit.GraphDetection = `security.rateLimit is not set and the design has a synchronous write operation; the finding says ` +
+		`how fast one client could write at the capacity of the first service the operation reaches.`
+
+	secUnencrypted.GraphCheck = graphUnencrypted
+	secUnencrypted.GraphDetection = `security.encryptionAtRest is false and a component stores data: a store with data, an object ` +
+		`store, or a cache or store with persistence.`
+
+	secPublicDatabase.GraphCheck = graphPublicDatabase
+	secPublicDatabase.GraphDetection = `security.publicDatabase is true; the finding names the database components.`
+
+	obsPlainLogs.GraphCheck = graphPlainLogs
+	obsPlainLogs.GraphDetection = `observability.logs is "plain"; the finding counts the instances of the services and workers.`
+
+	avSelfRunProxy.GraphCheck = graphSelfRunProxy
+	avSelfRunProxy.GraphDetection = `Every nginx or haproxy component without need.`
+
+	avNoBalancer.GraphCheck = graphNoBalancer
+	avNoBalancer.GraphDetection = `An operation whose first call goes straight to a service with several instances that no operation ` +
+		`reaches through a load balancer. Calls between services are not flagged: they are balanced by the platform (a Kubernetes ` +
+		`Service, a mesh) the design does not model; nor is an operation the service starts itself behind a balanced one (the ` +
+		`shortener's click, published by the redirect).`
+
+	capyHotTarget.GraphCheck = graphHotTarget
+	capyHotTarget.GraphDetection = `Every service or worker whose targetUtilization is above capacity.max_target_utilization.`
+
+	latBelowRoundTrips.GraphCheck = graphBelowRoundTrips
+	latBelowRoundTrips.GraphDetection = `For an operation with a p99 SLO, the fewest round trips any request makes in sequence while ` +
+		`its caller waits — hits taken, calls made by a share of requests skipped, the longest branch of a parallel group, ` +
+		`balancers and CDNs not counted — × network.rtt.same_zone, against the SLO.`
+}
+
+func graphPrivateAtEdge(c *Context) []Finding {
+	var out []Finding
+	seen := map[string]bool{}
+	c.walkSteps(func(v stepVisit) {
+		k := c.comp(v.step.To)
+		if v.op.Public || !v.sync() || k == nil || k.Family() != schema.FamilyCDN || seen[v.op.Name] {
+			return
+		}
+		seen[v.op.Name] = true
+		out = append(out, at(v.op.Name, opPath(v.op, "public"),
+			"%s is private (public: false) but calls %s, a CDN: a cached response for one user can be served to another", v.op.Name, k.Name))
+	})
+	return out
+}
+
+// firstService is the first service an operation reaches while its caller
+// waits.
+func (c *Context) firstService(op *schema.Operation) *schema.Component {
+	var found *schema.Component
+	c.walkSteps(func(v stepVisit) {
+		if k := c.comp(v.step.To); found == nil && v.op == op && v.sync() && k != nil && k.Kind == "service" {
+			found = k
+		}
+	})
+	return found
+}
+
+func graphNoRateLimit(c *Context) []Finding {
+	d := c.Design
+	if d.Security.RateLimit != nil {
+		return nil
+	}
+	for _, op := range d.Operations() {
+		if op.IsRead() || op.Async {
+			continue
+		}
+		msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
+		if s := c.firstService(op); s != nil {
+			if g := c.graphComp(s.Name); g != nil && g.CapacityRPS != nil && *g.CapacityRPS > 0 {
+				msg += fmt.Sprintf(": one client at %s's %s could make %s writes a day, each stored and replicated",
+					s.Name, rps(*g.CapacityRPS), num(*g.CapacityRPS*schema.SecondsPerDay))
+			}
+		}
+		return []Finding{at(op.Name, "security", "%s", msg)}
+	}
+	return nil
+}
+
+func graphUnencrypted(c *Context) []Finding {
+	if c.Design.Security.EncryptionAtRest || c.Model == nil {
+		return nil
+	}
+	var stores []string
+	for _, k := range c.Model.Components {
+		f := k.Family()
+		if k.Data != nil || k.Kind == "object-store" || f == schema.FamilyCache && k.Persistence != "" && k.Persistence != "none" {
+			stores = append(stores, k.Name)
+		}
+	}
+	if len(stores) == 0 {
+		return nil
+	}
+	return []Finding{at("security", "security.encryptionAtRest",
+		"the disks, snapshots and backups of %s are not encrypted", strings.Join(stores, ", "))}
+}
+
+func graphPublicDatabase(c *Context) []Finding {
+	if !c.Design.Security.PublicDatabase {
+		return nil
+	}
+	var dbs []string
+	for _, k := range c.kindComponents(schema.FamilyDatabase) {
+		dbs = append(dbs, k.Name)
+	}
+	if len(dbs) == 0 {
+		return nil
+	}
+	verb := "accept"
+	if len(dbs) == 1 {
+		verb = "accepts"
+	}
+	return []Finding{at(dbs[0], "security.publicDatabase",
+		"%s %s connections from the internet: only the services that call them need to reach them", strings.Join(dbs, ", "), verb)}
+}
+
+func graphPlainLogs(c *Context) []Finding {
+	if c.Design.Observability.Logs != "plain" {
+		return nil
+	}
+	n := 0
+	for _, k := range c.kindComponents(schema.FamilyService) {
+		n += max(1, k.Instances)
+	}
+	return []Finding{at("observability", "observability.logs",
+		"logs are plain text: events across %s cannot be filtered or counted by field", plural(n, "instance", "instances"))}
+}
+
+func graphSelfRunProxy(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyLB) {
+		if k.Kind == "managed-lb" || k.Need != "" {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".kind",
+			"%s is a self-run %s on %s with no stated need: the managed load balancer scales and heals itself with nothing to patch",
+			k.Name, k.Kind, c.Design.System.Cloud))
+	}
+	return out
+}
+
+func graphNoBalancer(c *Context) []Finding {
+	if c.Model == nil {
+		return nil
+	}
+	balanced := map[string]bool{}
+	c.walkSteps(func(v stepVisit) {
+		if from := c.comp(v.caller()); from != nil && from.Family() == schema.FamilyLB {
+			balanced[v.step.To] = true
+		}
+	})
+	var out []Finding
+	seen := map[string]bool{}
+	for _, op := range c.Design.Operations() {
+		for i, s := range c.Model.Calls[op.Name] {
+			k := c.comp(s.To)
+			if k == nil || k.Kind != "service" || k.Instances < 2 || seen[k.Name] || balanced[k.Name] {
+				continue
+			}
+			seen[k.Name] = true
+			out = append(out, at(k.Name, fmt.Sprintf("traffic.%s.calls[%d]", op.Name, i),
+				"%s calls %s's %d instances with no load balancer in front: nothing routes requests away from an instance that dies",
+				op.Name, k.Name, k.Instances))
+		}
+	}
+	return out
+}
+
+func graphHotTarget(c *Context) []Finding {
+	limit := th("capacity.max_target_utilization")
+	var out []Finding
+	for _, k := range c.kindComponents(schema.FamilyService) {
+		u := k.TargetUtilization
+		if u <= limit {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".targetUtilization",
+			"%s is planned at %s busy (above %s): an M/M/1 queue at that load waits %s service times on average, and a zone loss or burst has nowhere to go",
+			k.Name, pct(u), pct(limit), num(u/(1-u))))
+	}
+	return out
+}
+
+// roundTrips is the fewest network round trips a request makes in
+// sequence through steps, and the components they cross.
+func (c *Context) roundTrips(steps []schema.Step) (int, []string) {
+	n, names := 0, []string(nil)
+	for _, s := range steps {
+		if s.Share != nil && float64(*s.Share) < 1 {
+			continue
+		}
+		if len(s.Parallel) > 0 {
+			best, bn := 0, []string(nil)
+			for _, p := range s.Parallel {
+				if m, mn := c.roundTrips([]schema.Step{p}); m > best {
+					best, bn = m, mn
+				}
+			}
+			n, names = n+best, append(names, bn...)
+			continue
+		}
+		k := c.comp(s.To)
+		if k == nil {
+			continue
+		}
+		if f := k.Family(); f != schema.FamilyLB && f != schema.FamilyCDN {
+			n, names = n+1, append(names, k.Name)
+		}
+		if s.Async || k.Family() == schema.FamilyQueue {
+			continue // answered at the enqueue
+		}
+		m, mn := c.roundTrips(s.Calls)
+		n, names = n+m, append(names, mn...)
+	}
+	return n, names
+}
+
+func graphBelowRoundTrips(c *Context) []Finding {
+	rtt, ok := c.figure("network.rtt.same_zone")
+	if !ok || c.Model == nil {
+		return nil
+	}
+	var out []Finding
+	for _, op := range c.Design.Operations() {
+		slo, ok := c.Design.SLO.P99[op.Name]
+		if !ok {
+			continue
+		}
+		hops, names := c.roundTrips(c.Model.Calls[op.Name])
+		floor := float64(hops) * rtt.V() / 1000
+		if floor <= slo.Seconds() {
+			continue
+		}
+		out = append(out, at(op.Name, "slo.p99."+op.Name,
+			"%s's p99 SLO is %s but even its fastest request makes %d round trips in sequence at %s each at least (%s): %s before any work is done",
+			op.Name, slo, hops, ms(rtt.V()/1000), strings.Join(names, " → "), ms(floor)))
+	}
+	return out
+}
