@@ -34,6 +34,11 @@ type Options struct {
 	// Catalog holds prices and defaults; nil means DefaultCatalog() (a
 	// --prices file is applied to a clone before it is passed here).
 	Catalog *Catalog
+	// LoadOnly stops a component estimate at the loads and utilisation
+	// of its components: no latency, availability or cost. It is what an
+	// outage check needs (does the store survive a cold cache?), at a
+	// fraction of the work, since the latency distributions are most of it.
+	LoadOnly bool
 }
 
 // ErrComponentForm refuses a design written with components where the

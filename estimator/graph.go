@@ -104,6 +104,11 @@ type GraphComponent struct {
 	InFlight    *float64 `json:"in_flight_per_instance,omitempty"`
 	Concurrency int      `json:"concurrency,omitempty"`
 	HitRatio    *float64 `json:"hit_ratio,omitempty"`
+	// ModelledHitRatio is what the cache's memory gives over its stated
+	// catalogue (Che's approximation), and KeysHeld how many of the keys
+	// fit, when the design states a hit ratio too.
+	ModelledHitRatio *float64 `json:"modelled_hit_ratio,omitempty"`
+	KeysHeld         float64  `json:"keys_held,omitempty"`
 	// Availability is the component's SLA; null for a kind without a
 	// sourced one (left out of the operations' availability).
 	Availability *float64 `json:"availability"`
@@ -143,7 +148,7 @@ type GraphAvailability struct {
 // GraphNotEstimated is what the component form's estimate leaves out.
 var GraphNotEstimated = []string{
 	"runway (when each component runs out as traffic grows)",
-	"the zone-down and cold-cache scenarios",
+	"a zone-down scenario of its own (the review checks what each component's surviving zones carry; a cold cache is the cache's down:NAME, every call a miss)",
 }
 
 // EstimateGraph estimates a design written with components.
@@ -350,6 +355,12 @@ func (ge *graphEstimate) run() *GraphResult {
 			ge.models[c.Name].loaded(ge.load[c.Name], e)
 		}
 	}
+	if e.opts.LoadOnly {
+		for _, c := range g.Components {
+			r.Components = append(r.Components, ge.component(c))
+		}
+		return r
+	}
 	for _, op := range ops {
 		r.Operations = append(r.Operations, ge.operation(op))
 	}
@@ -549,9 +560,13 @@ type compModel struct {
 	// fixed is the time every call spends besides queueing (a round trip).
 	fixed float64
 	// external latency, from its stated percentiles.
-	external  func(float64) float64
-	extUpper  float64
-	hit       float64 // a cache's or CDN's hit ratio
+	external func(float64) float64
+	extUpper float64
+	hit      float64 // a cache's or CDN's hit ratio
+	// modelled is Che's hit ratio for the memory, and fits the keys it
+	// holds, when the catalogue and item size are stated.
+	modelled  *float64
+	fits      float64
 	avail     float64
 	availNote string
 	noSLA     bool    // no sourced SLA: avail is 1 and says nothing
@@ -689,14 +704,13 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 
 // hitRatio is a cache's hit ratio: stated, or Che's approximation over the
 // catalogue its callers read through it, or 0 (every call misses) when
-// neither is known.
+// neither is known. With both, the stated ratio is used and the
+// approximation kept beside it (m.modelled): memory that holds too few of
+// the keys cannot give the ratio the design assumes.
 func (ge *graphEstimate) hitRatio(m *compModel, overID string) {
 	e, c := ge.e, m.c
-	switch {
-	case c.HitRatio != nil:
-		m.hit = float64(*c.HitRatio)
-		m.deriv = append(m.deriv, fmt.Sprintf("hit ratio %s (design)", Pct(m.hit)))
-	case c.Catalogue != nil && c.ItemSize != nil && c.Memory != nil && float64(*c.Catalogue) > 0:
+	che := ""
+	if c.Catalogue != nil && c.ItemSize != nil && c.Memory != nil && float64(*c.Catalogue) > 0 {
 		zipf := e.fig("cache.zipf_skew")
 		if c.Zipf != nil {
 			zipf = *c.Zipf
@@ -704,8 +718,20 @@ func (ge *graphEstimate) hitRatio(m *compModel, overID string) {
 		reserved := e.fig("aws.cache.redis.reserved_fraction")
 		item := float64(*c.ItemSize) + e.fig(overID)
 		capObjs := math.Floor(float64(m.instances) * float64(*c.Memory) * (1 - reserved) / item)
-		m.hit = cheCached(math.Round(float64(*c.Catalogue)), zipf, capObjs)
-		m.deriv = append(m.deriv, fmt.Sprintf("%s of the %s keys its callers read fit; Che's approximation under Zipf(s=%s): hit ratio %s", Num(capObjs), Num(float64(*c.Catalogue)), Num(zipf), Pct(m.hit)))
+		h := cheCached(math.Round(float64(*c.Catalogue)), zipf, capObjs)
+		m.modelled, m.fits = &h, capObjs
+		che = fmt.Sprintf("%s of the %s keys its callers read fit; Che's approximation under Zipf(s=%s): hit ratio %s", Num(capObjs), Num(float64(*c.Catalogue)), Num(zipf), Pct(h))
+	}
+	switch {
+	case c.HitRatio != nil:
+		m.hit = float64(*c.HitRatio)
+		m.deriv = append(m.deriv, fmt.Sprintf("hit ratio %s (design)", Pct(m.hit)))
+		if che != "" {
+			m.deriv = append(m.deriv, "memory check: "+che)
+		}
+	case che != "":
+		m.hit = *m.modelled
+		m.deriv = append(m.deriv, che)
 	default:
 		e.note("components."+c.Name+".hitRatio", "neither a hit ratio nor a catalogue and item size: every read is counted as a miss")
 		m.deriv = append(m.deriv, "no hit ratio and no catalogue: every read misses (state hitRatio, or catalogue and itemSize)")
@@ -1267,6 +1293,10 @@ func (ge *graphEstimate) component(c *schema.Component) GraphComponent {
 		if c.IsCache() || c.Family() == schema.FamilyCDN {
 			h := m.hit
 			out.HitRatio = &h
+		}
+		if m.modelled != nil && c.HitRatio != nil {
+			h := roundTo(*m.modelled, 4)
+			out.ModelledHitRatio, out.KeysHeld = &h, m.fits
 		}
 	}
 	if c.Family() == schema.FamilyService && m.instances > 0 {

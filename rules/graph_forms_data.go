@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
+	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -41,6 +43,16 @@ func init() {
 	cacheUnused.GraphCheck = graphCacheUnused
 	cacheUnused.GraphDetection = `Every cache (role "cache") that no read operation calls: writes alone (invalidations) buy no latency. ` +
 		`A component nobody calls at all is COST004's.`
+
+	cacheBelowWorkingSet.GraphCheck = graphBelowWorkingSet
+	cacheBelowWorkingSet.GraphDetection = `Every cache that states both hitRatio and the catalogue its callers read through it ` +
+		`(catalogue, itemSize): Che's approximation for LRU over that catalogue, with the cache's memory and per-item overhead, ` +
+		`below the stated ratio. The rows of the store behind it are not its catalogue: a cache holds what is read through it.`
+
+	cacheColdStart.GraphCheck = graphColdStart
+	cacheColdStart.GraphDetection = `For the busiest caches (role "cache", by peak calls; at most three), the estimate's down:NAME ` +
+		`scenario, in which every call misses, as after a flush or a failover: a component below 100% busy at peak that reaches ` +
+		`100% there is flagged.`
 
 	cacheRedisCore.GraphCheck = graphRedisCore
 	cacheRedisCore.GraphDetection = `Every redis or managed-redis component with one node whose peak calls, from the component estimate, ` +
@@ -310,6 +322,50 @@ func graphCacheUnused(c *Context) []Finding {
 		out = append(out, at(k.Name, compPath(k.Name),
 			"%s (%s of memory) is written by %s but no read operation reads through it: it is paid for and buys no latency",
 			k.Name, bytesWords(k.Memory), opNames(all[k.Name])))
+	}
+	return out
+}
+
+func graphBelowWorkingSet(c *Context) []Finding {
+	var out []Finding
+	for _, k := range c.caches() {
+		g := c.graphComp(k.Name)
+		if g == nil || g.ModelledHitRatio == nil || k.HitRatio == nil || *g.ModelledHitRatio >= float64(*k.HitRatio) {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".memory",
+			"%s of %s holds %s of the %s keys read through it, for an estimated %s hit ratio against the %s the design assumes: the misses, and the load behind it, are higher than planned",
+			bytesWords(k.Memory), k.Name, num(g.KeysHeld), num(float64(*k.Catalogue)), pct(*g.ModelledHitRatio), pct(float64(*k.HitRatio))))
+	}
+	return out
+}
+
+func graphColdStart(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	var busy []estimator.GraphComponent
+	for _, k := range c.caches() {
+		if g := c.graphComp(k.Name); g != nil && g.LoadRPS > 0 {
+			busy = append(busy, *g)
+		}
+	}
+	sort.SliceStable(busy, func(i, j int) bool { return busy[i].LoadRPS > busy[j].LoadRPS })
+	var out []Finding
+	for _, k := range busy[:min(len(busy), slowScenarios)] {
+		r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: "down:" + k.Name, LoadOnly: true})
+		if err != nil {
+			continue
+		}
+		for _, gc := range r.Components {
+			peak := c.graphComp(gc.Name)
+			if gc.Utilization == nil || *gc.Utilization < 1 || peak == nil || peak.Utilization == nil || *peak.Utilization >= 1 {
+				continue
+			}
+			out = append(out, at(k.Name, compPath(k.Name),
+				"with %s cold (every read misses, as after a flush or a failover) %s receives %s at peak against the %s it serves (%s busy with the cache warm): it falls over while the cache refills",
+				k.Name, gc.Name, rps(gc.LoadRPS), rps(*gc.CapacityRPS), pct(*peak.Utilization)))
+		}
 	}
 	return out
 }

@@ -40,6 +40,11 @@ func init() {
 		`Service, a mesh) the design does not model; nor is an operation the service starts itself behind a balanced one (the ` +
 		`shortener's click, published by the redirect).`
 
+	capyZoneDown.GraphCheck = graphZoneDown
+	capyZoneDown.GraphDetection = `Every service, or self-run balancer, spread over two or more zones that a synchronous operation ` +
+		`waits for, whose peak load on the instances left after losing one zone (instances − ⌈instances ÷ zones⌉) reaches 100%, ` +
+		`while it is below 100% with all zones up.`
+
 	capyHotTarget.GraphCheck = graphHotTarget
 	capyHotTarget.GraphDetection = `Every service or worker whose targetUtilization is above capacity.max_target_utilization.`
 
@@ -182,6 +187,35 @@ func graphNoBalancer(c *Context) []Finding {
 				"%s calls %s's %d instances with no load balancer in front: nothing routes requests away from an instance that dies",
 				op.Name, k.Name, k.Instances))
 		}
+	}
+	return out
+}
+
+func graphZoneDown(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	sync := c.syncReached()
+	var out []Finding
+	for _, g := range c.Graph.Components {
+		k := c.comp(g.Name)
+		if k == nil || !sync[k.Name] || k.Zones < 2 || g.Utilization == nil || *g.Utilization >= 1 || g.Instances < 2 {
+			continue
+		}
+		if f := k.Family(); f != schema.FamilyService && !(f == schema.FamilyLB && k.Kind != "managed-lb") {
+			continue
+		}
+		left := g.Instances - (g.Instances+k.Zones-1)/k.Zones
+		if left < 1 {
+			continue
+		}
+		u := *g.Utilization * float64(g.Instances) / float64(left)
+		if u < 1 {
+			continue
+		}
+		out = append(out, at(k.Name, compPath(k.Name)+".instances",
+			"with one of its %d zones down, %s's %d surviving instances of %d take %s at peak: %s busy (%s with all zones up), so they cannot carry the load",
+			k.Zones, k.Name, left, g.Instances, rps(g.LoadRPS), pct(u), pct(*g.Utilization)))
 	}
 	return out
 }

@@ -47,6 +47,12 @@ func TestGraphPortedRules(t *testing.T) {
 			traffic: create: calls: [{to: "edge", calls: [{to: "api", calls: ["db", "sessions"]}]}]`, `
 			components: sessions: {kind: "redis", memory: "1GiB", replicas: 1, zones: 3, ttl: "1h", invalidation: "delete-on-write", hitRatio: "50%"}
 			traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: ["sessions", {to: "links", miss: ["db"]}]}]}]`, "CACHE011@sessions", "no read operation reads through it"},
+		{cacheBelowWorkingSet, `components: links: {catalogue: "2B", itemSize: "500B", hitRatio: "90%"}`, `components: links: {catalogue: "20M", itemSize: "500B"}`, "CACHE005@links", "keys read through it"},
+		{cacheColdStart, `
+			traffic: redirect: {rate: "30k/s", calls: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]}
+			components: {api: instances: 12, links: {hitRatio: "90%", nodes: 2}, db: replicas: 1}`, `
+			traffic: redirect: {rate: "30k/s", calls: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]}
+			components: {api: instances: 12, links: {hitRatio: "90%", nodes: 2}, db: replicas: 3}`, "CACHE008@links", "with links cold"},
 		{cacheRedisCore, `
 			traffic: redirect: rate: "300k/s"
 			components: links: nodes: 1`, `
@@ -89,6 +95,11 @@ func TestGraphPortedRules(t *testing.T) {
 			traffic: redirect: calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]
 			traffic: create: calls: [{to: "api", calls: ["db"]}]`, `traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]`, "AVAIL006@api", "no load balancer in front"},
 		{capyNoGrowth, `traffic: create: growth: null`, `traffic: create: growth: 10`, "CAPACITY002@create", "states no growth"},
+		{capyZoneDown, `
+			traffic: redirect: rate: "12k/s"
+			components: api: {instances: 4, zones: 2, throughputPerInstance: "12k/s"}`, `
+			traffic: redirect: rate: "12k/s"
+			components: api: {instances: 8, zones: 2, throughputPerInstance: "12k/s"}`, "CAPACITY004@api", "2 surviving instances of 4"},
 		{capyHotTarget, `components: api: targetUtilization: 0.95`, `components: api: targetUtilization: 0.6`, "CAPACITY003@api", "planned at 95% busy"},
 		{latBelowRoundTrips, `slo: p99: redirect: "1ms"`, `slo: p99: redirect: "50ms"`, "LAT003@redirect", "makes 3 round trips in sequence at 0.5ms each at least (api → links → clicks)"},
 	} {
