@@ -323,20 +323,7 @@ func writeEstimate(w io.Writer, r *estimator.Result, clouds []string, explain bo
 	}
 	p("")
 
-	// Runway.
-	p("%s", st.heading(fmt.Sprintf("Runway at the stated growth (horizon %d months)", r.HorizonMonths)))
-	p("")
-	rows = nil
-	for _, rw := range r.Runway {
-		bend := "scales out"
-		if !rw.ScalesOut {
-			bend = "redesign"
-		}
-		rows = append(rows, []string{rw.Component, rw.Resource, monthsText(float64(rw.Months)), bend})
-	}
-	p("%s", st.table([]string{"component", "resource", "saturates in", "fix"}, rows, nums(2)))
-	p("%s", st.bullet("runway (first ceiling that needs a redesign): "+monthsText(float64(r.RunwayMonths))))
-	p("")
+	writeRunway(w, r.Runway, r.RunwayMonths, r.HorizonMonths, st)
 
 	// Scenarios.
 	p("%s", st.heading("Scenarios"))
@@ -486,4 +473,22 @@ func writeCostItems(w io.Writer, costs *estimator.Costs, clouds []string, st sty
 			fmt.Fprintf(w, "%s\n", st.bullet(fmt.Sprintf("%s %s [%s]: %s", it.Component, it.PriceID, it.Tag, it.Derivation)))
 		}
 	}
+}
+
+// writeRunway is the runway table of either form.
+func writeRunway(w io.Writer, runway []estimator.Runway, first estimator.Months, horizon int, st style) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("%s", st.heading(fmt.Sprintf("Runway at the stated growth (horizon %d months)", horizon)))
+	p("")
+	var rows [][]string
+	for _, rw := range runway {
+		bend := "scales out"
+		if !rw.ScalesOut {
+			bend = "redesign"
+		}
+		rows = append(rows, []string{rw.Component, rw.Resource, monthsText(float64(rw.Months)), bend})
+	}
+	p("%s", st.table([]string{"component", "resource", "saturates in", "fix"}, rows, nums(2)))
+	p("%s", st.bullet("runway (first ceiling that needs a redesign): "+monthsText(float64(first))))
+	p("")
 }

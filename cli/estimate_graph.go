@@ -197,6 +197,9 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 		p("%s", st.bad(line))
 	}
 	p("")
+	if len(r.Runway) > 0 {
+		writeRunway(w, r.Runway, r.RunwayMonths, r.HorizonMonths, st)
+	}
 	if explain {
 		p("%s", st.heading("Derivations"))
 		p("")

@@ -37,6 +37,13 @@ type GraphResult struct {
 	Calls         []GraphCall `json:"calls"`
 	BudgetUSD     *float64    `json:"budget_usd"`
 	HorizonMonths int         `json:"horizon_months"`
+	// Runway is when each component with a known capacity saturates as
+	// the operations through it grow, soonest first; ScalesOut is false
+	// for a ceiling more instances do not lift (a single-shard primary).
+	Runway []Runway `json:"runway"`
+	// RunwayMonths is the first month a ceiling that needs a redesign is
+	// reached (infinite when none is).
+	RunwayMonths Months `json:"runway_months"`
 	// NotEstimated names what the estimate of this form leaves out.
 	NotEstimated []string          `json:"not_estimated"`
 	Assumptions  []Assumption      `json:"assumptions"`
@@ -147,7 +154,6 @@ type GraphAvailability struct {
 
 // GraphNotEstimated is what the component form's estimate leaves out.
 var GraphNotEstimated = []string{
-	"runway (when each component runs out as traffic grows)",
 	"a zone-down scenario of its own (the review checks what each component's surviving zones carry; a cold cache is the cache's down:NAME, every call a miss)",
 }
 
@@ -380,6 +386,7 @@ func (ge *graphEstimate) run() *GraphResult {
 	})
 	ge.edges = nil
 	usage := ge.averageUsage()
+	r.Runway, r.RunwayMonths = ge.runway(usage)
 	stored := ge.storage(usage)
 	r.Costs = ge.graphCosts(usage, stored)
 	for _, c := range g.Components {
@@ -768,8 +775,15 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 	default:
 		lam := (l.total()) / float64(max(1, m.instances))
 		m.util = lam / (float64(m.servers) * m.mu)
+		q := MMc{Lambda: lam, Mu: m.mu, C: m.servers}
+		if m.c.Kind == "worker" {
+			// Competing consumers of one queue share it: an idle one takes
+			// the next message, so the workers are one queue served by
+			// every consumer, not one queue each.
+			q = MMc{Lambda: l.total(), Mu: m.mu, C: max(1, m.instances) * m.servers}
+		}
 		if m.util < 1 {
-			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, ServiceStages(MMc{Lambda: lam, Mu: m.mu, C: m.servers}, m.cv)...))
+			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, ServiceStages(q, m.cv)...))
 			m.hopWrite = m.hopRead
 		}
 	}

@@ -12,8 +12,8 @@ import (
 
 // The document of a design written with components: the same sections,
 // filled from the component estimate. What that estimate does not make yet
-// (runway, growth month by month, the zone-down scenario) is said, not
-// drawn as zero.
+// (growth month by month, the zone-down scenario) is said, not drawn as
+// zero.
 
 // minutesPerMonth is a 730-hour month, the estimator's.
 const minutesPerMonth = estimator.HoursPerMonth * 60
@@ -113,7 +113,8 @@ func newGraphView(in *Input) *view {
 		v.Avail.Used = estimator.Num(v.Avail.UsedPct) + "%"
 	}
 
-	v.RunwayMonths = "not estimated for a design written with components yet"
+	v.Runway = runwayRows(r.Runway, r.HorizonMonths)
+	v.RunwayMonths = monthsText(float64(r.RunwayMonths))
 	v.findings(in)
 	v.assumptions(r.Assumptions, r.PricesAsOf)
 	return v

@@ -197,15 +197,7 @@ func newView(in *Input) *view {
 		v.Avail.Used = estimator.Num(v.Avail.UsedPct) + "%"
 	}
 
-	for _, rw := range r.Runway {
-		fix := "scales out"
-		if !rw.ScalesOut {
-			fix = "redesign"
-		}
-		v.Runway = append(v.Runway, runwayRow{Component: rw.Component, Resource: rw.Resource,
-			Load: runwayFigure(rw.Resource, rw.Load), Capacity: runwayFigure(rw.Resource, rw.Capacity),
-			When: monthsText(float64(rw.Months)), Fix: fix, Within: float64(rw.Months) <= float64(r.HorizonMonths)})
-	}
+	v.Runway = runwayRows(r.Runway, r.HorizonMonths)
 	v.RunwayMonths = monthsText(float64(r.RunwayMonths))
 
 	v.findings(in)
@@ -244,6 +236,21 @@ func findingOf(f rules.Finding) findingRow {
 // runwayFigure prints a runway's load or capacity in its resource's unit:
 // bytes for storage, a percentage for utilisation and hit ratios, else a
 // rate.
+// runwayRows are the runway's lines, either form's.
+func runwayRows(runway []estimator.Runway, horizon int) []runwayRow {
+	var out []runwayRow
+	for _, rw := range runway {
+		fix := "scales out"
+		if !rw.ScalesOut {
+			fix = "redesign"
+		}
+		out = append(out, runwayRow{Component: rw.Component, Resource: rw.Resource,
+			Load: runwayFigure(rw.Resource, rw.Load), Capacity: runwayFigure(rw.Resource, rw.Capacity),
+			When: monthsText(float64(rw.Months)), Fix: fix, Within: float64(rw.Months) <= float64(horizon)})
+	}
+	return out
+}
+
 func runwayFigure(resource string, x float64) string {
 	switch {
 	case resource == "storage":

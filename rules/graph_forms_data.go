@@ -56,7 +56,8 @@ func init() {
 
 	cacheRedisCore.GraphCheck = graphRedisCore
 	cacheRedisCore.GraphDetection = `Every redis or managed-redis component with one node whose peak calls, from the component estimate, ` +
-		`exceed redis.get_per_node.`
+		`exceed redis.get_per_node; and, with several nodes and a stated hotKeyShare, the node that holds the hottest key ` +
+		`(that key's share plus its part of the rest) beyond it: the hot read partition more nodes do not spread.`
 
 	dbWritesBeyondPrimary.GraphCheck = graphWritesBeyondPrimary
 	dbWritesBeyondPrimary.GraphDetection = `Every PostgreSQL or MySQL component with one shard whose peak writes, from the component ` +
@@ -378,12 +379,27 @@ func graphRedisCore(c *Context) []Finding {
 	var out []Finding
 	for _, k := range c.kindComponents(schema.FamilyCache) {
 		g := c.graphComp(k.Name)
-		if k.Kind != "redis" && k.Kind != "managed-redis" || max(1, k.Nodes) > 1 || g == nil || g.LoadRPS <= per.V() {
+		if k.Kind != "redis" && k.Kind != "managed-redis" || g == nil {
 			continue
 		}
-		out = append(out, at(k.Name, compPath(k.Name)+".nodes",
-			"one node of %s must serve %s ops/s at peak, beyond the %s ops/s one node's core serves (redis.get_per_node): Redis runs commands on one thread",
-			k.Name, num(g.LoadRPS), num(per.V())))
+		nodes := max(1, k.Nodes)
+		switch {
+		case nodes == 1 && g.LoadRPS > per.V():
+			out = append(out, at(k.Name, compPath(k.Name)+".nodes",
+				"one node of %s must serve %s ops/s at peak, beyond the %s ops/s one node's core serves (redis.get_per_node): Redis runs commands on one thread",
+				k.Name, num(g.LoadRPS), num(per.V())))
+		case nodes > 1 && k.HotKeyShare != nil:
+			// A key lives on one node: its share lands there, beside the
+			// node's part of the rest.
+			hot := float64(*k.HotKeyShare)
+			onNode := g.LoadRPS * (hot + (1-hot)/float64(nodes))
+			if onNode <= per.V() {
+				continue
+			}
+			out = append(out, at(k.Name, compPath(k.Name)+".hotKeyShare",
+				"%s's hottest key takes %s of its %s ops/s at peak, and a key lives on one of its %d nodes: that node serves %s ops/s, beyond the %s one node's core serves (redis.get_per_node); more nodes do not spread one key",
+				k.Name, pct(hot), num(g.LoadRPS), nodes, num(onNode), num(per.V())))
+		}
 	}
 	return out
 }

@@ -2,8 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"sort"
 	"strings"
 
+	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
@@ -39,6 +43,19 @@ func init() {
 		`reaches through a load balancer. Calls between services are not flagged: they are balanced by the platform (a Kubernetes ` +
 		`Service, a mesh) the design does not model; nor is an operation the service starts itself behind a balanced one (the ` +
 		`shortener's click, published by the redirect).`
+
+	costOverProvisioned.GraphCheck = graphOverProvisioned
+	costOverProvisioned.GraphDetection = `The design meets every p99 and availability SLO in the component estimate, and a service or ` +
+		`worker whose instances the design states runs more than it needs: for its peak load at its targetUtilization, for ` +
+		`its in-flight requests at the same share of its concurrency, one per zone it spreads over, and two when ` +
+		`slo.availability is above the provider's single-instance SLA; and the design estimated again at that count still ` +
+		`meets every p99, completion and availability SLO. The saving is its cost in proportion; findings are ` +
+		`listed largest saving first. Stores, caches and queues are not reported for this form.`
+
+	capyRunway.GraphCheck = graphRunway
+	capyRunway.GraphDetection = `The component estimate's runway (each component's peak utilisation, every operation's share of it ` +
+		`grown at that operation's growth) below growth.runway_months for a ceiling more instances do not lift: the primary ` +
+		`of a PostgreSQL or MySQL component, which commits every write of its shard. Storage has its own rule (DB008).`
 
 	capyZoneDown.GraphCheck = graphZoneDown
 	capyZoneDown.GraphDetection = `Every service, or self-run balancer, spread over two or more zones that a synchronous operation ` +
@@ -187,6 +204,94 @@ func graphNoBalancer(c *Context) []Finding {
 				"%s calls %s's %d instances with no load balancer in front: nothing routes requests away from an instance that dies",
 				op.Name, k.Name, k.Instances))
 		}
+	}
+	return out
+}
+
+func graphOverProvisioned(c *Context) []Finding {
+	g := c.Graph
+	if g == nil || !g.Availability.MeetsSLO {
+		return nil
+	}
+	for _, op := range g.Operations {
+		if !op.MeetsSLO {
+			return nil
+		}
+	}
+	floor := 1
+	if sla, _, ok := c.sla("compute.single"); !ok || float64(c.Design.SLO.Availability) > sla {
+		floor = 2
+	}
+	cloud := c.Design.System.Cloud
+	var out []Finding
+	for _, gc := range g.Components {
+		k := c.comp(gc.Name)
+		if k == nil || k.Family() != schema.FamilyService || k.Instances < 2 || gc.CapacityRPS == nil || *gc.CapacityRPS <= 0 {
+			continue
+		}
+		target := k.TargetUtilization
+		if target <= 0 {
+			target = 0.6
+		}
+		perInstance := *gc.CapacityRPS / float64(k.Instances)
+		needed := max(floor, k.Zones, int(math.Ceil(gc.LoadRPS/(perInstance*target))))
+		if gc.InFlight != nil && k.Concurrency > 0 {
+			needed = max(needed, int(math.Ceil(*gc.InFlight*float64(k.Instances)/(float64(k.Concurrency)*target))))
+		}
+		if k.Instances <= needed {
+			continue
+		}
+		saving := gc.MonthlyUSD[cloud] * float64(k.Instances-needed) / float64(k.Instances)
+		if saving <= 0 || !c.meetsWith(k.Name, needed) {
+			continue
+		}
+		f := at(k.Name, compPath(k.Name)+".instances",
+			"%s runs %d instances where %d carry its peak %s at its %s target across %s and the redundancy the SLO needs: about $%s a month on %s buys no requirement",
+			k.Name, k.Instances, needed, rps(gc.LoadRPS), pct(target), plural(max(1, k.Zones), "zone", "zones"), num(saving), cloud)
+		f.USDPerMonth = round2(saving)
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].USDPerMonth > out[j].USDPerMonth })
+	return out
+}
+
+// meetsWith estimates the design again with the component at n instances
+// and says whether every SLO (p99, completion and availability) still
+// holds: the count COST002 proposes must keep the promises the design
+// makes, the completion of work behind a queue included.
+func (c *Context) meetsWith(name string, n int) bool {
+	d := *c.Design
+	d.Components = maps.Clone(c.Design.Components)
+	k := *d.Components[name]
+	k.Instances = n
+	d.Components[name] = &k
+	r, err := estimator.EstimateGraph(&d, estimator.Options{Catalog: c.Figures})
+	if err != nil || !r.Availability.MeetsSLO {
+		return false
+	}
+	for _, op := range r.Operations {
+		if !op.MeetsSLO {
+			return false
+		}
+		if op.SLOCompletionMs != nil && (op.CompletionP99Ms == nil || float64(*op.CompletionP99Ms) > *op.SLOCompletionMs) {
+			return false
+		}
+	}
+	return true
+}
+
+func graphRunway(c *Context) []Finding {
+	if c.Graph == nil {
+		return nil
+	}
+	horizon := th("growth.runway_months")
+	var out []Finding
+	for _, r := range c.Graph.Runway {
+		m := float64(r.Months)
+		if r.ScalesOut || m >= horizon || math.IsInf(m, 0) {
+			continue
+		}
+		out = append(out, at(r.Component, compPath(r.Component)+".shards", "%s (inside the %s-month horizon)", r.Derivation, num(horizon)))
 	}
 	return out
 }

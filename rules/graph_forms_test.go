@@ -58,6 +58,11 @@ func TestGraphPortedRules(t *testing.T) {
 			components: links: nodes: 1`, `
 			traffic: redirect: rate: "300k/s"
 			components: links: nodes: 8`, "CACHE006@links", "one node of links must serve"},
+		{cacheRedisCore, `
+			traffic: redirect: rate: "100k/s"
+			components: {api: instances: 40, links: {nodes: 16, hotKeyShare: "30%"}}`, `
+			traffic: redirect: rate: "100k/s"
+			components: {api: instances: 40, links: {nodes: 16, hotKeyShare: "1%"}}`, "CACHE006@links", "more nodes do not spread one key"},
 		{dbWritesBeyondPrimary, `traffic: create: rate: "100B/month"`, `
 			traffic: create: rate: "100B/month"
 			components: db: {shards: 16, shardKey: "code"}`, "DB001@db", "go to one postgres primary, db"},
@@ -95,6 +100,11 @@ func TestGraphPortedRules(t *testing.T) {
 			traffic: redirect: calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]
 			traffic: create: calls: [{to: "api", calls: ["db"]}]`, `traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]`, "AVAIL006@api", "no load balancer in front"},
 		{capyNoGrowth, `traffic: create: growth: null`, `traffic: create: growth: 10`, "CAPACITY002@create", "states no growth"},
+		{costOverProvisioned, `components: api: {kind: "service", instances: 30, zones: 3, concurrency: 256}`, `components: api: {kind: "service", instances: 3, zones: 3, concurrency: 256}`, "COST002@api", "runs 30 instances where 3 carry"},
+		{capyRunway, `
+			traffic: create: {rate: "1k/s", growth: 10}`, `
+			traffic: create: {rate: "1k/s", growth: 10}
+			components: db: {shards: 8, shardKey: "code"}`, "CAPACITY001@db", "primary utilisation"},
 		{capyZoneDown, `
 			traffic: redirect: rate: "12k/s"
 			components: api: {instances: 4, zones: 2, throughputPerInstance: "12k/s"}`, `
@@ -114,6 +124,42 @@ func TestGraphPortedRules(t *testing.T) {
 		}
 		if good := reviewExample(t, tc.rule, "good", Example{Graph: true, Overlay: tc.good}); len(good) != 0 {
 			t.Errorf("%s good: %v", tc.rule.ID, messages(good))
+		}
+	}
+}
+
+// TestEveryKindRuleOncePerComponent: a rule about a kind of component
+// fires once for each component of that kind that has the problem, named
+// after it: two of them, two findings.
+func TestEveryKindRuleOncePerComponent(t *testing.T) {
+	for _, tc := range []struct {
+		rule *Rule
+		bad  string // one component with the problem
+	}{
+		{cacheSyncExpiry, `{kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "delete-on-write", bulkLoaded: true}`},
+		{cacheMemcachedDurable, `{kind: "memcached", memory: "1GiB", ttl: "1h", invalidation: "delete-on-write", mustSurviveRestart: true}`},
+		{cacheWriteBehindLossless, `{kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "delete-on-write", pattern: "write-behind"}`},
+		{dbNoSQLUnjustified, `{kind: "mongodb"}`},
+		{dbIdleReplicas, `{kind: "postgres", replicas: 1, failover: "none"}`},
+		{dbSequentialRange, `{kind: "mysql", shards: 4, shardKey: "created_at", shardStrategy: "range", failover: "automatic"}`},
+		{dbHotShardKey, `{kind: "postgres", shards: 8, shardKey: "day", shardKeyCardinality: 30, failover: "automatic"}`},
+		{dbStorageHorizon, `{kind: "postgres", failover: "automatic", storage: "10GB", data: {objects: "100M", objectSize: "1KB"}}`},
+		{queueNoReplay, `{kind: "rabbitmq", replay: true, deadLetter: true, idempotentConsumers: true}`},
+		{queueNoDeadLetter, `{kind: "sqs", idempotentConsumers: true}`},
+		{queueNotIdempotent, `{kind: "kafka", deadLetter: true}`},
+		{avNoHealthChecks, `{kind: "managed-lb", healthChecks: false}`},
+		{avSelfRunProxy, `{kind: "haproxy", instances: 2}`},
+		{capyHotTarget, `{kind: "service", instances: 2, zones: 2, targetUtilization: 0.9}`},
+	} {
+		overlay := "components: {x1: " + tc.bad + ", x2: " + tc.bad + "}"
+		fs := reviewExample(t, tc.rule, "two", Example{Graph: true, Overlay: overlay})
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.ID)
+		}
+		want := tc.rule.ID + "@x1 " + tc.rule.ID + "@x2"
+		if got := strings.Join(ids, " "); got != want {
+			t.Errorf("%s on two components: %q, want %q", tc.rule.ID, got, want)
 		}
 	}
 }
