@@ -22,8 +22,8 @@ func init() {
 	secPrivateAtEdge.GraphDetection = `An operation with public false that calls a CDN component while its caller waits.`
 
 	secNoRateLimit.GraphCheck = graphNoRateLimit
-	secNoRateLimit.GraphDetection = `security.rateLimit is not set and the design has a synchronous write operation; the finding says ` +
-		`how fast one client could write at the capacity of the first service the operation reaches.`
+	secNoRateLimit.GraphDetection = `security.rateLimit is not set and the design has a synchronous write operation; the finding names ` +
+		`the capacity of the first service the operation reaches, all of which one client could take.`
 
 	secUnencrypted.GraphCheck = graphUnencrypted
 	secUnencrypted.GraphDetection = `security.encryptionAtRest is false and a component stores data: a store with data, an object ` +
@@ -110,8 +110,8 @@ func graphNoRateLimit(c *Context) []Finding {
 		msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
 		if s := c.firstService(op); s != nil {
 			if g := c.graphComp(s.Name); g != nil && g.CapacityRPS != nil && *g.CapacityRPS > 0 {
-				msg += fmt.Sprintf(": one client at %s's %s could make %s writes a day, each stored and replicated",
-					s.Name, rps(*g.CapacityRPS), num(*g.CapacityRPS*schema.SecondsPerDay))
+				msg += fmt.Sprintf(": one client can send as many as %s serves (%s), and each write is stored and replicated",
+					s.Name, rps(*g.CapacityRPS))
 			}
 		}
 		return []Finding{at(op.Name, "security", "%s", msg)}

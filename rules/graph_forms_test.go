@@ -91,7 +91,7 @@ func TestGraphPortedRules(t *testing.T) {
 			traffic: create: calls: [{to: "assets", miss: [{to: "edge", calls: [{to: "api", calls: ["db"]}]}]}]`, `
 			components: assets: {kind: "cdn", cacheableShare: "50%"}
 			traffic: redirect: {public: true, calls: [{to: "assets", miss: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]}]}`, "SEC001@create", "calls assets, a CDN"},
-		{secNoRateLimit, `security: rateLimit: null`, `security: rateLimit: "10/s"`, "SEC004@create", "one client at api's"},
+		{secNoRateLimit, `security: rateLimit: null`, `security: rateLimit: "10/s"`, "SEC004@create", "one client can send as many as api serves"},
 		{secUnencrypted, `security: encryptionAtRest: false`, `security: encryptionAtRest: true`, "SEC005@security", "of db are not encrypted"},
 		{secPublicDatabase, `security: publicDatabase: true`, `security: publicDatabase: false`, "SEC006@db", "db accepts connections"},
 		{obsPlainLogs, `observability: logs: "plain"`, `observability: logs: "structured"`, "OBS008@observability", "across 9 instances"},
