@@ -118,7 +118,11 @@ type loader struct {
 
 func newLoader() (*loader, error) {
 	ctx := cuecontext.New()
-	s := ctx.CompileBytes(schemaSource, cue.Filename(schemaFile))
+	text, err := loaderSchema()
+	if err != nil {
+		return nil, err
+	}
+	s := ctx.CompileBytes(text, cue.Filename(schemaFile))
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("internal error: the embedded schema does not compile: %v", err)
 	}
@@ -555,8 +559,18 @@ func (l *loader) check(user cue.Value, files []string) (*Design, error) {
 	l.kinds = componentKinds(user)
 	u := user.Unify(l.def)
 	es := append(l.validate(u, src), l.unknownFields(user, src)...)
+	stepErrs := l.checkSteps(user, src)
+	es = append(es, stepErrs...)
 	es = append(es, referenceErrors(user, src)...)
 	d, broken, decodeErrs := l.decodeParts(u, src)
+	// An operation whose call tree is wrong does not decode either; the
+	// step's own error says why.
+	decodeErrs = slices.DeleteFunc(decodeErrs, func(e *Error) bool {
+		return slices.ContainsFunc(stepErrs, func(s *Error) bool {
+			op, _, _ := strings.Cut(strings.TrimPrefix(s.Path, "traffic."), ".calls")
+			return e.Path == "traffic."+op || strings.HasPrefix(e.Path, "traffic."+op+".calls")
+		})
+	})
 	es = append(es, decodeErrs...)
 	es = append(es, checkDesign(d, broken)...)
 	if len(es) > 0 {
