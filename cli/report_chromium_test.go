@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tradeoff-dev/tradeoff/bench/synth"
 	"github.com/tradeoff-dev/tradeoff/internal/cdp"
 )
 
@@ -214,4 +215,120 @@ func save(t *testing.T, dir, name string, data []byte) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s", path)
+}
+
+// TestReportOf40ComponentsInChromium: the report of a design of 40
+// components, laid out by Graphviz, keeps every component legible in the
+// browser: each is drawn, its label inside its box, and no two boxes or
+// labels overlap (the laid-out rectangles are compared, not pixels).
+func TestReportOf40ComponentsInChromium(t *testing.T) {
+	if !chromiumWanted() {
+		t.Skip("set CHROMIUM_TESTS=1 (or CI=true) to run the browser tests")
+	}
+	bin, err := cdp.Find()
+	if err != nil {
+		t.Fatalf("the browser tests were asked for but %v", err)
+	}
+	buildRenderer(t)
+	dir := t.TempDir()
+	design := filepath.Join(dir, "forty.cue")
+	if err := os.WriteFile(design, synth.Components(40, 20, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "forty.html")
+	if _, stderr, code := run(t, "report", design, "-o", out, "--layout", "graphviz"); code != 0 {
+		t.Fatalf("report exit %d: %s", code, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	b, err := cdp.Launch(ctx, bin, filepath.Join(dir, "profile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p, err := b.NewPage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Viewport(ctx, 1280, 1600, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Navigate(ctx, "file://"+out); err != nil {
+		t.Fatal(err)
+	}
+	var laid struct {
+		Nodes    []string
+		Overlaps []string
+		Outside  []string
+	}
+	err = p.Eval(ctx, `(window.laid = () => {
+		const svg = document.querySelector('svg.diagram');
+		const nodes = [...svg.querySelectorAll('g.node')].map(g => {
+			// A node's box is the union of its shapes (a record or the
+			// legend draws several).
+			const rects = [...g.querySelectorAll('polygon, ellipse, path, rect')].map(x => x.getBoundingClientRect());
+			const box = rects.length ? {left: Math.min(...rects.map(r => r.left)), right: Math.max(...rects.map(r => r.right)),
+				top: Math.min(...rects.map(r => r.top)), bottom: Math.max(...rects.map(r => r.bottom))} : g.getBoundingClientRect();
+			const label = [...g.querySelectorAll('text')];
+			return {name: g.querySelector('title') ? g.querySelector('title').textContent : '',
+				box: box, labels: label.map(x => x.getBoundingClientRect())};
+		});
+		const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+			Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+		const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+		const overlaps = [], outside = [];
+		for (let i = 0; i < nodes.length; i++) {
+			for (const l of nodes[i].labels) if (!inside(l, nodes[i].box)) outside.push(nodes[i].name);
+			for (let j = i + 1; j < nodes.length; j++) {
+				if (hit(nodes[i].box, nodes[j].box)) overlaps.push(nodes[i].name + ' / ' + nodes[j].name);
+				for (const a of nodes[i].labels) for (const c of nodes[j].labels)
+					if (hit(a, c)) overlaps.push('labels of ' + nodes[i].name + ' / ' + nodes[j].name);
+			}
+		}
+		return {Nodes: nodes.map(n => n.name), Overlaps: [...new Set(overlaps)], Outside: [...new Set(outside)]};
+	})()`, &laid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(laid.Nodes) < 40 {
+		t.Errorf("the diagram draws %d nodes of the 40 components: %v", len(laid.Nodes), laid.Nodes)
+	}
+	if len(laid.Overlaps) > 0 {
+		t.Errorf("laid-out boxes overlap: %v", laid.Overlaps)
+	}
+	if len(laid.Outside) > 0 {
+		t.Errorf("labels outside their node's box: %v", laid.Outside)
+	}
+	// The check sees an overlap when there is one: move the second node
+	// onto the first and look again.
+	var moved struct{ Overlaps []string }
+	err = p.Eval(ctx, `(() => {
+		const [a, b] = document.querySelectorAll('svg.diagram g.node');
+		const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+		const m = b.getCTM(), s = m ? m.a : 1;
+		b.setAttribute('transform', 'translate(' + (ra.left - rb.left) / s + ',' + (ra.top - rb.top) / s + ')');
+		return laid();
+	})()`, &moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moved.Overlaps) == 0 {
+		t.Errorf("two nodes drawn on top of each other were not seen to overlap")
+	}
+	// The screenshot shows the page as it was laid out.
+	if err := p.Navigate(ctx, "file://"+out); err != nil {
+		t.Fatal(err)
+	}
+	shot, err := p.Screenshot(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("TRADEOFF_SCREENSHOTS")
+	if shots == "" {
+		shots = dir
+	}
+	save(t, shots, "forty-components.png", shot)
+	if problems := p.Problems(); len(problems) > 0 {
+		t.Errorf("the page logged problems:\n%s", strings.Join(problems, "\n"))
+	}
 }
