@@ -45,12 +45,9 @@ func estimateGraphRun(app *App, out io.Writer, path string, d *schema.Design, op
 	return nil
 }
 
-func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, explain bool, st style) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
-	if _, md := st.(markdownStyle); md {
-		p("## Estimate: %s", r.Design)
-		p("")
-	}
+// graphVerdict is the component estimate's one-line verdict: the first
+// promise it misses, or what meeting them all costs.
+func graphVerdict(r *estimator.GraphResult) (bool, string) {
 	var missed []string
 	for _, op := range r.Operations {
 		if !op.MeetsSLO {
@@ -59,13 +56,25 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 	}
 	switch {
 	case len(missed) > 0:
-		p("%s", st.bad(fmt.Sprintf("%s misses its p99 SLO at peak", strings.Join(missed, ", "))))
+		return false, fmt.Sprintf("%s misses its p99 SLO at peak", strings.Join(missed, ", "))
 	case !r.Availability.MeetsSLO:
-		p("%s", st.bad(fmt.Sprintf("the %s path's availability %s is below the %s SLO", r.Availability.WorstOperation, estimator.Pct(r.Availability.Estimated), estimator.Pct(r.Availability.SLO))))
+		return false, fmt.Sprintf("the %s path's availability %s is below the %s SLO", r.Availability.WorstOperation, estimator.Pct(r.Availability.Estimated), estimator.Pct(r.Availability.SLO))
 	case r.BudgetUSD != nil && r.Costs.For(r.Cloud).MonthlyUSD > *r.BudgetUSD:
-		p("%s", st.bad(fmt.Sprintf("%s/month on %s is over the %s budget", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud, estimator.USD(*r.BudgetUSD))))
-	default:
-		p("%s", st.good(fmt.Sprintf("every operation meets its p99 SLO at peak, availability its SLO, for %s/month on %s", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud)))
+		return false, fmt.Sprintf("%s/month on %s is over the %s budget", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud, estimator.USD(*r.BudgetUSD))
+	}
+	return true, fmt.Sprintf("every operation meets its p99 SLO at peak, availability its SLO, for %s/month on %s", estimator.USD(r.Costs.For(r.Cloud).MonthlyUSD), r.Cloud)
+}
+
+func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, explain bool, st style) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	if _, md := st.(markdownStyle); md {
+		p("## Estimate: %s", r.Design)
+		p("")
+	}
+	if ok, line := graphVerdict(r); ok {
+		p("%s", st.good(line))
+	} else {
+		p("%s", st.bad(line))
 	}
 	p("%s", st.bullet("not estimated for the component form yet: "+strings.Join(r.NotEstimated, "; ")))
 	p("")

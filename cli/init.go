@@ -177,7 +177,14 @@ const initHeadlineFindings = 3
 // problem here is reported, not fatal.
 func initHeadline(w io.Writer, d *schema.Design) {
 	fmt.Fprintln(w)
-	if r, err := estimator.Estimate(d, estimator.Options{}); err != nil {
+	if len(d.Components) > 0 {
+		if r, err := estimator.EstimateGraph(d, estimator.Options{}); err != nil {
+			fmt.Fprintf(w, "estimate: %v\n", err)
+		} else {
+			_, line := graphVerdict(r)
+			fmt.Fprintf(w, "estimate: %s\n", line)
+		}
+	} else if r, err := estimator.Estimate(d, estimator.Options{}); err != nil {
 		fmt.Fprintf(w, "estimate: %v\n", err)
 	} else {
 		fmt.Fprintf(w, "estimate: %s\n", r.Verdict.Summary)

@@ -47,6 +47,8 @@ var linksLines = []string{
 	// read-your-writes), write-consistency, background-consistency,
 	// observe (untick 5 = uptime probe, then 0 to confirm), alerts.
 	"6", "", "2", "4GiB", "", "y", "2", "", "", "5", "0", "",
+	// Screen 4: add a component (an empty line keeps none).
+	"",
 }
 
 type initResult struct {
@@ -92,7 +94,7 @@ func TestInitFlagsAloneNeedNoTerminal(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "all.cue")
 	args := append([]string{}, linksFlags...)
-	args = append(args, "--growth", "10", "--write-p99", "200ms", "--db-replicas", "2", "--hit-ratio", "90%", path)
+	args = append(args, "--growth", "10", "--write-p99", "200ms", "--db-replicas", "2", "--hit-ratio", "90%", "--add1", "none", path)
 	if r := runInit(t, "", nil, args...); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

@@ -108,6 +108,9 @@ func (a *Answers) Check() error {
 		}
 		v := a.Get(q.Key)
 		if v == "" && !a.Given(q.Key) {
+			if q.Required {
+				return fmt.Errorf("--%s is needed: %s", q.Key, strings.ToLower(q.Title[:1])+q.Title[1:])
+			}
 			continue
 		}
 		if err := q.Validate(a, v); err != nil {

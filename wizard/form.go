@@ -19,7 +19,7 @@ import (
 // names, whether there is background work, the chosen building blocks), so
 // that accessible mode, which cannot hide questions, asks only the ones
 // that apply.
-const Screens = 3
+const Screens = baseScreens + 2*MaxAdditions
 
 // ErrInputEnded is returned when standard input ends before every question
 // was answered: huh would otherwise take the examples in silence.
@@ -101,7 +101,11 @@ func NewScreen(n int, a *Answers, accessible bool) *Screen {
 }
 
 func (s *Screen) groupTitle(g screenGroup) string {
-	return fmt.Sprintf("%s   (part %d of %d)", g.title, s.n, Screens)
+	if s.n > baseScreens {
+		// The additions' screens count themselves in their title.
+		return g.title
+	}
+	return fmt.Sprintf("%s   (part %d of %d)", g.title, s.n, baseScreens)
 }
 
 // field builds the huh field for one question: in full-screen mode with

@@ -183,6 +183,9 @@ var linksKeys = [][]tea.Msg{
 		enter, // observe
 		enter, // alerts: symptoms
 	},
+	{
+		enter, // add1: none, the design is complete
+	},
 }
 
 // linksGolden is the design the links answers make, whichever way they are

@@ -60,6 +60,12 @@ type Question struct {
 	// Preselected says what the preselected option of a choice is, when
 	// it is not the shortener's choice.
 	Preselected string
+	// OptionsFunc, when set, gives the options from earlier answers (the
+	// operations named so far).
+	OptionsFunc func(a *Answers) []Option
+	// Required: a question with no example that applies must be answered
+	// (a provider's SLA cannot be assumed).
+	Required bool
 }
 
 // Question keys, which are also the flag names.
@@ -114,6 +120,9 @@ func Lookup(key string) *Question {
 // OptionsFor returns the options the question offers given earlier answers
 // (SQS and DynamoDB only on AWS).
 func (q *Question) OptionsFor(a *Answers) []Option {
+	if q.OptionsFunc != nil {
+		return q.OptionsFunc(a)
+	}
 	var opts []Option
 	for _, o := range q.Options {
 		if o.AWSOnly && a.Get(KeyCloud) != "aws" {
@@ -380,11 +389,34 @@ var consistencyOptions = []Option{
 
 const consistencyHint = "CP refuses to answer when the network splits; AP answers with possibly stale data. Once you distribute, every system is CP or AP: choose per operation."
 
+// dbOptions are the stores the design's database, and an added store, may
+// be; queueOptions the queues.
+var (
+	dbOptions = []Option{
+		{Value: "postgres", Label: "PostgreSQL — relational: transactions, joins, ad-hoc queries, strong consistency"},
+		{Value: "mysql", Label: "MySQL — relational: transactions, joins, ad-hoc queries, strong consistency"},
+		{Value: "dynamodb", Label: "DynamoDB — NoSQL that shards itself; trades joins and ad-hoc queries for scale", AWSOnly: true},
+		{Value: "cassandra", Label: "Cassandra — NoSQL for huge write volume; often trades strict consistency"},
+		{Value: "mongodb", Label: "MongoDB — NoSQL documents; shards for simple, known access patterns"},
+	}
+	queueOptions = []Option{
+		{Value: "sqs", Label: "SQS — fully managed, zero operations, cheap at low volume; AWS-only, no replay", AWSOnly: true},
+		{Value: "rabbitmq", Label: "RabbitMQ — rich routing and per-message acks; you run the broker, lower throughput than Kafka"},
+		{Value: "kafka", Label: "Kafka — enormous throughput and replayable history; heavier to run, overkill for a few jobs"},
+		{Value: "nats", Label: "NATS JetStream — a lightweight broker with streams; you run it yourself"},
+	}
+)
+
 // questions is filled in by init: their checks read answers, which look
 // questions up.
 var questions []*Question
 
-func init() { questions = catalogue() }
+func init() {
+	questions = catalogue()
+	for i := 1; i <= MaxAdditions; i++ {
+		questions = append(questions, additionQuestions(i)...)
+	}
+}
 
 func catalogue() []*Question {
 	return []*Question{
@@ -513,25 +545,14 @@ func catalogue() []*Question {
 			Title:   "Database",
 			Hint:    "Rule of thumb: start relational. Reach for NoSQL when a specific access pattern at a specific scale demands it — not by default.",
 			Example: "postgres",
-			Options: []Option{
-				{Value: "postgres", Label: "PostgreSQL — relational: transactions, joins, ad-hoc queries, strong consistency"},
-				{Value: "mysql", Label: "MySQL — relational: transactions, joins, ad-hoc queries, strong consistency"},
-				{Value: "dynamodb", Label: "DynamoDB — NoSQL that shards itself; trades joins and ad-hoc queries for scale", AWSOnly: true},
-				{Value: "cassandra", Label: "Cassandra — NoSQL for huge write volume; often trades strict consistency"},
-				{Value: "mongodb", Label: "MongoDB — NoSQL documents; shards for simple, known access patterns"},
-			},
-			Usage: "database: postgres, mysql, dynamodb, cassandra or mongodb"},
+			Options: dbOptions,
+			Usage:   "database: postgres, mysql, dynamodb, cassandra or mongodb"},
 		{Key: KeyQueue, Form: 2, Group: "Queue", Kind: Choice,
 			Title:   "Queue for {background}",
 			Hint:    "How to choose: for plain background jobs, a managed queue (SQS) or RabbitMQ is the least work. Choose Kafka for a firehose of events, several independent consumers, or replay — and only if you can afford to operate it.",
 			Example: "kafka",
-			Options: []Option{
-				{Value: "sqs", Label: "SQS — fully managed, zero operations, cheap at low volume; AWS-only, no replay", AWSOnly: true},
-				{Value: "rabbitmq", Label: "RabbitMQ — rich routing and per-message acks; you run the broker, lower throughput than Kafka"},
-				{Value: "kafka", Label: "Kafka — enormous throughput and replayable history; heavier to run, overkill for a few jobs"},
-				{Value: "nats", Label: "NATS JetStream — a lightweight broker with streams; you run it yourself"},
-			},
-			When: background, Unless: "there is no background work (--background=false)",
+			Options: queueOptions,
+			When:    background, Unless: "there is no background work (--background=false)",
 			Usage: "queue: sqs, rabbitmq, kafka or nats"},
 
 		// Form 3: sizing, consistency and observability.

@@ -156,7 +156,7 @@ func TestEveryQuestionIsComplete(t *testing.T) {
 				t.Errorf("%s: its example %q is not a valid answer: %v", q.Key, q.Example, err)
 			}
 		}
-		if (q.Kind == Choice || q.Kind == Several) && len(q.Options) == 0 {
+		if (q.Kind == Choice || q.Kind == Several) && len(q.Options) == 0 && q.OptionsFunc == nil {
 			t.Errorf("%s: a choice without options", q.Key)
 		}
 	}

@@ -95,6 +95,9 @@ func Render(a *Answers) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("internal error: the design written does not parse: %v\n%s", err, buf.Bytes())
 	}
+	if adds := a.additions(); len(adds) > 0 {
+		return withAdditions(out, adds)
+	}
 	return out, nil
 }
 
