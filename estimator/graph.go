@@ -3,9 +3,11 @@ package estimator
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
 )
@@ -367,9 +369,7 @@ func (ge *graphEstimate) run() *GraphResult {
 		}
 		return r
 	}
-	for _, op := range ops {
-		r.Operations = append(r.Operations, ge.operation(op))
-	}
+	r.Operations = ge.operations(ops)
 	for _, e := range ge.edges {
 		e.PeakRPS = sig(e.PeakRPS)
 		r.Calls = append(r.Calls, *e)
@@ -817,15 +817,46 @@ func lognormalQuantile(p50, p99, p float64) float64 {
 	return math.Exp(math.Log(p50) + sigma*math.Sqrt2*math.Erfinv(2*p-1))
 }
 
+// operations estimates every operation, on every core: an operation reads
+// the components' models and writes only its own result and the slots it
+// holds, which are added to the loads afterwards in operation order, so
+// the result is the same, to the bit, as one operation after another.
+func (ge *graphEstimate) operations(ops []*schema.Operation) []GraphOperation {
+	out := make([]GraphOperation, len(ops))
+	held := make([][]heldSlots, len(ops))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ops)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = ge.operation(ops[i], &held[i])
+			}
+		}()
+	}
+	for i := range ops {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, h := range held {
+		for _, x := range h {
+			ge.load[x.component].inFlight += x.inFlight
+		}
+	}
+	return out
+}
+
 // operation builds one operation's latency grid, availability and calls.
-func (ge *graphEstimate) operation(op *schema.Operation) GraphOperation {
+func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) GraphOperation {
 	e, d := ge.e, ge.e.d
 	steps := ge.g.Calls[op.Name]
 	peak := op.Rate.PerSecond() * op.PeakFactor
 	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
 	read := op.IsRead()
 	span := 1.25 * ge.bound(steps, read, false)
-	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak}
+	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak, held: held}
 	grid := b.seq(steps, 1)
 	out.Calls = b.order
 	out.Steps = b.steps
@@ -862,7 +893,7 @@ func (ge *graphEstimate) operation(op *schema.Operation) GraphOperation {
 	if hasAsyncStep(steps) && !out.Fails {
 		// The completion: the same tree with the work behind each queue,
 		// on a grid as long as that work.
-		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true}
+		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true, held: held}
 		cg := full.seq(steps, 1)
 		p50, p99 := Millis(roundTo(cg.Quantile(0.5)*1000, 3)), Millis(roundTo(cg.Quantile(0.99)*1000, 3))
 		if full.bottleneck != "" {
@@ -955,6 +986,16 @@ type treeBuilder struct {
 	degraded bool
 	// steps are the operation's calls in the order the tree takes them.
 	steps []GraphStep
+	// held collects the slots each call holds (Little's law), in the
+	// order the tree takes them; the operation's builders share it, and
+	// the estimate adds it to the components' loads in operation order.
+	held *[]heldSlots
+}
+
+// heldSlots is the requests one call keeps in flight at a component.
+type heldSlots struct {
+	component string
+	inFlight  float64
 }
 
 // GraphStep is one call of an operation's tree, numbered in the order the
@@ -1072,8 +1113,8 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 	}
 	// Little's law: each call holds a slot of the component for as long as
 	// it and what it calls take.
-	if l := b.ge.load[s.To]; l != nil && (!b.quiet || b.behind) {
-		l.inFlight += b.peak * n * fanoutN(s) * g.Mean()
+	if b.ge.load[s.To] != nil && (!b.quiet || b.behind) {
+		*b.held = append(*b.held, heldSlots{s.To, b.peak * n * fanoutN(s) * g.Mean()})
 	}
 	if s.Share != nil {
 		g = g.Mix(shareOf(s), PointGrid(b.span, 0))
