@@ -2,6 +2,8 @@ package scaffold
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -175,10 +177,46 @@ func FromGraph(d *schema.Design, est *estimator.GraphResult) (Params, *Mapping, 
 		m.note("components no generated route uses: %s", strings.Join(others, ", "))
 	}
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, nil, m)
+	p.CPU, p.MemoryGiB = sizeOf(svc.Size)
+	p.Zones, p.TargetUtilization = max(1, svc.Zones), svc.TargetUtilization
+	for _, c := range g.Components {
+		if c.Kind == "worker" && p.Queue != QueueNone && pick[schema.FamilyQueue] != nil && c.Consumes == pick[schema.FamilyQueue].Name {
+			p.Workers = c.Instances
+		}
+	}
 	if est != nil {
 		p.PeakReadRPS, p.PeakWriteRPS = max(1, peak[redirect.Name]), max(1, peak[create.Name])
+		p.NeededPeak, p.NeededHorizon = graphNeeded(d, est, svc)
 	}
 	return p, m, nil
+}
+
+// graphNeeded is the instances the service needs at its planned
+// utilisation, one per zone at least: for its peak load now, and after a
+// year of the fastest growth among the operations that reach it (a bound
+// above: each operation's share grows at its own rate).
+func graphNeeded(d *schema.Design, est *estimator.GraphResult, svc *schema.Component) (int, int) {
+	target := svc.TargetUtilization
+	if target <= 0 {
+		target = 0.6
+	}
+	for _, c := range est.Components {
+		if c.Name != svc.Name || c.CapacityRPS == nil || *c.CapacityRPS <= 0 || c.Instances == 0 {
+			continue
+		}
+		perInstance := *c.CapacityRPS / float64(c.Instances)
+		growth := 1.0
+		for _, op := range est.Operations {
+			if o := d.Traffic[op.Name]; o != nil && slices.Contains(op.Calls, svc.Name) {
+				growth = max(growth, o.Growth)
+			}
+		}
+		// One per zone at least, as the sections' estimate sizes a fleet.
+		floor := max(1, svc.Zones)
+		now := int(math.Ceil(c.LoadRPS / (perInstance * target)))
+		return max(floor, now), max(floor, int(math.Ceil(c.LoadRPS*growth/(perInstance*target))))
+	}
+	return 0, 0
 }
 
 // busiestSync is the busiest synchronous read (or write) operation, as

@@ -136,7 +136,38 @@ func FromDesign(d *schema.Design, est *estimator.Result) (Params, *Mapping, erro
 
 	p.ClickBatch, p.ClickFlush = clickBatching(d.Queue.Kind, d.Queue.BatchSize, d.Queue.BatchWait, m)
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, est, m)
+	p.CPU, p.MemoryGiB = sizeOf(d.Services.Size)
+	p.Zones, p.TargetUtilization = d.Services.Zones, d.Services.TargetUtilization
+	p.Workers = d.Queue.Consumers
+	if est != nil {
+		p.NeededPeak = neededIn(est, estimator.ScenarioPeak)
+		p.NeededHorizon = neededIn(est, estimator.ScenarioHorizon)
+	}
 	return p, m, nil
+}
+
+// neededIn is the application instances a scenario of the estimate needs.
+func neededIn(est *estimator.Result, scenario string) int {
+	for _, s := range est.Scenarios {
+		if s.Name != scenario {
+			continue
+		}
+		for _, t := range s.Components {
+			if t.Name == "services" {
+				return t.Needed
+			}
+		}
+	}
+	return 0
+}
+
+// sizeOf reads a size "CxM": C vCPU and M GiB of memory.
+func sizeOf(size string) (int, int) {
+	var cpu, mem int
+	if _, err := fmt.Sscanf(size, "%dx%d", &cpu, &mem); err != nil || cpu < 1 || mem < 1 {
+		return 2, 8
+	}
+	return cpu, mem
 }
 
 // clickBatching takes the click recorder's batch size and longest wait

@@ -114,7 +114,56 @@ type Params struct {
 	SLOs         []SLO
 	PeakReadRPS  float64 // redirects per second at peak, for the load test
 	PeakWriteRPS float64 // creates per second at peak, for the load test
+
+	// The fleet, for the Kubernetes manifests: each instance's size (the
+	// design's services.size), the zones it spreads over, the utilisation
+	// it is planned at, and the instances the estimate needs at peak now
+	// and at the growth horizon (0 when no estimate says).
+	CPU, MemoryGiB            int
+	Zones                     int
+	Workers                   int // click workers (queue.consumers, or what the estimate sizes)
+	TargetUtilization         float64
+	NeededPeak, NeededHorizon int
 }
+
+// ShutdownTimeout is the generated service's default SHUTDOWN_TIMEOUT.
+func (p Params) ShutdownTimeout() time.Duration { return 20 * time.Second }
+
+// KubeDrainDelay is DRAIN_DELAY on Kubernetes: the endpoints of a pod that
+// is terminating are removed as its readiness fails (probed every
+// KubeReadinessPeriod) and the change reaches every node's proxy soon
+// after, so two periods.
+func (p Params) KubeDrainDelay() time.Duration { return 2 * p.KubeReadinessPeriod() }
+
+// KubeReadinessPeriod is how often Kubernetes asks /readyz.
+func (p Params) KubeReadinessPeriod() time.Duration { return 5 * time.Second }
+
+// TerminationGrace is the pod's terminationGracePeriodSeconds: the drain,
+// the in-flight requests' shutdown and five seconds to flush the clicks,
+// so the kubelet's SIGKILL never cuts a drain short.
+func (p Params) TerminationGrace() int {
+	return int((p.KubeDrainDelay() + p.ShutdownTimeout() + 5*time.Second) / time.Second)
+}
+
+// HPAMin is the autoscaler's floor: the instances the estimate needs at
+// peak plus one, so that a node can be drained without going below them,
+// and at least one per zone and two in all.
+func (p Params) HPAMin() int { return max(p.NeededPeak+1, p.Zones, 2) }
+
+// HPAMax is its ceiling: what the growth horizon needs plus the same
+// spare, and never below the design's own count or the floor.
+func (p Params) HPAMax() int { return max(p.HPAMin(), p.NeededHorizon+1, p.Instances) }
+
+// PDBMinAvailable keeps the capacity the SLO needs at peak through a
+// voluntary disruption (a node drain, an upgrade); never every instance,
+// or no node could ever be drained.
+func (p Params) PDBMinAvailable() int {
+	return max(1, min(max(1, p.NeededPeak), p.Instances-1))
+}
+
+// TargetCPUPercent is the autoscaler's CPU target, the design's planned
+// utilisation.
+func (p Params) TargetCPUPercent() int { return int(math.Round(p.TargetUtilization * 100)) }
 
 // Sharded reports whether the design splits links across databases.
 func (p Params) Sharded() bool { return p.Shards > 1 }
@@ -220,6 +269,18 @@ func (p Params) Defaults() Params {
 	}
 	if p.PeakWriteRPS == 0 {
 		p.PeakWriteRPS = 10
+	}
+	if p.CPU == 0 {
+		p.CPU, p.MemoryGiB = 2, 8 // the schema's default size, 2x8
+	}
+	if p.Zones == 0 {
+		p.Zones = 1
+	}
+	if p.Workers == 0 {
+		p.Workers = 2
+	}
+	if p.TargetUtilization == 0 {
+		p.TargetUtilization = 0.6 // the schema's default
 	}
 	return p
 }

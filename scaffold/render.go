@@ -176,7 +176,7 @@ func withHeader(rel string, data []byte, p Params) []byte {
 	case ext == ".md":
 		prefix = "<!-- " + strings.ReplaceAll(h, "--", "- -") + " -->\n\n"
 	case ext == ".yml" || ext == ".yaml" || ext == ".conf" || ext == ".cfg" || ext == ".sh" ||
-		base == "Makefile" || base == ".gitignore" || base == ".dockerignore" || base == "Dockerfile":
+		base == "Makefile" || base == ".gitignore" || base == ".dockerignore" || base == "Dockerfile" || base == "Containerfile":
 		prefix = "# " + h + "\n\n"
 		if bytes.HasPrefix(data, []byte("#!")) {
 			line, rest, _ := bytes.Cut(data, []byte("\n"))
@@ -198,6 +198,7 @@ func templateFuncs() template.FuncMap {
 		"promdur": promDuration,
 		"envdur":  envDuration,
 		"float":   func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) },
+		"secs":    func(d time.Duration) int { return int(d / time.Second) },
 		"seq": func(from, to int) []int {
 			s := []int{}
 			for i := from; i <= to; i++ {
