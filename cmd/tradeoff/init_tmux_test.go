@@ -176,6 +176,7 @@ func TestInitInATerminal(t *testing.T) {
 		prompt{"┃ count-click: what must a reader see", []string{"Enter"}},
 		prompt{"┃ What will you see in production?", []string{"Down", "Down", "Down", "Down", "x", "Enter"}},
 		prompt{"┃ Page on", []string{"Enter"}},
+		prompt{"┃ Add a component the shortener does not have?", []string{"Enter"}},
 	)
 	term.waitFor("EXIT=0")
 	if s := term.screen(); !strings.Contains(s, `wrote links.cue: ok (design "links", 3 operations on gcp, multi-zone)`) {
@@ -225,13 +226,24 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		{"create: what must a reader see", ""},
 		{"What will you see in production?", "0"},
 		{"Page on", ""},
+		// The loop, typed at a terminal: a search service called by
+		// the read, then no more.
+		{"Add a component the shortener does not have?", "2"},
+		{"Name of the new component", "search"},
+		{"Which operation calls it?", ""},
+		{"Instances of the new service", "3"},
+		{"Another component (2 of up to 3)", ""},
 	} {
 		prompts = append(prompts, prompt{qa[0], []string{qa[1], "Enter"}})
 	}
 	term.answer(prompts...)
 	term.waitFor("EXIT=0")
-	if _, err := schema.Load(filepath.Join(dir, "acc.cue"), nil); err != nil {
+	d, err := schema.Load(filepath.Join(dir, "acc.cue"), nil)
+	if err != nil {
 		t.Fatalf("the design written does not validate: %v\n%s", err, term.screen())
+	}
+	if c := d.Components["search"]; c == nil || c.Kind != "service" || c.Instances != 3 {
+		t.Errorf("the service added at the terminal is not in the design: %+v", c)
 	}
 
 	interruptAfterName(t, tmux, "--accessible halfway.cue", "Name of the system", "Enter a number between 1 and 3")
