@@ -73,6 +73,9 @@ type GraphOperation struct {
 	SLOCompletionMs *float64 `json:"slo_completion_ms,omitempty"`
 	MeetsSLO        bool     `json:"meets_slo"`
 	Availability    float64  `json:"availability"`
+	// Requires are the components the operation cannot do without (its
+	// availability's product), by name.
+	Requires []string `json:"requires"`
 	// Calls are the components the operation reaches, in the order first
 	// reached.
 	Calls []string `json:"calls"`
@@ -910,7 +913,8 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 		}
 		out.Derivation = append(out.Derivation, line)
 	}
-	a, why := ge.availability(steps, read)
+	a, why, requires := ge.availability(steps, read)
+	out.Requires = requires
 	if out.Fails {
 		a = 0
 	}
@@ -1208,7 +1212,7 @@ func stepNames(steps []schema.Step) string {
 // components it cannot do without multiply; what only a cache miss needs
 // counts for the misses; optional calls and what happens behind a queue do
 // not count. A component reached twice is one outage, counted once.
-func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, []string) {
+func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, []string, []string) {
 	required := map[string]bool{}
 	ge.required(steps, required, nil)
 	a := 1.0
@@ -1231,7 +1235,7 @@ func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, 
 	}
 	// Misses: a cache's miss path is needed by its misses only.
 	a *= ge.missAvail(steps, required, bypass, &why)
-	return a, why
+	return a, why, names
 }
 
 // bypassable collects the caches an operation can do without: cache-aside

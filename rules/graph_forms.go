@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
@@ -166,8 +167,24 @@ func graphAvailabilityBelowSLO(c *Context) []Finding {
 		if g.Async || g.Availability >= slo {
 			continue
 		}
-		out = append(out, at(g.Name, "slo.availability", "%s is estimated at %s against the %s SLO, over %s: about %s of downtime a month against the SLO's %s",
-			g.Name, pct(g.Availability), pct(slo), strings.Join(g.Calls, " → "), downtime(g.Availability), downtime(slo)))
+		// The weakest of what it cannot do without, lowest first.
+		type part struct {
+			name string
+			a    float64
+		}
+		var parts []part
+		for _, n := range g.Requires {
+			if gc := c.graphComp(n); gc != nil && gc.Availability != nil && *gc.Availability < 1 {
+				parts = append(parts, part{n, *gc.Availability})
+			}
+		}
+		sort.SliceStable(parts, func(i, j int) bool { return parts[i].a < parts[j].a })
+		var weakest []string
+		for _, p := range parts[:min(3, len(parts))] {
+			weakest = append(weakest, p.name+" "+pct(p.a))
+		}
+		out = append(out, at(g.Name, "slo.availability", "%s is estimated at %s against the %s SLO: it cannot do without %s (the weakest: %s), about %s of downtime a month against the SLO's %s",
+			g.Name, pct(g.Availability), pct(slo), plural(len(g.Requires), "component", "components"), strings.Join(weakest, ", "), downtime(g.Availability), downtime(slo)))
 	}
 	return out
 }
