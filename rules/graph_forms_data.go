@@ -545,13 +545,9 @@ func graphSlowInline(c *Context) []Finding {
 		if len(inline) == 0 {
 			continue
 		}
-		p99 := ""
-		if v, ok := c.Design.SLO.P99[op.Name]; ok {
-			p99 = fmt.Sprintf(" under a %s p99", v)
-		}
 		out = append(out, at(op.Name, opPath(op, "slowWork"),
 			"%s does %s inline%s at %s peak and hands nothing to a queue: the request waits for it and fails when that dependency does",
-			op.Name, strings.Join(inline, ", "), p99, rps(peakRPS(op))))
+			op.Name, strings.Join(inline, ", "), underP99(c, op), rps(peakRPS(op))))
 	}
 	return out
 }
@@ -569,10 +565,11 @@ func (c *Context) consumers() map[string][]*schema.Component {
 
 func graphKafkaTrickle(c *Context) []Finding {
 	limit := th("queue.kafka_trickle")
+	groups := c.consumers()
 	var out []Finding
 	for _, k := range c.kindComponents(schema.FamilyQueue) {
 		g := c.graphComp(k.Name)
-		if k.Kind != "kafka" || k.Replay || k.ConsumerGroups > 1 || len(c.consumers()[k.Name]) > 1 || g == nil || g.LoadRPS >= limit {
+		if k.Kind != "kafka" || k.Replay || k.ConsumerGroups > 1 || len(groups[k.Name]) > 1 || g == nil || g.LoadRPS >= limit {
 			continue
 		}
 		out = append(out, at(k.Name, compPath(k.Name)+".kind",

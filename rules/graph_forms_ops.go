@@ -103,20 +103,18 @@ func graphNoRateLimit(c *Context) []Finding {
 	if d.Security.RateLimit != nil {
 		return nil
 	}
-	for _, op := range d.Operations() {
-		if op.IsRead() || op.Async {
-			continue
-		}
-		msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
-		if s := c.firstService(op); s != nil {
-			if g := c.graphComp(s.Name); g != nil && g.CapacityRPS != nil && *g.CapacityRPS > 0 {
-				msg += fmt.Sprintf(": one client can send as many as %s serves (%s), and each write is stored and replicated",
-					s.Name, rps(*g.CapacityRPS))
-			}
-		}
-		return []Finding{at(op.Name, "security", "%s", msg)}
+	op := firstSyncWrite(d)
+	if op == nil {
+		return nil
 	}
-	return nil
+	msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
+	if s := c.firstService(op); s != nil {
+		if g := c.graphComp(s.Name); g != nil && g.CapacityRPS != nil && *g.CapacityRPS > 0 {
+			msg += fmt.Sprintf(": one client can send as many as %s serves (%s), and each write is stored and replicated",
+				s.Name, rps(*g.CapacityRPS))
+		}
+	}
+	return []Finding{at(op.Name, "security", "%s", msg)}
 }
 
 func graphUnencrypted(c *Context) []Finding {

@@ -42,13 +42,9 @@ var queueSlowInline = &Rule{
 			if op.Async || len(op.SlowWork) == 0 {
 				continue
 			}
-			p99 := ""
-			if v, ok := c.Design.SLO.P99[op.Name]; ok {
-				p99 = fmt.Sprintf(" under a %s p99", v)
-			}
 			out = append(out, at(op.Name, opPath(op, "slowWork"),
 				"%s does %s inline%s at %s peak: the request waits for it and fails when that dependency does",
-				op.Name, strings.Join(op.SlowWork, ", "), p99, rps(peakRPS(op))))
+				op.Name, strings.Join(op.SlowWork, ", "), underP99(c, op), rps(peakRPS(op))))
 		}
 		return out
 	},
@@ -300,6 +296,14 @@ func queueRate(c *Context) float64 {
 		}
 	}
 	return total
+}
+
+// underP99 is " under a 200ms p99" when the operation has a p99 SLO.
+func underP99(c *Context, op *schema.Operation) string {
+	if v, ok := c.Design.SLO.P99[op.Name]; ok {
+		return fmt.Sprintf(" under a %s p99", v)
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {

@@ -135,20 +135,29 @@ var secNoRateLimit = &Rule{
 		if d.Security.RateLimit != nil {
 			return nil
 		}
-		for _, op := range d.Operations() {
-			if op.IsRead() || op.Async {
-				continue
-			}
-			msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
-			if comp := c.component("services"); comp != nil && comp.CapacityRPS > 0 && op.Data != nil {
-				perDay := comp.CapacityRPS * schema.SecondsPerDay
-				msg += fmt.Sprintf(": one client at the fleet's %s could store %s objects (%s) a day",
-					rps(comp.CapacityRPS), num(perDay), schema.FormatBytes(perDay*float64(op.Data.ObjectSize)))
-			}
-			return []Finding{at(op.Name, "security", "%s", msg)}
+		op := firstSyncWrite(d)
+		if op == nil {
+			return nil
 		}
-		return nil
+		msg := fmt.Sprintf("%s accepts writes with no per-client limit", op.Name)
+		if comp := c.component("services"); comp != nil && comp.CapacityRPS > 0 && op.Data != nil {
+			perDay := comp.CapacityRPS * schema.SecondsPerDay
+			msg += fmt.Sprintf(": one client at the fleet's %s could store %s objects (%s) a day",
+				rps(comp.CapacityRPS), num(perDay), schema.FormatBytes(perDay*float64(op.Data.ObjectSize)))
+		}
+		return []Finding{at(op.Name, "security", "%s", msg)}
 	},
+}
+
+// firstSyncWrite is the first write operation whose caller waits for it:
+// the one a client without a rate limit can flood.
+func firstSyncWrite(d *schema.Design) *schema.Operation {
+	for _, op := range d.Operations() {
+		if !op.IsRead() && !op.Async {
+			return op
+		}
+	}
+	return nil
 }
 
 var secUnencrypted = &Rule{
