@@ -20,6 +20,11 @@ import (
 // desugars into.
 var shorthandSections = []string{"loadBalancer", "services", "cdn", "cache", "database", "queue"}
 
+// ShorthandComponents are the names of the components a design written
+// with the sections desugars into: its sections, and the workers behind
+// its queue.
+func ShorthandComponents() []string { return append(slices.Clone(shorthandSections), "workers") }
+
 // Graph is a design's components and call trees.
 type Graph struct {
 	// Components, sorted by name.
@@ -374,8 +379,8 @@ func (c *checker) cycles(edges map[string][]edge) {
 // didYouMean suggests the closest name, as ", did you mean "x"?", or lists
 // the names when there are few.
 func didYouMean(name string, names []string) string {
-	if best := closest(name, names); best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+	if s := closestWords(name, names); s != "" {
+		return s
 	}
 	if len(names) <= 8 {
 		return ": the components are " + strings.Join(names, ", ")

@@ -142,8 +142,10 @@ func additionQuestions(i int) []*Question {
 	}
 }
 
-// reservedNames are the components the shortener's sections become.
-var reservedNames = []string{"cdn", "loadBalancer", "services", "cache", "database", "queue", "workers", "replicas", "egress", "replication"}
+// reservedNames are the components the shortener's sections become, the
+// shorthand's path word for replicas, and the bill's network lines
+// (egress, replication), which a component may not be mistaken for.
+var reservedNames = append(schema.ShorthandComponents(), "replicas", "egress", "replication")
 
 // checkAdditionName checks a new component's name: a name, and not one in
 // use by the shortener's components or an earlier addition (nor the
