@@ -30,27 +30,7 @@ func chromiumWanted() bool {
 // print layout hides the navigation. Screenshots are kept in
 // $TRADEOFF_SCREENSHOTS when it is set, for a person to look at.
 func TestReportInChromium(t *testing.T) {
-	if !chromiumWanted() {
-		t.Skip("set CHROMIUM_TESTS=1 (or CI=true) to run the browser tests")
-	}
-	bin, err := cdp.Find()
-	if err != nil {
-		t.Fatalf("the browser tests were asked for but %v", err)
-	}
-	buildRenderer(t)
-	dir := t.TempDir()
-	shots := os.Getenv("TRADEOFF_SCREENSHOTS")
-	if shots == "" {
-		shots = dir
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	b, err := cdp.Launch(ctx, bin, filepath.Join(dir, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	ctx, b, dir, shots := startChromium(t)
 
 	for _, tc := range []struct {
 		name, design, layout string
@@ -175,6 +155,36 @@ func TestReportInChromium(t *testing.T) {
 	}
 }
 
+// startChromium is what every browser test starts with: the renderer
+// built, a temporary directory, where screenshots go ($TRADEOFF_SCREENSHOTS,
+// else that directory), and headless Chromium launched for two minutes at
+// most, closed when the test ends. It skips unless the browser tests were
+// asked for, and then fails when Chromium is missing.
+func startChromium(t *testing.T) (context.Context, *cdp.Browser, string, string) {
+	t.Helper()
+	if !chromiumWanted() {
+		t.Skip("set CHROMIUM_TESTS=1 (or CI=true) to run the browser tests")
+	}
+	bin, err := cdp.Find()
+	if err != nil {
+		t.Fatalf("the browser tests were asked for but %v", err)
+	}
+	buildRenderer(t)
+	dir := t.TempDir()
+	shots := os.Getenv("TRADEOFF_SCREENSHOTS")
+	if shots == "" {
+		shots = dir
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	b, err := cdp.Launch(ctx, bin, filepath.Join(dir, "profile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return ctx, b, dir, shots
+}
+
 // checkDrawn fails when the screenshot's diagram band is blank: a page
 // whose SVG failed to render would still pass the DOM checks.
 func checkDrawn(t *testing.T, shot []byte, top, bottom int) {
@@ -222,15 +232,7 @@ func save(t *testing.T, dir, name string, data []byte) {
 // browser: each is drawn, its label inside its box, and no two boxes or
 // labels overlap (the laid-out rectangles are compared, not pixels).
 func TestReportOf40ComponentsInChromium(t *testing.T) {
-	if !chromiumWanted() {
-		t.Skip("set CHROMIUM_TESTS=1 (or CI=true) to run the browser tests")
-	}
-	bin, err := cdp.Find()
-	if err != nil {
-		t.Fatalf("the browser tests were asked for but %v", err)
-	}
-	buildRenderer(t)
-	dir := t.TempDir()
+	ctx, b, dir, shots := startChromium(t)
 	design := filepath.Join(dir, "forty.cue")
 	if err := os.WriteFile(design, synth.Components(40, 20, 1), 0o644); err != nil {
 		t.Fatal(err)
@@ -239,13 +241,6 @@ func TestReportOf40ComponentsInChromium(t *testing.T) {
 	if _, stderr, code := run(t, "report", design, "-o", out, "--layout", "graphviz"); code != 0 {
 		t.Fatalf("report exit %d: %s", code, stderr)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	b, err := cdp.Launch(ctx, bin, filepath.Join(dir, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
 	p, err := b.NewPage(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -322,10 +317,6 @@ func TestReportOf40ComponentsInChromium(t *testing.T) {
 	shot, err := p.Screenshot(ctx, true)
 	if err != nil {
 		t.Fatal(err)
-	}
-	shots := os.Getenv("TRADEOFF_SCREENSHOTS")
-	if shots == "" {
-		shots = dir
 	}
 	save(t, shots, "forty-components.png", shot)
 	if problems := p.Problems(); len(problems) > 0 {
