@@ -136,6 +136,11 @@ func FromGraph(d *schema.Design, est *estimator.GraphResult) (Params, *Mapping, 
 	if q := pick[schema.FamilyQueue]; q != nil {
 		p.Queue = q.Kind
 		p.ClickBatch, p.ClickFlush = clickBatching(q.Kind, q.BatchSize, q.BatchWait, m)
+		for _, c := range g.Components {
+			if c.Kind == "worker" && c.Consumes == q.Name {
+				p.Workers = c.Instances
+			}
+		}
 	} else {
 		p.ClickBatch, p.ClickFlush = clickBatching("", 0, nil, m)
 	}
@@ -179,11 +184,7 @@ func FromGraph(d *schema.Design, est *estimator.GraphResult) (Params, *Mapping, 
 	p.SLOs, p.PeakReadRPS, p.PeakWriteRPS = mapOperations(d, nil, m)
 	p.CPU, p.MemoryGiB = sizeOf(svc.Size)
 	p.Zones, p.TargetUtilization = max(1, svc.Zones), svc.TargetUtilization
-	for _, c := range g.Components {
-		if c.Kind == "worker" && p.Queue != QueueNone && pick[schema.FamilyQueue] != nil && c.Consumes == pick[schema.FamilyQueue].Name {
-			p.Workers = c.Instances
-		}
-	}
+
 	if est != nil {
 		p.PeakReadRPS, p.PeakWriteRPS = max(1, peak[redirect.Name]), max(1, peak[create.Name])
 		p.NeededPeak, p.NeededHorizon = graphNeeded(d, est, svc)
