@@ -193,6 +193,20 @@ func (p Params) CheckInterval() time.Duration {
 	return 5 * time.Second // a managed load balancer's checks are coarser
 }
 
+// FleetLB is the balancer cmd/fleet runs on one machine: the design's own,
+// or HAProxy as the local stand-in for a managed one (it has the active
+// /readyz checks a cloud balancer has; open-source nginx does not).
+func (p Params) FleetLB() string {
+	if p.LB == LBNginx {
+		return LBNginx
+	}
+	return LBHAProxy
+}
+
+// FleetInstances is how many instances cmd/fleet starts by default: the
+// design's, capped for one machine (the generated fleet's maxInstances).
+func (p Params) FleetInstances() int { return min(p.Instances, 8) }
+
 // CheckFall is the number of failed checks that take an instance out.
 func (p Params) CheckFall() int { return 3 }
 

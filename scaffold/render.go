@@ -35,6 +35,9 @@ func layers(p Params) []string {
 	if p.HasBroker() {
 		l = append(l, "queue/broker")
 	}
+	if p.LB == LBManaged {
+		l = append(l, "lb/haproxy") // the fleet's local stand-in (cmd/fleet)
+	}
 	return l
 }
 
