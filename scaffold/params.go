@@ -203,9 +203,11 @@ func (p Params) FleetLB() string {
 	return LBHAProxy
 }
 
-// FleetInstances is how many instances cmd/fleet starts by default: the
-// design's, capped for one machine (the generated fleet's maxInstances).
-func (p Params) FleetInstances() int { return min(p.Instances, 8) }
+// FleetMaxInstances caps cmd/fleet on one machine; FleetInstances is how
+// many it starts by default: the design's, capped.
+func (p Params) FleetMaxInstances() int { return 8 }
+
+func (p Params) FleetInstances() int { return min(p.Instances, p.FleetMaxInstances()) }
 
 // CheckFall is the number of failed checks that take an instance out.
 func (p Params) CheckFall() int { return 3 }
