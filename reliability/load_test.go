@@ -88,6 +88,7 @@ type loadRun struct {
 	inflight chan struct{}
 	wg       sync.WaitGroup
 	done     chan struct{}
+	ended    atomic.Bool // end was called: no more requests are sent
 }
 
 // loadClient is a plain keep-alive client, as a load balancer or a
@@ -145,6 +146,9 @@ func (l *loadRun) dispatch(kind opKind, rate float64) {
 		at := time.Duration(i) * interval
 		if d := time.Until(l.t0.Add(at)); d > 0 {
 			time.Sleep(d)
+		}
+		if l.ended.Load() {
+			return
 		}
 		if l.spec.inRotation != nil && !l.spec.inRotation.Load() {
 			l.record(result{op: kind, at: at, rerouted: true})
@@ -220,6 +224,10 @@ func (l *loadRun) mark(name string) time.Duration {
 	l.mu.Unlock()
 	return at
 }
+
+// end stops sending before the load's duration is up, for a test whose
+// phases last as long as the system under test takes (a rolling restart).
+func (l *loadRun) end() { l.ended.Store(true) }
 
 // sleepUntil sleeps until the load has run for d.
 func (l *loadRun) sleepUntil(d time.Duration) {

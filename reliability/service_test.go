@@ -144,7 +144,13 @@ func noRedirect(timeout time.Duration) *http.Client {
 // free port and waits until /readyz answers 200.
 func startServer(t *testing.T, g *generated, env ...string) *service {
 	t.Helper()
-	port := freePort(t)
+	return startServerAt(t, g, freePort(t), env...)
+}
+
+// startServerAt is startServer on a given port: an instance restarted
+// where its load balancer expects it.
+func startServerAt(t *testing.T, g *generated, port int, env ...string) *service {
+	t.Helper()
 	s := &service{port: port, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	// No drain by default (nothing here balances load over the instance, and
 	// every cleanup would wait it out); the SIGTERM test sets its own.

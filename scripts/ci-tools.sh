@@ -15,8 +15,8 @@ PACKAGES=(
 	postgresql       # reliability: each fault test initdb's and crashes its own cluster
 	pre-commit       # docs/ci.md: the hook definitions are run by pre-commit itself
 	memcached        # scaffold: generated services run against it
-	nginx            # scaffold: nginx -t on the generated load balancer config
-	haproxy          # scaffold: haproxy -c on the generated load balancer config
+	nginx            # scaffold: nginx -t on the generated config; reliability: the fleet behind it
+	haproxy          # scaffold: haproxy -c on the generated config; reliability: the fleet behind it
 	prometheus       # scaffold: promtool checks the generated alert rules
 )
 
