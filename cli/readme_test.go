@@ -35,6 +35,18 @@ func TestREADMEOutputIsReal(t *testing.T) {
 	if code != ExitFindings || !bytes.Contains(readme, []byte(out)) {
 		t.Errorf("README does not show what review prints for the component checkout (exit %d):\n%s", code, out)
 	}
+	// The import and what validate then asks, with the output in a
+	// temporary directory named as the README names it.
+	tmp := t.TempDir()
+	design := tmp + "/design.cue"
+	out, code = run("", "import", "compose", "importer/testdata/compose/webapp.yml", "-o", design)
+	if code != ExitOK || !bytes.Contains(readme, []byte(strings.ReplaceAll(out, tmp+"/", ""))) {
+		t.Errorf("README does not show what import prints for the web app (exit %d):\n%s", code, out)
+	}
+	out, code = run("", "validate", design)
+	if code != ExitInvalid || !bytes.Contains(readme, []byte(strings.ReplaceAll(out, tmp+"/", ""))) {
+		t.Errorf("README does not show what validate prints for the imported web app (exit %d):\n%s", code, out)
+	}
 	out, _ = run("", "estimate", "examples/shortener.cue")
 	headline := strings.Join(strings.SplitN(out, "\n", 6)[:5], "\n")
 	if !bytes.Contains(readme, []byte(headline)) {

@@ -69,6 +69,7 @@ p99 latency and availability, and flags the trade-offs it makes.
 	for _, newCmd := range []func(*App) *cobra.Command{
 		newValidateCmd,
 		newExpandCmd,
+		newImportCmd,
 		newEstimateCmd,
 		newReviewCmd,
 		newRulesCmd,

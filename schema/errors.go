@@ -614,10 +614,12 @@ func joinPath(parts []string) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		if !strings.HasPrefix(p, `"`) {
-			p = quoteLabel(p)
+		// CUE quotes a label like "orders-db" that Source.walk writes
+		// bare: one spelling, so the error finds the field's position.
+		if u, err := strconv.Unquote(p); err == nil && strings.HasPrefix(p, `"`) {
+			p = u
 		}
-		b.WriteString(p)
+		b.WriteString(quoteLabel(p))
 	}
 	return b.String()
 }
