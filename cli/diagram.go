@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,11 +28,18 @@ type diagramOptions struct {
 	shards bool
 }
 
-var diagramFormats = []string{"svg", "dot", "mermaid", "png"}
+var diagramFormats = []string{"svg", "dot", "mermaid", "png", "d2", "structurizr", "likec4"}
+
+// modelFormats are the architecture-as-code exports: a model of the
+// component graph for another tool, not a picture.
+var modelFormats = map[string]func(io.Writer, *diagram.Graph) error{
+	"d2": diagram.WriteD2, "structurizr": diagram.WriteStructurizr, "likec4": diagram.WriteLikeC4,
+}
 
 // formatByExt maps output file extensions to formats.
 var formatByExt = map[string]string{
 	".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid", ".png": "png",
+	".d2": "d2", ".dsl": "structurizr", ".c4": "likec4", ".likec4": "likec4",
 }
 
 func newDiagramCmd(app *App) *cobra.Command {
@@ -63,6 +71,12 @@ Formats (-f, or taken from the -o extension):
   dot       Graphviz source: dot -Tsvg diagram.dot > diagram.svg
   mermaid   a Mermaid flowchart for Markdown and GitHub (.mmd)
   png       the SVG converted by rsvg-convert (librsvg), if installed
+  d2        a D2 diagram (.d2): d2 diagram.d2 diagram.svg
+  structurizr  a Structurizr DSL workspace (.dsl), containers and relationships
+  likec4    a LikeC4 model (.c4): likec4 serve
+The last three export the component graph (a design written with the
+sections is expanded into it first) with the estimate's figures as
+descriptions and the worst finding as a tag.
 
 Without -o the diagram goes to standard output; -o - does the same. An
 existing file is never replaced without --force.
@@ -93,7 +107,7 @@ executable, then on PATH. Install it with: go install ./cmd/tradeoff-render`,
 			return diagramRun(cmd, app, args[0], format, view, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.format, "format", "f", "", "output format: svg, dot, mermaid or png (default: from the -o extension, else svg)")
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "", "output format: svg, dot, mermaid, png, or a model: d2, structurizr, likec4 (default: from the -o extension, else svg)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file, or - for standard output (default: standard output)")
 	cmd.Flags().StringVar(&opts.view, "view", string(diagram.Overview), "what to draw: "+strings.Join(views, ", "))
 	cmd.Flags().StringVar(&opts.group, "group", "", "box a design written with components by "+strings.Join(diagram.Groupings, " or "))
@@ -118,7 +132,7 @@ func (o *diagramOptions) resolveFormat() (string, error) {
 			return "svg", nil
 		}
 		if !known {
-			return "", usageErrorf("cannot tell the format from %q: name the file .svg, .dot, .mmd or .png, or pass -f", o.output)
+			return "", usageErrorf("cannot tell the format from %q: name the file .svg, .dot, .mmd, .png, .d2, .dsl or .c4, or pass -f", o.output)
 		}
 		return byExt, nil
 	}
@@ -131,7 +145,7 @@ func (o *diagramOptions) resolveFormat() (string, error) {
 		ok = ok || f == allowed
 	}
 	if !ok {
-		return "", usageErrorf("invalid format %q: use svg, dot, mermaid or png", o.format)
+		return "", usageErrorf("invalid format %q: use %s", o.format, strings.Join(diagramFormats, ", "))
 	}
 	if known && byExt != f {
 		return "", usageErrorf("-f %s does not match the output file %s: drop -f or rename the file", f, o.output)
@@ -149,6 +163,13 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		return err
 	}
 	var g *diagram.Graph
+	if _, model := modelFormats[format]; model && len(d.Components) == 0 {
+		// The model formats are the component graph's: the sections are
+		// written in that form first, as expand prints them.
+		if d, err = expandedDesign(d); err != nil {
+			return err
+		}
+	}
 	if len(d.Components) > 0 {
 		g, err = componentDiagram(d, view, opts.group)
 	} else if opts.group != "" {
@@ -167,6 +188,12 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	var dot bytes.Buffer
 	var out []byte
 	switch format {
+	case "d2", "structurizr", "likec4":
+		var buf bytes.Buffer
+		if err := modelFormats[format](&buf, g); err != nil {
+			return err
+		}
+		out = buf.Bytes()
 	case "mermaid":
 		var buf bytes.Buffer
 		if err := diagram.WriteMermaid(&buf, g); err != nil {
@@ -199,6 +226,19 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 		return err
 	}
 	return writeFileAtomic(opts.output, out, opts.force)
+}
+
+// expandedDesign is d written with components, through schema.Expand.
+func expandedDesign(d *schema.Design) (*schema.Design, error) {
+	text, err := schema.Expand(d)
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	e, err := schema.Load("-", bytes.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("internal error: the expanded design does not load: %v", err)
+	}
+	return e, nil
 }
 
 // componentDiagram draws a design written with components: the component

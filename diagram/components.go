@@ -106,7 +106,7 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 	}
 	g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
 	for _, c := range model.Components {
-		n := &Node{ID: ids[c.Name], Kind: nodeKind(c), Title: c.Name, Component: c.Name}
+		n := &Node{ID: ids[c.Name], Kind: nodeKind(c), Title: c.Name, Component: c.Name, Tech: c.Kind}
 		n.Lines = append(n.Lines, componentLine(c))
 		if e, ok := comps[c.Name]; ok {
 			n.Numbers = componentNumbers(e, d.System.Cloud)
@@ -308,7 +308,7 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 		}
 		added[s.To] = true
 		c := model.Component(s.To)
-		n := &Node{ID: ids[s.To], Kind: nodeKind(c), Title: s.To, Component: s.To, Lines: []string{componentLine(c)}}
+		n := &Node{ID: ids[s.To], Kind: nodeKind(c), Title: s.To, Component: s.To, Tech: c.Kind, Lines: []string{componentLine(c)}}
 		if e, ok := comps[s.To]; ok {
 			n.Numbers = componentNumbers(e, d.System.Cloud)[:1]
 			n.Overloaded = e.Utilization != nil && *e.Utilization >= 1

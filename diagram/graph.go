@@ -124,6 +124,9 @@ type Node struct {
 	// Component is the schema's name for the tier ("services", "cache"),
 	// which findings refer to.
 	Component string
+	// Tech is the component's kind ("postgres", "kafka") where the design
+	// names one, for the model exports.
+	Tech string
 }
 
 // Edge is traffic from one node to another.

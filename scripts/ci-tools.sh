@@ -54,6 +54,13 @@ if ! mmdc --version 2>/dev/null | grep -qx '11.17.0'; then
 	PUPPETEER_SKIP_DOWNLOAD=1 npm install -g --no-audit --no-fund @mermaid-js/mermaid-cli@11.17.0 >/dev/null
 fi
 
+# diagram: the LikeC4 export is validated by LikeC4's own CLI
+# (diagram's TestLikeC4Validates; 1.59.4 runs on this machine's Node 20).
+if ! likec4 --version 2>/dev/null | grep -qx '1.59.4'; then
+	echo "installing: likec4 (npm)"
+	npm install -g --no-audit --no-fund likec4@1.59.4 >/dev/null
+fi
+
 # scaffold: the generated services must pass gosec (each exception justified).
 if ! command -v gosec >/dev/null && [ ! -x "$(go env GOPATH)/bin/gosec" ]; then
 	echo "installing: gosec (go install)"
