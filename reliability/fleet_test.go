@@ -324,19 +324,7 @@ func TestFleetCommand(t *testing.T) {
 				}
 				return readyStatus(base) == http.StatusOK
 			})
-			url := "https://example.org/" + runID(t) + "/fleet"
-			code, status, err := createLink(noRedirect(5*time.Second), base, url)
-			if err != nil || status != http.StatusCreated {
-				t.Fatalf("create through the fleet: %d %v", status, err)
-			}
-			resp, err := noRedirect(5 * time.Second).Get(base + "/" + code)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != url {
-				t.Fatalf("redirect through the fleet: %d to %q, want 302 to %q", resp.StatusCode, resp.Header.Get("Location"), url)
-			}
+			createAndResolve(t, base, "https://example.org/"+runID(t)+"/fleet", tail(f.out.String(), 20))
 			pids := fleetPIDs(f.out.String())
 			if len(pids) != len(ups)+1 {
 				t.Fatalf("the fleet listed %d children, want %d instances and the balancer:\n%s", len(pids), len(ups)+1, f.out.String())

@@ -376,6 +376,25 @@ func seedLinks(t *testing.T, base, runID string, n int) []link {
 	return links
 }
 
+// createAndResolve creates a link to url at base and follows its code
+// back: the one create and one redirect a smoke test asks for.
+func createAndResolve(t *testing.T, base, url, logs string) {
+	t.Helper()
+	c := noRedirect(5 * time.Second)
+	code, status, err := createLink(c, base, url)
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("create at %s: %d %v\n%s", base, status, err, logs)
+	}
+	resp, err := c.Get(base + "/" + code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != url {
+		t.Fatalf("redirect at %s: %d to %q, want 302 to %q", base, resp.StatusCode, resp.Header.Get("Location"), url)
+	}
+}
+
 // createLink posts one URL and returns the code it got.
 func createLink(c *http.Client, base, url string) (code string, status int, err error) {
 	body, _ := json.Marshal(map[string]string{"url": url})

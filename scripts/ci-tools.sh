@@ -18,6 +18,8 @@ PACKAGES=(
 	nginx            # scaffold: nginx -t on the generated config; reliability: the fleet behind it
 	haproxy          # scaffold: haproxy -c on the generated config; reliability: the fleet behind it
 	prometheus       # scaffold: promtool checks the generated alert rules
+	podman           # reliability: the generated service's image is built and run
+	runc             # reliability: podman's runtime here (crun refuses this machine's hybrid cgroups)
 )
 
 missing=()
