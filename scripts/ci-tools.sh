@@ -20,6 +20,8 @@ PACKAGES=(
 	prometheus       # scaffold: promtool checks the generated alert rules
 	podman           # reliability: the generated service's image is built and run
 	runc             # reliability: podman's runtime here (crun refuses this machine's hybrid cgroups)
+	etcd-server      # reliability: the store of the kube-apiserver the manifests are dry-run against
+	openssl          # reliability: the kube-apiserver's service-account key
 )
 
 missing=()
@@ -68,3 +70,7 @@ if ! command -v gosec >/dev/null && [ ! -x "$(go env GOPATH)/bin/gosec" ]; then
 	echo "installing: gosec (go install)"
 	go install github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 fi
+
+# reliability: kube-apiserver and kubectl at the version of k8s.io/api, built
+# from k8s.io/kubernetes (about 4 minutes the first time, kept afterwards).
+echo "kubernetes tools: $(scripts/kube-tools.sh)"
