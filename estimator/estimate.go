@@ -220,10 +220,10 @@ func (e *estimator) note(id, text string) {
 
 // sizeOf parses a "vCPU x GiB" size.
 func sizeOf(s string) (vcpu, gib float64) {
-	if _, err := fmt.Sscanf(s, "%gx%g", &vcpu, &gib); err != nil || vcpu <= 0 {
-		return 2, 8
+	if vcpu, gib, ok := schema.SizeOf(s); ok {
+		return vcpu, gib
 	}
-	return vcpu, gib
+	return 2, 8
 }
 
 func (e *estimator) run() *Result {

@@ -186,30 +186,18 @@ func composeComponent(s *Skeleton, name string, svc types.ServiceConfig, pos fun
 	} else if c.Kind == "service" {
 		s.guess(c.At, "%s: no deploy.replicas → 1 instance, as Compose runs", name)
 	}
+	var cpus float64
+	var mem int64
 	if svc.Deploy != nil {
 		r := svc.Deploy.Resources.Limits
 		if r == nil {
 			r = svc.Deploy.Resources.Reservations
 		}
 		if r != nil {
-			size, note := sizeFor(float64(r.NanoCPUs), int64(r.MemoryBytes))
-			if size != "" && (c.Kind == "service" || isDatabase(c.Kind) || c.Kind == "search") {
-				c.Size = size
-				s.guess(pos(name, "deploy", "resources"), "%s: %s", name, note)
-			}
-			if isCache(c.Kind) && r.MemoryBytes > 0 {
-				c.Memory = bytesText(int64(r.MemoryBytes))
-			}
+			cpus, mem = float64(r.NanoCPUs), int64(r.MemoryBytes)
 		}
 	}
-	if isCache(c.Kind) {
-		if m := maxMemory(svc.Command); m != "" {
-			c.Memory = m
-			s.guess(pos(name, "command"), "%s: --maxmemory in its command → memory %s", name, m)
-		} else if c.Memory != "" {
-			s.guess(pos(name, "deploy", "resources"), "%s: its memory limit → memory %s (Redis uses at most what maxmemory allows)", name, c.Memory)
-		}
-	}
+	s.resources(c, cpus, mem, "", "memory limit", pos(name, "deploy", "resources"), svc.Command, pos(name, "command"))
 	if len(svc.Ports) > 0 && (c.Kind == "service" || isBalancer(c.Kind)) {
 		c.Entry = true
 		s.guess(pos(name, "ports"), "%s publishes a port → an entry point: an operation starts here", name)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/distribution/reference"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 // imageKinds maps an image's repository (registry and tag dropped) to a
@@ -133,12 +135,6 @@ func isGateway(image string) bool {
 	return false
 }
 
-// sizes are the schema's instance sizes, vCPU x GiB, smallest first.
-var sizes = []struct {
-	cpu, gib float64
-	name     string
-}{{2, 8, "2x8"}, {4, 16, "4x16"}, {8, 32, "8x32"}, {16, 64, "16x64"}}
-
 // sizeFor is the smallest of the schema's sizes that holds cpus and
 // memory (either may be 0: not given); "" when neither is given.
 func sizeFor(cpus float64, memBytes int64) (size string, note string) {
@@ -146,12 +142,13 @@ func sizeFor(cpus float64, memBytes int64) (size string, note string) {
 		return "", ""
 	}
 	gib := float64(memBytes) / (1 << 30)
-	for _, s := range sizes {
-		if cpus <= s.cpu && gib <= s.gib {
-			return s.name, fmt.Sprintf("%s vCPU, %s memory → size %s, the smallest of the schema's sizes that holds it", trimFloat(cpus), bytesText(memBytes), s.name)
+	for _, size := range schema.Sizes {
+		if c, g, _ := schema.SizeOf(size); cpus <= c && gib <= g {
+			return size, fmt.Sprintf("%s vCPU, %s memory → size %s, the smallest of the schema's sizes that holds it", trimFloat(cpus), bytesText(memBytes), size)
 		}
 	}
-	return "16x64", fmt.Sprintf("%s vCPU, %s memory is more than the schema's largest size: written as 16x64", trimFloat(cpus), bytesText(memBytes))
+	largest := schema.Sizes[len(schema.Sizes)-1]
+	return largest, fmt.Sprintf("%s vCPU, %s memory is more than the schema's largest size: written as %s", trimFloat(cpus), bytesText(memBytes), largest)
 }
 
 func trimFloat(f float64) string {

@@ -358,23 +358,14 @@ func kubeComponent(s *Skeleton, w workload) (*Component, error) {
 	if len(res) == 0 {
 		res, which = ct.Resources.Requests, "requests"
 	}
+	var cpus float64
+	var mem int64
 	if len(res) > 0 {
-		cpu, mem := res.Cpu().AsApproximateFloat64(), res.Memory().Value()
-		if size, note := sizeFor(cpu, mem); size != "" && (c.Kind == "service" || isDatabase(c.Kind) || c.Kind == "search") {
-			c.Size = size
-			s.guess(w.m.at("spec", "template", "spec", "containers", strconv.Itoa(ci), "resources"), "%s: resource %s %s", name, which, note)
-		}
-		if isCache(c.Kind) && mem > 0 {
-			c.Memory = bytesText(mem)
-			s.guess(w.m.at("spec", "template", "spec", "containers", strconv.Itoa(ci), "resources"), "%s: its memory %s → memory %s (Redis uses at most what maxmemory allows)", name, which, c.Memory)
-		}
+		cpus, mem = res.Cpu().AsApproximateFloat64(), res.Memory().Value()
 	}
-	if isCache(c.Kind) {
-		if m := maxMemory(append(append([]string{}, ct.Command...), ct.Args...)); m != "" {
-			c.Memory = m
-			s.guess(w.m.at("spec", "template", "spec", "containers", strconv.Itoa(ci)), "%s: --maxmemory in its command → memory %s", name, m)
-		}
-	}
+	container := []string{"spec", "template", "spec", "containers", strconv.Itoa(ci)}
+	s.resources(c, cpus, mem, "resource "+which+" ", "memory "+which, w.m.at(append(container, "resources")...),
+		append(append([]string{}, ct.Command...), ct.Args...), w.m.at(container...))
 	for _, tc := range w.pod.Spec.TopologySpreadConstraints {
 		if tc.TopologyKey == corev1.LabelTopologyZone && (c.Kind == "service" || c.Kind == "worker") {
 			c.ZoneSpread = true

@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func docs(file string, data []byte, hint string) ([]*yaml.Node, error) {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				return out, nil
 			}
 			return nil, yamlError(file, err, hint)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 // Source is where in the user's files something was read.
@@ -109,6 +111,28 @@ func (s *Skeleton) called(name string) bool {
 	return false
 }
 
+// resources applies what a deployment's limits (and a cache's command)
+// say of a component: the schema size that holds cpus and memory, or a
+// cache's memory, where --maxmemory in cmd wins over the memory limit.
+// limit names the limit in the guesses ("" for Compose's deploy.resources,
+// "limits " or "requests " for a container), memLimit the memory one.
+func (s *Skeleton) resources(c *Component, cpus float64, mem int64, limit, memLimit string, resAt Source, cmd []string, cmdAt Source) {
+	if size, note := sizeFor(cpus, mem); size != "" && isSized(c.Kind) {
+		c.Size = size
+		s.guess(resAt, "%s: %s%s", c.Name, limit, note)
+	}
+	if !isCache(c.Kind) {
+		return
+	}
+	if m := maxMemory(cmd); m != "" {
+		c.Memory = m
+		s.guess(cmdAt, "%s: --maxmemory in its command → memory %s", c.Name, m)
+	} else if mem > 0 {
+		c.Memory = bytesText(mem)
+		s.guess(resAt, "%s: its %s → memory %s (Redis uses at most what maxmemory allows)", c.Name, memLimit, c.Memory)
+	}
+}
+
 // finish turns what was read into a graph the schema accepts: a service
 // nobody calls that only talks to a queue is that queue's worker, and an
 // operation starts at each entry point.
@@ -200,24 +224,16 @@ func (s *Skeleton) step(b *strings.Builder, name string, path []string, indent s
 	b.WriteString(indent + "]},\n")
 }
 
-func isQueue(kind string) bool {
-	return kind == "kafka" || kind == "rabbitmq" || kind == "sqs" || kind == "nats"
-}
+// The kinds' families are schema's (one table of kinds for the project).
+func isQueue(kind string) bool    { return schema.Family(kind) == schema.FamilyQueue }
+func isBalancer(kind string) bool { return schema.Family(kind) == schema.FamilyLB }
+func isDatabase(kind string) bool { return schema.Family(kind) == schema.FamilyDatabase }
+func isCache(kind string) bool    { return schema.Family(kind) == schema.FamilyCache }
 
-func isBalancer(kind string) bool {
-	return kind == "managed-lb" || kind == "nginx" || kind == "haproxy"
-}
-
-func isDatabase(kind string) bool {
-	switch kind {
-	case "postgres", "mysql", "dynamodb", "cassandra", "mongodb":
-		return true
-	}
-	return false
-}
-
-func isCache(kind string) bool {
-	return kind == "redis" || kind == "memcached" || kind == "managed-redis"
+// isSized: the kinds whose instances have a schema size.
+func isSized(kind string) bool {
+	f := schema.Family(kind)
+	return f == schema.FamilyService || f == schema.FamilyDatabase || f == schema.FamilySearch
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -24,7 +24,7 @@ import (
 )
 
 // Sizes are the vCPU x GiB sizes the schema allows, smallest first.
-var Sizes = []string{"2x8", "4x16", "8x32", "16x64"}
+var Sizes = schema.Sizes
 
 type kind int
 

@@ -30,6 +30,18 @@ var kindFamily = map[string]string{
 	"cdn": FamilyCDN, "object-store": FamilyObject, "search": FamilySearch, "external": FamilyExternal,
 }
 
+// Sizes are the instance sizes design.cue allows, vCPU x GiB, smallest
+// first.
+var Sizes = []string{"2x8", "4x16", "8x32", "16x64"}
+
+// SizeOf parses a "vCPU x GiB" size; ok is false for anything else.
+func SizeOf(size string) (vcpu, gib float64, ok bool) {
+	if _, err := fmt.Sscanf(size, "%gx%g", &vcpu, &gib); err != nil || vcpu <= 0 || gib <= 0 {
+		return 0, 0, false
+	}
+	return vcpu, gib, true
+}
+
 // Family is the family of a component kind ("" for an unknown kind).
 func Family(kind string) string { return kindFamily[kind] }
 

@@ -88,3 +88,19 @@ func TestSplitAndJoinPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSizesAreTheSchemas keeps Sizes, which the importer and optimize
+// use, the list design.cue accepts, in its order.
+func TestSizesAreTheSchemas(t *testing.T) {
+	want := `one of "` + strings.Join(Sizes, `", "`) + `"`
+	for _, path := range []string{"services.size", "database.size", "components.<component>.size"} {
+		if f := fieldAt(path); f == nil || f.Want != want {
+			t.Errorf("%s wants %v, Sizes say %s", path, f, want)
+		}
+	}
+	for _, s := range Sizes {
+		if _, _, ok := SizeOf(s); !ok {
+			t.Errorf("SizeOf(%q) does not parse", s)
+		}
+	}
+}
