@@ -185,32 +185,23 @@ func diagramRun(cmd *cobra.Command, app *App, path, format string, view diagram.
 	if err != nil {
 		return err
 	}
-	var dot bytes.Buffer
-	var out []byte
-	switch format {
-	case "d2", "structurizr", "likec4":
-		var buf bytes.Buffer
-		if err := modelFormats[format](&buf, g); err != nil {
-			return err
-		}
-		out = buf.Bytes()
-	case "mermaid":
-		var buf bytes.Buffer
-		if err := diagram.WriteMermaid(&buf, g); err != nil {
-			return err
-		}
-		out = buf.Bytes()
-	default:
-		if err := diagram.WriteDOT(&dot, g); err != nil {
-			return err
-		}
-		out = dot.Bytes()
+	// DOT, unless the format is a text of its own; SVG and PNG lay it out.
+	write := diagram.WriteDOT
+	if w, ok := modelFormats[format]; ok {
+		write = w
+	} else if format == "mermaid" {
+		write = diagram.WriteMermaid
 	}
+	var buf bytes.Buffer
+	if err := write(&buf, g); err != nil {
+		return err
+	}
+	out := buf.Bytes()
 	if format == "svg" || format == "png" {
 		if rendererErr != nil {
 			return renderError(rendererErr)
 		}
-		svg, err := renderer.SVG(dot.Bytes())
+		svg, err := renderer.SVG(out)
 		if err != nil {
 			return renderError(err)
 		}

@@ -881,7 +881,7 @@ func fillLegend(g *Graph, failure bool) {
 	for _, e := range g.Edges {
 		seen[e.Style] = true
 	}
-	for _, s := range []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe} {
+	for _, s := range edgeStyles {
 		if seen[s] {
 			g.Legend.Styles = append(g.Legend.Styles, s)
 		}

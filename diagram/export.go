@@ -11,28 +11,31 @@ import (
 // numbers as descriptions, the worst finding as a tag, the calls with
 // their peak rates. What they share is here; each format is one file.
 
-// exportKind is how a node kind is named and shaped in the model formats.
+// exportKind is how a node kind is named and shaped in the model formats:
+// one entry per kind, for every format.
 type exportKind struct {
-	tag    string // the Structurizr tag and LikeC4 element kind
-	d2     string // the D2 shape
-	likec4 string // the LikeC4 shape ("" for the default rectangle)
+	tag         string // the Structurizr tag and LikeC4 element kind
+	d2          string // the D2 shape
+	likec4      string // the LikeC4 shape ("" for the default rectangle)
+	likec4Color string // one of LikeC4's theme colours
+	structurizr string // the Structurizr shape ("" for the default box)
 }
 
 var exportKinds = map[Kind]exportKind{
-	KindClients:   {"person", "person", "person"},
-	KindProbe:     {"probe", "circle", ""},
-	KindCDN:       {"cdn", "cloud", ""},
-	KindLB:        {"loadbalancer", "rectangle", ""},
-	KindApp:       {"service", "rectangle", ""},
-	KindWorkers:   {"worker", "rectangle", ""},
-	KindCache:     {"cache", "stored_data", "storage"},
-	KindPrimary:   {"database", "cylinder", "cylinder"},
-	KindReplicas:  {"database", "cylinder", "cylinder"},
-	KindQueue:     {"queue", "queue", "queue"},
-	KindCollector: {"collector", "rectangle", ""},
-	KindObject:    {"objectstore", "package", "storage"},
-	KindSearch:    {"search", "page", ""},
-	KindExternal:  {"external", "hexagon", ""},
+	KindClients:   {"person", "person", "person", "gray", "Person"},
+	KindProbe:     {"probe", "circle", "", "gray", ""},
+	KindCDN:       {"cdn", "cloud", "", "sky", "Hexagon"},
+	KindLB:        {"loadbalancer", "rectangle", "", "sky", ""},
+	KindApp:       {"service", "rectangle", "", "green", "RoundedBox"},
+	KindWorkers:   {"worker", "rectangle", "", "green", "Box"},
+	KindCache:     {"cache", "stored_data", "storage", "amber", "Cylinder"},
+	KindPrimary:   {"database", "cylinder", "cylinder", "indigo", "Cylinder"},
+	KindReplicas:  {"database", "cylinder", "cylinder", "indigo", "Cylinder"},
+	KindQueue:     {"queue", "queue", "queue", "secondary", "Pipe"},
+	KindCollector: {"collector", "rectangle", "", "gray", ""},
+	KindObject:    {"objectstore", "package", "storage", "indigo", "Folder"},
+	KindSearch:    {"search", "page", "", "red", ""},
+	KindExternal:  {"external", "hexagon", "", "muted", "Hexagon"},
 }
 
 // exportOrder lists the kinds in a fixed order, for the declarations.
@@ -68,8 +71,11 @@ func severityTag(n *Node) string {
 	if n.Badge == nil || n.Badge.Open == 0 {
 		return ""
 	}
-	return "finding-" + n.Badge.Worst.String()
+	return findingTag(n.Badge.Worst)
 }
+
+// findingTag is the tag of a severity's findings: "finding-high".
+func findingTag(sev Severity) string { return "finding-" + sev.String() }
 
 // technology is the node's technology: the component's kind ("postgres",
 // "kafka"), else the first word of its description.
@@ -82,12 +88,6 @@ func technology(n *Node) string {
 		return t
 	}
 	return string(n.Kind)
-}
-
-// styleName is how an edge's style is named in tags and relationship kinds.
-var styleName = map[Style]string{
-	StyleRequest: "request", StyleHit: "hit", StyleMiss: "miss", StyleAsync: "async",
-	StyleReplication: "replication", StyleTelemetry: "telemetry", StyleProbe: "probe",
 }
 
 // header writes the model's opening comment (title, provenance, the notes

@@ -81,6 +81,10 @@ const (
 	StyleProbe       Style = "probe"       // the external uptime check
 )
 
+// edgeStyles lists every edge style, in the order legends and models list
+// them.
+var edgeStyles = []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe}
+
 // Graph is a drawn design, independent of the output format. Nodes and
 // edges are in a fixed order so that every renderer is deterministic.
 type Graph struct {

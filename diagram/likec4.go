@@ -37,18 +37,18 @@ func WriteLikeC4(w io.Writer, g *Graph) error {
 		if ek.likec4 != "" {
 			p("      shape %s\n", ek.likec4)
 		}
-		p("      color %s\n    }\n  }\n", likec4Color(k))
+		p("      color %s\n    }\n  }\n", ek.likec4Color)
 	}
-	for _, st := range []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe} {
+	for _, st := range edgeStyles {
 		look := StyleLookOf(st)
 		line := "solid"
 		if look.Dash == "dashed" || look.Dash == "dotted" {
 			line = look.Dash
 		}
-		p("  relationship %s {\n    line %s\n  }\n", styleName[st], line)
+		p("  relationship %s {\n    line %s\n  }\n", st, line)
 	}
-	for _, sev := range []Severity{SevCritical, SevHigh, SevMedium, SevLow, SevInfo} {
-		if t := "finding-" + sev.String(); usedTags[t] {
+	for sev := SevCritical; sev >= SevInfo; sev-- {
+		if t := findingTag(sev); usedTags[t] {
 			p("  tag %s\n", t)
 		}
 	}
@@ -86,7 +86,7 @@ func WriteLikeC4(w io.Writer, g *Graph) error {
 	p("  }\n\n")
 	nodes := g.byID()
 	for _, e := range g.Edges {
-		p("  %s -[%s]-> %s %s", ref[e.From], styleName[e.Style], ref[e.To], c4String(strings.Join(e.Label, " · ")))
+		p("  %s -[%s]-> %s %s", ref[e.From], e.Style, ref[e.To], c4String(strings.Join(e.Label, " · ")))
 		if to := nodes[e.To]; to != nil && to.Kind != KindClients {
 			p(" {\n    technology %s\n  }\n", c4String(technology(to)))
 		} else {
@@ -96,36 +96,13 @@ func WriteLikeC4(w io.Writer, g *Graph) error {
 	p("}\n\nviews {\n")
 	p("  view index {\n    title %s\n    include *\n  }\n", c4String(g.Title))
 	p("  view containers of sys {\n    title %s\n    include *\n", c4String(name+" — inside"))
-	for _, sev := range []Severity{SevCritical, SevHigh, SevMedium, SevLow, SevInfo} {
-		if t := "finding-" + sev.String(); usedTags[t] {
+	for sev := SevCritical; sev >= SevInfo; sev-- {
+		if t := findingTag(sev); usedTags[t] {
 			p("    style element.tag = #%s {\n      border dashed\n    }\n", t)
 		}
 	}
 	p("  }\n}\n")
 	return bw.Flush()
-}
-
-// likec4Color maps a kind to one of LikeC4's theme colours.
-func likec4Color(k Kind) string {
-	switch k {
-	case KindClients, KindProbe, KindCollector:
-		return "gray"
-	case KindCDN, KindLB:
-		return "sky"
-	case KindApp, KindWorkers:
-		return "green"
-	case KindCache:
-		return "amber"
-	case KindPrimary, KindReplicas, KindObject:
-		return "indigo"
-	case KindQueue:
-		return "secondary"
-	case KindSearch:
-		return "red"
-	case KindExternal:
-		return "muted"
-	}
-	return "primary"
 }
 
 // c4String quotes s as a LikeC4 single-quoted string.

@@ -43,7 +43,7 @@ func WriteStructurizr(w io.Writer, g *Graph) error {
 		if to := nodes[e.To]; to != nil {
 			tech = technology(to)
 		}
-		p("        %s -> %s %s %s %s\n", e.From, e.To, dslString(strings.Join(e.Label, " · ")), dslString(tech), dslString(styleName[e.Style]))
+		p("        %s -> %s %s %s %s\n", e.From, e.To, dslString(strings.Join(e.Label, " · ")), dslString(tech), dslString(string(e.Style)))
 	}
 	p("    }\n\n")
 	p("    views {\n")
@@ -57,8 +57,6 @@ func WriteStructurizr(w io.Writer, g *Graph) error {
 			used[t] = true
 		}
 	}
-	shapes := map[string]string{"person": "Person", "database": "Cylinder", "queue": "Pipe", "cache": "Cylinder",
-		"objectstore": "Folder", "external": "Hexagon", "cdn": "Hexagon", "worker": "Box", "service": "RoundedBox"}
 	for _, k := range exportOrder {
 		tag := exportKinds[k].tag
 		if !used[tag] {
@@ -67,20 +65,19 @@ func WriteStructurizr(w io.Writer, g *Graph) error {
 		used[tag] = false // once
 		look := kindLooks[k]
 		p("            element %s {\n", dslString(tag))
-		if s, ok := shapes[tag]; ok {
-			p("                shape %s\n", s)
+		if shape := exportKinds[k].structurizr; shape != "" {
+			p("                shape %s\n", shape)
 		}
 		p("                background %s\n                color %s\n            }\n", look.fill, colorText)
 	}
-	for _, sev := range []Severity{SevCritical, SevHigh, SevMedium, SevLow, SevInfo} {
-		tag := "finding-" + sev.String()
-		if used[tag] {
+	for sev := SevCritical; sev >= SevInfo; sev-- {
+		if tag := findingTag(sev); used[tag] {
 			p("            element %s {\n                stroke %s\n                strokeWidth 6\n            }\n", dslString(tag), severityColors[sev][0])
 		}
 	}
-	for _, st := range []Style{StyleRequest, StyleHit, StyleMiss, StyleAsync, StyleReplication, StyleTelemetry, StyleProbe} {
+	for _, st := range edgeStyles {
 		look := StyleLookOf(st)
-		p("            relationship %s {\n                color %s\n", dslString(styleName[st]), look.Color)
+		p("            relationship %s {\n                color %s\n", dslString(string(st)), look.Color)
 		if look.Dash == "dashed" || look.Dash == "dotted" {
 			p("                dashed true\n")
 		} else {
