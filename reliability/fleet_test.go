@@ -45,18 +45,10 @@ func fleetService(t *testing.T, lb string) *generated {
 // failed server again once its fail_timeout has passed.
 func backInRotationBound(p scaffold.Params) time.Duration {
 	if p.LB == scaffold.LBNginx {
-		return nginxFailTimeout
+		return p.PassiveFailTimeout()
 	}
-	return time.Duration(haproxyRise+1) * p.CheckInterval()
+	return time.Duration(p.CheckRise()+1) * p.CheckInterval()
 }
-
-// The generated balancers' settings the bounds are derived from
-// (templates/shortener/layers/lb/*): checked against the config itself in
-// writeFleetConfig, so a template change cannot leave the test behind.
-const (
-	nginxFailTimeout = 10 * time.Second
-	haproxyRise      = 2
-)
 
 // writeFleetConfig has the generated cmd/fleet write the balancer's
 // configuration for listen and the instances at ports, and returns its path.
@@ -79,9 +71,10 @@ func writeFleetConfig(t *testing.T, g *generated, p scaffold.Params, dir, listen
 		t.Fatal(err)
 	}
 	data := string(raw)
-	want := fmt.Sprintf("fail_timeout=%ds", int(nginxFailTimeout/time.Second))
+	// The bounds come from these settings: the file must still say them.
+	want := fmt.Sprintf("max_fails=%d fail_timeout=%ds", p.PassiveFails(), int(p.PassiveFailTimeout()/time.Second))
 	if p.FleetLB() == scaffold.LBHAProxy {
-		want = fmt.Sprintf("inter %ds fall %d rise %d", int(p.CheckInterval()/time.Second), p.CheckFall(), haproxyRise)
+		want = fmt.Sprintf("inter %ds fall %d rise %d", int(p.CheckInterval()/time.Second), p.CheckFall(), p.CheckRise())
 	}
 	if !strings.Contains(data, want) {
 		t.Fatalf("%s has no %q: the test's bounds no longer match the generated balancer", conf, want)

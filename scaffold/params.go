@@ -212,6 +212,17 @@ func (p Params) FleetInstances() int { return min(p.Instances, p.FleetMaxInstanc
 // CheckFall is the number of failed checks that take an instance out.
 func (p Params) CheckFall() int { return 3 }
 
+// CheckRise is the number of passed checks that bring it back (HAProxy).
+func (p Params) CheckRise() int { return 2 }
+
+// PassiveFails and PassiveFailTimeout are open-source nginx's passive
+// check: an instance that fails PassiveFails requests within the timeout
+// is left out for as long, then tried again.
+func (p Params) PassiveFails() int { return 3 }
+
+// PassiveFailTimeout: see PassiveFails.
+func (p Params) PassiveFailTimeout() time.Duration { return 10 * time.Second }
+
 // DrainDelay is the generated service's default DRAIN_DELAY: how long an
 // instance keeps serving after SIGTERM, with /readyz failing, before it
 // stops accepting connections. A load balancer with active checks stops
