@@ -102,12 +102,7 @@ func TestContainerImage(t *testing.T) {
 		if c.exited() {
 			t.Fatalf("the container exited: %v\n%s", c.err, tail(c.out.String(), 20))
 		}
-		resp, err := http.Get(base + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		return getStatus(base+"/healthz") == http.StatusOK
 	})
 	if st := readyStatus(base); st != http.StatusOK {
 		t.Errorf("/readyz %d", st)

@@ -35,8 +35,11 @@ func figure(t *testing.T, format string, args ...any) {
 }
 
 // readyStatus is the status of GET /readyz, or 0 if it did not answer.
-func readyStatus(base string) int {
-	resp, err := noRedirect(2 * time.Second).Get(base + "/readyz")
+func readyStatus(base string) int { return getStatus(base + "/readyz") }
+
+// getStatus is the status of GET url within 2 s, or 0 if it did not answer.
+func getStatus(url string) int {
+	resp, err := noRedirect(2 * time.Second).Get(url)
 	if err != nil {
 		return 0
 	}

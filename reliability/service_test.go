@@ -156,17 +156,11 @@ func startServerAt(t *testing.T, g *generated, port int, env ...string) *service
 	// every cleanup would wait it out); the SIGTERM test sets its own.
 	env = append([]string{fmt.Sprintf("LISTEN_ADDR=127.0.0.1:%d", port), "BASE_URL=https://sho.rt", "LOG_LEVEL=warn", "DRAIN_DELAY=0"}, env...)
 	s.p = startProc(t, "server", procOptions{dir: g.dir, env: childEnv(env...)}, filepath.Join(g.bin, "server"))
-	c := noRedirect(2 * time.Second)
 	waitFor(t, "the server's /readyz", 30*time.Second, func() bool {
 		if s.p.exited() {
 			t.Fatalf("server exited: %v\n%s", s.p.err, tail(s.p.out.String(), 20))
 		}
-		resp, err := c.Get(s.base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		return readyStatus(s.base) == http.StatusOK
 	})
 	return s
 }
