@@ -57,13 +57,12 @@ func WriteD2(w io.Writer, g *Graph) error {
 		}
 		p("%s}\n", indent)
 	}
+	nodes := g.byID()
 	for _, gr := range g.Groups {
 		p("g_%s: %s {\n", d2ID(gr.ID), d2String(gr.Label))
 		for _, id := range gr.Nodes {
-			for _, n := range g.Nodes {
-				if n.ID == id {
-					writeNode(n, "  ")
-				}
+			if n := nodes[id]; n != nil {
+				writeNode(n, "  ")
 			}
 		}
 		p("}\n")
