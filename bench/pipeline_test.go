@@ -146,3 +146,22 @@ func BenchmarkEstimateGraph(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReviewGraph measures what `tradeoff review` does after loading a
+// component design: the estimate and the rule catalogue over it.
+func BenchmarkReviewGraph(b *testing.B) {
+	today := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range graphDesigns(b) {
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				resetMemos()
+				ctx, err := rules.NewContext(d.design)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rules.Review(ctx, rules.Options{Today: today})
+			}
+		})
+	}
+}

@@ -118,8 +118,17 @@ func (g Grid) Mean() float64 {
 
 // Then is the time of a followed by b: the convolution of the two.
 func (g Grid) Then(b Grid) Grid {
-	out := newGrid(g.dt * (gridPoints - 1))
-	pa, pb := g.pmf(), b.pmf()
+	// A fixed delay (the start of a sequence, a stated work) only moves
+	// the other distribution: no product to sum.
+	if i, p, ok := g.point(); ok {
+		return b.shifted(i, p)
+	}
+	if j, p, ok := b.point(); ok {
+		return g.shifted(j, p)
+	}
+	s := scratchPool.Get().(*convScratch)
+	defer scratchPool.Put(s)
+	pa, pb := g.pmfInto(s.pa), b.pmfInto(s.pb)
 	// Only the cells that hold probability take part: a hop's time is
 	// concentrated on a few cells of an operation's span, so this is far
 	// below gridPoints² (the result is the same).
@@ -127,14 +136,44 @@ func (g Grid) Then(b Grid) Grid {
 	loB, hiB := support(pb)
 	var pdf []float64
 	if (hiA-loA+1)*(hiB-loB+1) > fftAbove {
-		pdf = convolveFFT(pa, pb)
+		pdf = s.convolveFFT(pa, pb)
 	} else {
-		pdf = convolveDirect(pa, pb, loA, hiA, loB, hiB)
+		pdf = s.convolveDirect(pa, pb, loA, hiA, loB, hiB)
 	}
+	out := newGrid(g.dt * (gridPoints - 1))
 	sum := 0.0
 	for k := range out.cdf {
 		sum += pdf[k]
 		out.cdf[k] = math.Min(1, sum)
+	}
+	return out
+}
+
+// point is the cell that holds all of the grid's mass, and that mass,
+// when one cell does: a fixed delay, of a call that always answers or of
+// one that sometimes does not.
+func (g Grid) point() (cell int, mass float64, ok bool) {
+	i := 0
+	for i < len(g.cdf) && g.cdf[i] == 0 {
+		i++
+	}
+	if i == len(g.cdf) {
+		return 0, 0, false
+	}
+	for _, c := range g.cdf[i+1:] {
+		if c != g.cdf[i] {
+			return 0, 0, false
+		}
+	}
+	return i, g.cdf[i], true
+}
+
+// shifted is the grid delayed by cells and scaled by mass: its
+// convolution with a point.
+func (g Grid) shifted(cells int, mass float64) Grid {
+	out := newGrid(g.dt * (gridPoints - 1))
+	for k := cells; k < len(out.cdf); k++ {
+		out.cdf[k] = math.Min(1, mass*g.cdf[k-cells])
 	}
 	return out
 }
@@ -147,24 +186,40 @@ func (g Grid) Then(b Grid) Grid {
 // 1,000-component benchmark (bench: BenchmarkEstimateGraph).
 const fftAbove = 16 * gridPoints
 
-// fftPool holds FFTs of twice the grid (a linear, not circular,
-// convolution): an FFT keeps work buffers, so each goroutine takes its own.
-var fftPool = sync.Pool{New: func() any { return fourier.NewFFT(2 * gridPoints) }}
+// convScratch is one convolution's working memory: an FFT of twice the
+// grid (a linear, not circular, convolution) with its buffers. A
+// thousand-operation estimate convolves thousands of times, and
+// allocating these each time was most of its garbage; each goroutine
+// takes its own from the pool.
+type convScratch struct {
+	fft            *fourier.FFT
+	pa, pb, pdf    []float64
+	padA, padB, sq []float64
+	ca, cb         []complex128
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &convScratch{
+		fft: fourier.NewFFT(2 * gridPoints),
+		pa:  make([]float64, gridPoints), pb: make([]float64, gridPoints), pdf: make([]float64, gridPoints),
+		padA: make([]float64, 2*gridPoints), padB: make([]float64, 2*gridPoints), sq: make([]float64, 2*gridPoints),
+		ca: make([]complex128, gridPoints+1), cb: make([]complex128, gridPoints+1),
+	}
+}}
 
 // convolveFFT is the first gridPoints cells of a ∗ b by the FFT; the tiny
 // negative values rounding leaves are zeroed.
-func convolveFFT(a, b []float64) []float64 {
-	f := fftPool.Get().(*fourier.FFT)
-	defer fftPool.Put(f)
-	pa, pb := make([]float64, 2*gridPoints), make([]float64, 2*gridPoints)
-	copy(pa, a)
-	copy(pb, b)
-	ca, cb := f.Coefficients(nil, pa), f.Coefficients(nil, pb)
+func (s *convScratch) convolveFFT(a, b []float64) []float64 {
+	copy(s.padA, a)
+	clear(s.padA[len(a):])
+	copy(s.padB, b)
+	clear(s.padB[len(b):])
+	ca, cb := s.fft.Coefficients(s.ca, s.padA), s.fft.Coefficients(s.cb, s.padB)
 	for i := range ca {
 		ca[i] *= cb[i]
 	}
-	seq := f.Sequence(nil, ca)
-	out := make([]float64, gridPoints)
+	seq := s.fft.Sequence(s.sq, ca)
+	out := s.pdf
 	n := float64(2 * gridPoints) // gonum's inverse is not normalised
 	for k := range out {
 		out[k] = math.Max(0, seq[k]/n)
@@ -173,8 +228,9 @@ func convolveFFT(a, b []float64) []float64 {
 }
 
 // convolveDirect is a ∗ b over the cells that hold probability.
-func convolveDirect(pa, pb []float64, loA, hiA, loB, hiB int) []float64 {
-	pdf := make([]float64, gridPoints)
+func (s *convScratch) convolveDirect(pa, pb []float64, loA, hiA, loB, hiB int) []float64 {
+	pdf := s.pdf
+	clear(pdf)
 	for i := loA; i <= hiA; i++ {
 		x := pa[i]
 		if x == 0 {
@@ -207,9 +263,9 @@ func support(p []float64) (lo, hi int) {
 	return lo, hi
 }
 
-// pmf is the probability in each grid cell (cdf[0] in the first).
-func (g Grid) pmf() []float64 {
-	p := make([]float64, len(g.cdf))
+// pmfInto is the probability in each grid cell (cdf[0] in the first),
+// written into p.
+func (g Grid) pmfInto(p []float64) []float64 {
 	prev := 0.0
 	for k, c := range g.cdf {
 		p[k] = math.Max(0, c-prev)

@@ -109,16 +109,48 @@ func TestConvolveFFTMatchesDirect(t *testing.T) {
 		{"exponential then lognormal", GridOf(1, func(t float64) float64 { return 1 - math.Exp(-t/0.05) }), GridOf(1, LognormalCDF(0.05, 0.3))},
 		{"point then lognormal", PointGrid(1, 0.1), GridOf(1, LognormalCDF(0.05, 0.3))},
 	} {
-		pa, pb := tc.a.pmf(), tc.b.pmf()
+		pa, pb := tc.a.pmfInto(make([]float64, gridPoints)), tc.b.pmfInto(make([]float64, gridPoints))
 		loA, hiA := support(pa)
 		loB, hiB := support(pb)
-		direct := convolveDirect(pa, pb, loA, hiA, loB, hiB)
-		fft := convolveFFT(pa, pb)
+		s := scratchPool.Get().(*convScratch)
+		direct := slices.Clone(s.convolveDirect(pa, pb, loA, hiA, loB, hiB))
+		fft := s.convolveFFT(pa, pb)
+		scratchPool.Put(s)
 		for k := range direct {
 			if math.Abs(direct[k]-fft[k]) > 1e-12 {
 				t.Errorf("%s: cell %d: direct %g, FFT %g", tc.name, k, direct[k], fft[k])
 				break
 			}
 		}
+	}
+}
+
+// TestThenPointIsAShift: a fixed delay convolved by the shortcut gives what
+// the sum over cells gives, for a delay that always answers and one that
+// answers with a probability below one, on either side.
+func TestThenPointIsAShift(t *testing.T) {
+	spread := GridOf(1, LognormalCDF(0.05, 0.3))
+	half := PointGrid(1, 0.2).Mix(0.5, newGrid(1))
+	for _, tc := range []struct {
+		name string
+		a, b Grid
+	}{
+		{"zero then spread", PointGrid(1, 0), spread},
+		{"spread then delay", spread, PointGrid(1, 0.1)},
+		{"half a delay then spread", half, spread},
+	} {
+		got := tc.a.Then(tc.b)
+		pa, pb := tc.a.pmfInto(make([]float64, gridPoints)), tc.b.pmfInto(make([]float64, gridPoints))
+		s := scratchPool.Get().(*convScratch)
+		pdf := s.convolveDirect(pa, pb, 0, gridPoints-1, 0, gridPoints-1)
+		sum := 0.0
+		for k := range pdf {
+			sum += pdf[k]
+			if want := math.Min(1, sum); math.Abs(got.cdf[k]-want) > 1e-12 {
+				t.Errorf("%s: cell %d: shift %g, sum %g", tc.name, k, got.cdf[k], want)
+				break
+			}
+		}
+		scratchPool.Put(s)
 	}
 }
