@@ -588,6 +588,7 @@ type compModel struct {
 	util               float64
 	lamRead, lamWrite  float64 // per instance (per primary for writes)
 	hopRead, hopWrite  Dist
+	hopKey             string // the stage chains of the two, bit for bit
 	saturated          bool
 	concurrencyLimited bool
 }
@@ -766,14 +767,13 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 		if m.capacity > 0 {
 			m.util = l.total() / m.capacity
 		}
-		m.hopRead = SumStages([]Stage{{Fixed: m.fixed}})
-		m.hopWrite = m.hopRead
+		m.setHops([]Stage{{Fixed: m.fixed}}, nil)
 	case m.writeMu > 0:
 		rho := m.lamRead/(float64(m.servers)*m.mu) + m.lamWrite/m.writeMu
 		m.util = rho
 		if rho < 1 {
-			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * float64(m.servers) * m.mu, Mu: m.mu, C: m.servers})...))
-			m.hopWrite = SumStages(append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * m.writeMu, Mu: m.writeMu, C: 1})...))
+			m.setHops(append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * float64(m.servers) * m.mu, Mu: m.mu, C: m.servers})...),
+				append([]Stage{{Fixed: m.fixed}}, QueueStages(MMc{Lambda: rho * m.writeMu, Mu: m.writeMu, C: 1})...))
 		}
 	default:
 		lam := (l.total()) / float64(max(1, m.instances))
@@ -786,11 +786,22 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 			q = MMc{Lambda: l.total(), Mu: m.mu, C: max(1, m.instances) * m.servers}
 		}
 		if m.util < 1 {
-			m.hopRead = SumStages(append([]Stage{{Fixed: m.fixed}}, ServiceStages(q, m.cv)...))
-			m.hopWrite = m.hopRead
+			m.setHops(append([]Stage{{Fixed: m.fixed}}, ServiceStages(q, m.cv)...), nil)
 		}
 	}
 	m.saturated = m.util >= 1
+}
+
+// setHops sets a call's time for reads and for writes (the same when
+// write is nil) from their stage chains, and the key the operations'
+// memo reads them by.
+func (m *compModel) setHops(read, write []Stage) {
+	m.hopRead, m.hopKey = SumStages(read), stageKey(read)
+	m.hopWrite = m.hopRead
+	if write != nil {
+		m.hopWrite = SumStages(write)
+		m.hopKey += "/" + stageKey(write)
+	}
 }
 
 func (ge *graphEstimate) vmAvail(n, zones int) (float64, string) {
@@ -834,7 +845,7 @@ func (ge *graphEstimate) operations(ops []*schema.Operation) []GraphOperation {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = ge.operation(ops[i], &held[i])
+				out[i] = ge.memoOperation(ops[i], &held[i])
 			}
 		}()
 	}

@@ -91,9 +91,11 @@ func SumStages(stages []Stage) Dist {
 // sumMemo remembers convolved distributions within a process, keyed by the
 // exact bits of every stage in order (the order matters to the last bit of
 // floating point, so it is part of the key). Dist is never modified after
-// it is built, so callers may share one. At 256 chains of about 33 KB the
-// memo is emptied, which bounds it to 8 MB.
-var sumMemo = newMemoTable[string, Dist](256)
+// it is built, so callers may share one. At 2,048 chains of about 33 KB
+// the memo is emptied, which bounds it to 67 MB: a component design has a
+// chain or two per component, and a review estimates it once per
+// scenario, so a thousand components' chains must fit to be reused.
+var sumMemo = newMemoTable[string, Dist](2048)
 
 // ResetMemos empties the process-wide memos (convolved stage chains,
 // mixture quantiles, queue hops, Che's results and Zipf buckets), so that a benchmark
@@ -103,6 +105,7 @@ func ResetMemos() {
 	sumMemo.reset()
 	mixMemo.reset()
 	hopMemo.reset()
+	opMemo.reset()
 	cheMu.Lock()
 	clear(cheMemo)
 	cheMu.Unlock()
