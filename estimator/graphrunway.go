@@ -64,12 +64,18 @@ func (ge *graphEstimate) utilisationAt(m *compModel, usage []graphUsage) func(fl
 		return nil
 	}
 	name := m.c.Name
-	// growth of one part of the load: Σ share × GrowthFactor.
+	// growth of one part of the load: Σ share × GrowthFactor, over the
+	// operations that reach the component (gathered once: the runway's
+	// search evaluates it many times).
 	growth := func(part func(*compLoad) float64) func(float64) float64 {
+		type term struct{ w, growth float64 }
+		var terms []term
 		sum := 0.0
 		for _, u := range usage {
 			if l := u.calls[name]; l != nil {
-				sum += part(l) * u.op.PeakFactor
+				w := part(l) * u.op.PeakFactor
+				sum += w
+				terms = append(terms, term{w, u.op.Growth})
 			}
 		}
 		return func(months float64) float64 {
@@ -77,10 +83,8 @@ func (ge *graphEstimate) utilisationAt(m *compModel, usage []graphUsage) func(fl
 				return 1
 			}
 			t := 0.0
-			for _, u := range usage {
-				if l := u.calls[name]; l != nil {
-					t += part(l) * u.op.PeakFactor / sum * GrowthFactor(u.op.Growth, months)
-				}
+			for _, x := range terms {
+				t += x.w / sum * GrowthFactor(x.growth, months)
 			}
 			return t
 		}

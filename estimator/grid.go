@@ -136,7 +136,7 @@ func (g Grid) Then(b Grid) Grid {
 	loB, hiB := support(pb)
 	var pdf []float64
 	if (hiA-loA+1)*(hiB-loB+1) > fftAbove {
-		pdf = s.convolveFFT(pa, pb)
+		pdf = s.convolveFFT(pa, pb, loA, hiA, loB, hiB)
 	} else {
 		pdf = s.convolveDirect(pa, pb, loA, hiA, loB, hiB)
 	}
@@ -186,43 +186,69 @@ func (g Grid) shifted(cells int, mass float64) Grid {
 // 1,000-component benchmark (bench: BenchmarkEstimateGraph).
 const fftAbove = 16 * gridPoints
 
-// convScratch is one convolution's working memory: an FFT of twice the
-// grid (a linear, not circular, convolution) with its buffers. A
-// thousand-operation estimate convolves thousands of times, and
-// allocating these each time was most of its garbage; each goroutine
-// takes its own from the pool.
+// convScratch is one convolution's working memory: the cells of both
+// operands and the result, and an FFT with its buffers for each size a
+// convolution takes. A thousand-operation estimate convolves thousands of
+// times, and allocating these each time was most of its garbage; each
+// goroutine takes its own from the pool.
 type convScratch struct {
+	pa, pb, pdf []float64
+	ffts        map[int]*fftBuffers
+}
+
+// fftBuffers is an FFT of one size with its inputs and outputs.
+type fftBuffers struct {
 	fft            *fourier.FFT
-	pa, pb, pdf    []float64
 	padA, padB, sq []float64
 	ca, cb         []complex128
 }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &convScratch{
-		fft: fourier.NewFFT(2 * gridPoints),
-		pa:  make([]float64, gridPoints), pb: make([]float64, gridPoints), pdf: make([]float64, gridPoints),
-		padA: make([]float64, 2*gridPoints), padB: make([]float64, 2*gridPoints), sq: make([]float64, 2*gridPoints),
-		ca: make([]complex128, gridPoints+1), cb: make([]complex128, gridPoints+1),
+		pa: make([]float64, gridPoints), pb: make([]float64, gridPoints), pdf: make([]float64, gridPoints),
+		ffts: map[int]*fftBuffers{},
 	}
 }}
 
-// convolveFFT is the first gridPoints cells of a ∗ b by the FFT; the tiny
-// negative values rounding leaves are zeroed.
-func (s *convScratch) convolveFFT(a, b []float64) []float64 {
-	copy(s.padA, a)
-	clear(s.padA[len(a):])
-	copy(s.padB, b)
-	clear(s.padB[len(b):])
-	ca, cb := s.fft.Coefficients(s.ca, s.padA), s.fft.Coefficients(s.cb, s.padB)
+// sized is the FFT of n points, made on first use.
+func (s *convScratch) sized(n int) *fftBuffers {
+	f := s.ffts[n]
+	if f == nil {
+		f = &fftBuffers{fft: fourier.NewFFT(n), padA: make([]float64, n), padB: make([]float64, n), sq: make([]float64, n),
+			ca: make([]complex128, n/2+1), cb: make([]complex128, n/2+1)}
+		s.ffts[n] = f
+	}
+	return f
+}
+
+// convolveFFT is the first gridPoints cells of a ∗ b by the FFT, over the
+// cells that hold probability (lo to hi of each): a circular convolution
+// as long as the two supports together is a linear one, so the FFT is
+// the power of two that holds them, often half of twice the grid. Only
+// the cells below the grid's end are wanted, so neither operand is taken
+// past them. The tiny negative values rounding leaves are zeroed.
+func (s *convScratch) convolveFFT(a, b []float64, loA, hiA, loB, hiB int) []float64 {
+	want := gridPoints - loA - loB // result cells from loA+loB on
+	la, lb := min(hiA-loA+1, want), min(hiB-loB+1, want)
+	n := 2
+	for n < la+lb-1 {
+		n *= 2
+	}
+	f := s.sized(n)
+	copy(f.padA, a[loA:loA+la])
+	clear(f.padA[la:])
+	copy(f.padB, b[loB:loB+lb])
+	clear(f.padB[lb:])
+	ca, cb := f.fft.Coefficients(f.ca, f.padA), f.fft.Coefficients(f.cb, f.padB)
 	for i := range ca {
 		ca[i] *= cb[i]
 	}
-	seq := s.fft.Sequence(s.sq, ca)
+	seq := f.fft.Sequence(f.sq, ca)
 	out := s.pdf
-	n := float64(2 * gridPoints) // gonum's inverse is not normalised
-	for k := range out {
-		out[k] = math.Max(0, seq[k]/n)
+	clear(out)
+	scale := float64(n) // gonum's inverse is not normalised
+	for m := range min(n, want) {
+		out[loA+loB+m] = math.Max(0, seq[m]/scale)
 	}
 	return out
 }

@@ -108,13 +108,17 @@ func TestConvolveFFTMatchesDirect(t *testing.T) {
 		{"lognormal then lognormal", GridOf(2, LognormalCDF(0.1, 0.5)), GridOf(2, LognormalCDF(0.2, 0.9))},
 		{"exponential then lognormal", GridOf(1, func(t float64) float64 { return 1 - math.Exp(-t/0.05) }), GridOf(1, LognormalCDF(0.05, 0.3))},
 		{"point then lognormal", PointGrid(1, 0.1), GridOf(1, LognormalCDF(0.05, 0.3))},
+		// Both start late and run past the end together: the FFT is sized
+		// to the supports and cut at the grid's end.
+		{"late then late", GridOf(1, func(t float64) float64 { return LognormalCDF(0.2, 0.5)(t - 0.4) }), GridOf(1, func(t float64) float64 { return LognormalCDF(0.1, 0.4)(t - 0.3) })},
+		{"narrow then spread", GridOf(1, func(t float64) float64 { return LognormalCDF(0.01, 0.012)(t - 0.2) }), GridOf(1, LognormalCDF(0.2, 0.9))},
 	} {
 		pa, pb := tc.a.pmfInto(make([]float64, gridPoints)), tc.b.pmfInto(make([]float64, gridPoints))
 		loA, hiA := support(pa)
 		loB, hiB := support(pb)
 		s := scratchPool.Get().(*convScratch)
 		direct := slices.Clone(s.convolveDirect(pa, pb, loA, hiA, loB, hiB))
-		fft := s.convolveFFT(pa, pb)
+		fft := s.convolveFFT(pa, pb, loA, hiA, loB, hiB)
 		scratchPool.Put(s)
 		for k := range direct {
 			if math.Abs(direct[k]-fft[k]) > 1e-12 {
