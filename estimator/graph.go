@@ -1030,13 +1030,22 @@ type GraphStep struct {
 
 // seq is steps taken in order, each m times per request.
 func (b *treeBuilder) seq(steps []schema.Step, m float64) Grid {
-	g := PointGrid(b.span, 0)
+	// The first step's time is the sequence's so far: convolving it with
+	// the zero it starts from would only copy it.
+	var g Grid
+	then := func(x Grid) {
+		if g.cdf == nil {
+			g = x
+		} else {
+			g = g.Then(x)
+		}
+	}
 	for _, s := range steps {
 		if s.Async && s.To != "" && !b.full {
 			// The request ends at the enqueue; what the consumers do
 			// happens after the answer.
 			h := b.hop(s.To, s)
-			g = g.Then(h)
+			then(h)
 			b.reach(s.To)
 			if !b.quiet {
 				b.recordStep(s, h)
@@ -1047,11 +1056,14 @@ func (b *treeBuilder) seq(steps []schema.Step, m float64) Grid {
 		if s.Async && b.full {
 			outer := b.behind
 			b.behind = true
-			g = g.Then(b.step(s, m))
+			then(b.step(s, m))
 			b.behind = outer
 			continue
 		}
-		g = g.Then(b.step(s, m))
+		then(b.step(s, m))
+	}
+	if g.cdf == nil {
+		return PointGrid(b.span, 0)
 	}
 	return g
 }
