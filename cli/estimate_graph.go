@@ -189,7 +189,7 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 	p("%s", st.table(headers, rows, numeric))
 	for _, cl := range clouds {
 		if cc := r.Costs.For(cl); len(cc.Unpriced) > 0 {
-			p("%s", st.bullet(fmt.Sprintf("%s+: not priced (no sourced figure: a price id with --prices, a pricePerCall in the design): %s", cl, strings.Join(cc.Unpriced, ", "))))
+			p("%s", st.bullet(fmt.Sprintf("%s+: not priced (%s): %s", cl, estimator.UnpricedHint, strings.Join(cc.Unpriced, ", "))))
 		}
 	}
 	if r.BudgetUSD != nil {

@@ -398,7 +398,7 @@ func (ge *graphEstimate) run() *GraphResult {
 		for _, cloud := range Clouds {
 			gc.MonthlyUSD[cloud] = round2(r.Costs.For(cloud).ComponentTotal(c.Name))
 		}
-		gc.Unpriced = c.Kind == "object-store" || c.Kind == "dynamodb" || c.Kind == "external" && c.PricePerCall == nil && gc.LoadRPS > 0
+		gc.Unpriced = statedMissing(c, usage, stored)
 		if s, ok := stored[c.Name]; ok {
 			now, h := s.now, s.horizon
 			gc.StorageBytes, gc.StorageBytesAtHorizon = &now, &h

@@ -186,7 +186,9 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 			case "postgres", "mysql":
 				b.relational(f)
 			case "dynamodb":
-				b.unpriced(cl + ".db.dynamodb")
+				if !ge.billStated(b, c, usage, stored) {
+					b.unpriced(cl + ".db.dynamodb")
+				}
 			default:
 				b.selfRunDB(f)
 			}
@@ -196,30 +198,16 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 		case schema.FamilyQueue:
 			ge.billQueue(b, c, usage)
 		case schema.FamilyObject:
-			gb := 0.0
-			if s, ok := stored[c.Name]; ok {
-				gb = s.horizon / GiB
-			}
-			b.unpriced(cl + ".storage.object")
-			e.note(cl+".storage.object", fmt.Sprintf("object storage is not priced in the reference: %s GB at the horizon and %s requests a month for %s are left out of the total", Num(gb), Num(monthly(usage, c.Name)), c.Name))
-		case schema.FamilyExternal:
-			calls := monthly(usage, c.Name)
-			if c.PricePerCall == nil {
-				if calls > 0 {
-					id := "components." + c.Name + ".pricePerCall"
-					if !slices.Contains(b.cost.Unpriced, id) {
-						b.cost.Unpriced = append(b.cost.Unpriced, id)
-					}
-					b.cost.Assumed = true
-					e.note(id, fmt.Sprintf("%s calls a month to %s are not priced: state its pricePerCall", Num(calls), c.Name))
+			if !ge.billStated(b, c, usage, stored) {
+				gb := 0.0
+				if s, ok := stored[c.Name]; ok {
+					gb = s.horizon / GiB
 				}
-				continue
+				b.unpriced(cl + ".storage.object")
+				e.note(cl+".storage.object", fmt.Sprintf("object storage is not priced in the reference: %s GB at the horizon and %s requests a month for %s are left out of the total (state its pricePerGBMonth and pricePerMillionRequests)", Num(gb), Num(monthly(usage, c.Name)), c.Name))
 			}
-			usd := calls * *c.PricePerCall
-			b.cost.Items = append(b.cost.Items, CostItem{Component: c.Name, PriceID: "components." + c.Name + ".pricePerCall", SKU: c.Kind,
-				Quantity: roundTo(calls, 2), Unit: "call", MonthlyUSD: round2(usd), Tag: TagOverride,
-				Derivation: fmt.Sprintf("%s calls a month × $%s per call (design) = %s", Num(calls), trim(*c.PricePerCall, 6), USDCents(usd))})
-			b.cost.MonthlyUSD += usd
+		case schema.FamilyExternal:
+			ge.billStated(b, c, usage, stored)
 		}
 	}
 	b.add("egress", cl+".egress.internet", egressGB, "responses to the internet")
@@ -286,4 +274,104 @@ func (ge *graphEstimate) billQueue(b *bill, c *schema.Component, usage []graphUs
 	}
 	b.broker(brokerBill{component: c.Name, kind: c.Kind, brokers: brokers, msgs: msgs, bytes: bytes, storeGB: storeGB,
 		fifo: c.Delivery == "exactly-once", groups: max(1, c.ConsumerGroups)})
+}
+
+// UnpricedHint says how to price what the reference cannot: for the
+// renderers, beside a cloud's unpriced list.
+const UnpricedHint = "no sourced figure: a price id with --prices, or the component's price fields in the design (pricePerCall, pricePerGBMonth, pricePerMillionRequests, pricePerMillionReads, pricePerMillionWrites)"
+
+// statedPrice is a price the design states for a component the reference
+// cannot price (an external API, object storage, DynamoDB), with what it
+// multiplies in a month.
+type statedPrice struct {
+	field string   // the component's field: the price id and the hint
+	price *float64 // nil when the design does not state it
+	qty   float64  // units a month
+	per   float64  // units the price is for: 1, or a million
+	unit  string
+	what  string // the quantity, in words
+}
+
+// statedPrices are the prices a component takes from the design.
+func statedPrices(c *schema.Component, usage []graphUsage, stored map[string]graphStorage) []statedPrice {
+	gb := 0.0
+	if s, ok := stored[c.Name]; ok {
+		gb = s.now / GiB
+	}
+	switch c.Kind {
+	case "external":
+		return []statedPrice{{"pricePerCall", c.PricePerCall, monthly(usage, c.Name), 1, "call", "calls a month"}}
+	case "object-store":
+		return []statedPrice{
+			{"pricePerGBMonth", c.PricePerGBMonth, gb, 1, "GB-month", "GB stored now"},
+			{"pricePerMillionRequests", c.PricePerMillionRequests, monthly(usage, c.Name), 1e6, "request", "requests a month"},
+		}
+	case "dynamodb":
+		reads, writes := 0.0, 0.0
+		for _, u := range usage {
+			if l := u.calls[c.Name]; l != nil {
+				reads += l.reads
+				writes += l.writes
+			}
+		}
+		return []statedPrice{
+			{"pricePerMillionReads", c.PricePerMillionReads, reads * SecondsPerMonth, 1e6, "read", "reads a month"},
+			{"pricePerMillionWrites", c.PricePerMillionWrites, writes * SecondsPerMonth, 1e6, "write", "writes a month"},
+			{"pricePerGBMonth", c.PricePerGBMonth, gb, 1, "GB-month", "GB stored now"},
+		}
+	}
+	return nil
+}
+
+// statedMissing says whether a component the reference cannot price is
+// left out of the bill, in part or whole: an external or a price the
+// design leaves out while the component has that quantity, or an object
+// store or DynamoDB table with no price stated at all.
+func statedMissing(c *schema.Component, usage []graphUsage, stored map[string]graphStorage) bool {
+	ps := statedPrices(c, usage, stored)
+	if ps == nil {
+		return false
+	}
+	stated := false
+	for _, p := range ps {
+		if p.price != nil {
+			stated = true
+		} else if p.qty > 0 {
+			return true
+		}
+	}
+	return !stated && c.Kind != "external"
+}
+
+// billStated bills the prices the design states for a component; false
+// when it states none, for a kind the caller then reports unpriced as a
+// whole (an external is always billed here: its calls are its cost).
+func (ge *graphEstimate) billStated(b *bill, c *schema.Component, usage []graphUsage, stored map[string]graphStorage) bool {
+	ps := statedPrices(c, usage, stored)
+	if c.Kind != "external" && !slices.ContainsFunc(ps, func(p statedPrice) bool { return p.price != nil }) {
+		return false
+	}
+	for _, p := range ps {
+		id := "components." + c.Name + "." + p.field
+		if p.price == nil {
+			if p.qty > 0 {
+				if !slices.Contains(b.cost.Unpriced, id) {
+					b.cost.Unpriced = append(b.cost.Unpriced, id)
+				}
+				b.cost.Assumed = true
+				ge.e.note(id, fmt.Sprintf("%s %s to %s are not priced: state its %s", Num(p.qty), p.what, c.Name, p.field))
+			}
+			continue
+		}
+		usd := p.qty / p.per * *p.price
+		per := "per " + p.unit
+		if p.per != 1 {
+			per = "per million"
+		}
+		b.cost.Items = append(b.cost.Items, CostItem{Component: c.Name, PriceID: id, SKU: c.Kind,
+			Quantity: roundTo(p.qty, 2), Unit: p.unit, MonthlyUSD: round2(usd), Tag: TagOverride,
+			Derivation: fmt.Sprintf("%s %s × $%s %s (design) = %s", Num(p.qty), p.what, trim(*p.price, 6), per, USDCents(usd))})
+		b.cost.MonthlyUSD += usd
+	}
+	return true
 }

@@ -2,6 +2,8 @@ package estimator
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tradeoff-dev/tradeoff/schema"
@@ -119,5 +121,84 @@ slo: availability: "99%"
 	}
 	if got, want := r.Costs.For("aws").ComponentTotal("enc"), 9*730*0.1008; math.Abs(got-want) > 0.02 {
 		t.Errorf("enc billed $%.2f, want $%.2f (9 workers at the average)", got, want)
+	}
+}
+
+// TestStatedPrices: object storage and DynamoDB, which the reference
+// cannot price, are billed at the prices the design states, by hand; a
+// price left out leaves its part unpriced and says which field to state;
+// none stated leaves the whole component out, as before.
+func TestStatedPrices(t *testing.T) {
+	const base = `
+system: {name: "p", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2}
+	media: {kind: "object-store", data: {objects: "2M", objectSize: "500KB", retention: "forever"} MEDIA}
+	table: {kind: "dynamodb", data: {objects: "10M", objectSize: "1KB", retention: "forever"} TABLE}
+}
+traffic: {
+	get: {kind: "read", rate: "100/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB", calls: [{to: "api", calls: ["table", "media"]}]}
+	put: {kind: "write", rate: "10/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB", calls: [{to: "api", calls: ["table", "media"]}]}
+}
+slo: {p99: get: "10s", availability: "99%"}
+`
+	month := SecondsPerMonth
+	mediaGB, tableGB := 2e6*500e3/GiB, 10e6*1e3/GiB
+	for _, tc := range []struct {
+		name, media, table string
+		want               map[string]float64
+		unpriced           []string
+		unpricedComps      []string
+	}{
+		{
+			name:  "every price stated",
+			media: `, pricePerGBMonth: 0.02, pricePerMillionRequests: 0.5`,
+			table: `, pricePerMillionReads: 0.25, pricePerMillionWrites: 1.25, pricePerGBMonth: 0.25`,
+			want: map[string]float64{
+				// GB stored now × price + requests (110/s) a month ÷ 1M × price.
+				"media": mediaGB*0.02 + 110*month/1e6*0.5,
+				// 100 reads/s and 10 writes/s a month, and the table's GB.
+				"table": 100*month/1e6*0.25 + 10*month/1e6*1.25 + tableGB*0.25,
+			},
+		},
+		{
+			name:          "the requests' price left out",
+			media:         `, pricePerGBMonth: 0.02`,
+			table:         `, pricePerMillionReads: 0.25, pricePerMillionWrites: 1.25, pricePerGBMonth: 0.25`,
+			want:          map[string]float64{"media": mediaGB * 0.02},
+			unpriced:      []string{"components.media.pricePerMillionRequests"},
+			unpricedComps: []string{"media"},
+		},
+		{
+			name:          "no price stated",
+			want:          map[string]float64{"media": 0, "table": 0},
+			unpriced:      []string{"aws.db.dynamodb", "aws.storage.object"},
+			unpricedComps: []string{"media", "table"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := EstimateGraph(load(t, strings.NewReplacer("MEDIA", tc.media, "TABLE", tc.table).Replace(base)), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			aws := r.Costs.For("aws")
+			for name, usd := range tc.want {
+				if got := aws.ComponentTotal(name); math.Abs(got-usd) > 0.02 {
+					t.Errorf("%s costs $%.2f on aws, want $%.2f by hand", name, got, usd)
+				}
+			}
+			if got := aws.Unpriced; !slices.Equal(got, tc.unpriced) && !(len(got) == 0 && len(tc.unpriced) == 0) {
+				t.Errorf("unpriced %v, want %v", got, tc.unpriced)
+			}
+			var comps []string
+			for _, c := range r.Components {
+				if c.Unpriced {
+					comps = append(comps, c.Name)
+				}
+			}
+			if !slices.Equal(comps, tc.unpricedComps) {
+				t.Errorf("components marked unpriced %v, want %v", comps, tc.unpricedComps)
+			}
+		})
 	}
 }

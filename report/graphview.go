@@ -70,7 +70,7 @@ func newGraphView(in *Input) *view {
 		t := estimator.USD(cc.MonthlyUSD)
 		if len(cc.Unpriced) > 0 {
 			t += "+"
-			v.Unpriced = append(v.Unpriced, fmt.Sprintf("%s+: not priced (no sourced figure: a price id with --prices, a pricePerCall in the design): %s", cl, strings.Join(cc.Unpriced, ", ")))
+			v.Unpriced = append(v.Unpriced, fmt.Sprintf("%s+: not priced (%s): %s", cl, estimator.UnpricedHint, strings.Join(cc.Unpriced, ", ")))
 		}
 		v.Totals = append(v.Totals, t)
 	}

@@ -129,6 +129,13 @@ type Component struct {
 	RateLimit      *Rate     `json:"rateLimit,omitempty"`
 	PricePerCall   *float64  `json:"pricePerCall,omitempty"`
 
+	// Prices the design states for what the reference cannot source
+	// (object storage, DynamoDB), in USD.
+	PricePerGBMonth         *float64 `json:"pricePerGBMonth,omitempty"`
+	PricePerMillionRequests *float64 `json:"pricePerMillionRequests,omitempty"`
+	PricePerMillionReads    *float64 `json:"pricePerMillionReads,omitempty"`
+	PricePerMillionWrites   *float64 `json:"pricePerMillionWrites,omitempty"`
+
 	// Data is what a store holds: its rows belong to it.
 	Data *Data `json:"data,omitempty"`
 }
