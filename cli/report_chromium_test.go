@@ -3,16 +3,22 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
 	"github.com/tradeoff-dev/tradeoff/bench/synth"
-	"github.com/tradeoff-dev/tradeoff/internal/cdp"
 )
 
 // chromiumWanted reports whether the browser tests must run: in CI, or
@@ -30,7 +36,7 @@ func chromiumWanted() bool {
 // print layout hides the navigation. Screenshots are kept in
 // $TRADEOFF_SCREENSHOTS when it is set, for a person to look at.
 func TestReportInChromium(t *testing.T) {
-	ctx, b, dir, shots := startChromium(t)
+	browser, dir, shots := startChromium(t)
 
 	for _, tc := range []struct {
 		name, design, layout string
@@ -43,26 +49,16 @@ func TestReportInChromium(t *testing.T) {
 			if _, stderr, code := run(t, "report", tc.design, "-o", out, "--layout", tc.layout); code != 0 {
 				t.Fatalf("report exit %d: %s", code, stderr)
 			}
-			p, err := b.NewPage(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Call(ctx, "", "Target.closeTarget", map[string]any{"targetId": p.TargetID}, nil)
+			p := newPage(t, browser)
 
 			// Desktop.
-			if err := p.Viewport(ctx, 1280, 1600, 1, false); err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Navigate(ctx, "file://"+out); err != nil {
-				t.Fatal(err)
-			}
-			var first struct {
+			p.do(t, chromedp.EmulateViewport(1280, 1600), chromedp.Navigate("file://"+out))
+			first := evaluate[struct {
 				VerdictTop, VerdictBottom, ViewHeight float64
 				DiagramTop, DiagramW, DiagramH        float64
 				DiagramNodes                          int
 				Verdict                               string
-			}
-			err = p.Eval(ctx, `(() => {
+			}](t, p, `(() => {
 				const v = document.querySelector('#verdict').getBoundingClientRect();
 				const d = document.querySelector('svg.diagram');
 				const r = d.getBoundingClientRect();
@@ -70,10 +66,7 @@ func TestReportInChromium(t *testing.T) {
 					DiagramTop: r.top, DiagramW: r.width, DiagramH: r.height,
 					DiagramNodes: d.querySelectorAll('text').length,
 					Verdict: document.querySelector('#verdict .headline').textContent};
-			})()`, &first)
-			if err != nil {
-				t.Fatal(err)
-			}
+			})()`)
 			if first.VerdictTop < 0 || first.VerdictBottom > first.ViewHeight/2 {
 				t.Errorf("the verdict is not at the top of the first screen: %+v", first)
 			}
@@ -86,10 +79,7 @@ func TestReportInChromium(t *testing.T) {
 			if !strings.Contains(first.Verdict, "✗") && !strings.Contains(first.Verdict, "✓") {
 				t.Errorf("verdict headline %q has no mark", first.Verdict)
 			}
-			shot, err := p.Screenshot(ctx, false)
-			if err != nil {
-				t.Fatal(err)
-			}
+			shot := run1(t, p, chromedp.CaptureScreenshot())
 			checkDrawn(t, shot, int(first.DiagramTop), int(first.DiagramTop+first.DiagramH))
 			save(t, shots, tc.name+"-desktop.png", shot)
 
@@ -97,17 +87,11 @@ func TestReportInChromium(t *testing.T) {
 			// scroll inside their own box). A phone zooms out to fit a page
 			// that is too wide, so the layout width is compared with the
 			// screen's, not with innerWidth.
-			if err := p.Viewport(ctx, 390, 844, 2, true); err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Navigate(ctx, "file://"+out); err != nil {
-				t.Fatal(err)
-			}
-			var phone struct {
+			p.do(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Navigate("file://"+out))
+			phone := evaluate[struct {
 				ScrollW, ViewW, Right float64
 				Widest                string
-			}
-			err = p.Eval(ctx, `(() => {
+			}](t, p, `(() => {
 				let right = 0, widest = '';
 				for (const e of document.querySelectorAll('body *')) {
 					if (e.closest('.scroll, .diagram-box, svg')) continue;
@@ -115,40 +99,26 @@ func TestReportInChromium(t *testing.T) {
 					if (r > right) { right = r; widest = e.tagName + (e.className ? '.' + e.className : ''); }
 				}
 				return {ScrollW: document.documentElement.scrollWidth, ViewW: document.documentElement.clientWidth, Right: right, Widest: widest};
-			})()`, &phone)
-			if err != nil {
-				t.Fatal(err)
-			}
+			})()`)
 			if phone.ViewW != 390 || phone.ScrollW > 391 || phone.Right > 391 {
 				t.Errorf("on a phone the page reaches %v px (%s; scroll width %v) on a %v px screen", phone.Right, phone.Widest, phone.ScrollW, phone.ViewW)
 			}
-			shot, err = p.Screenshot(ctx, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			save(t, shots, tc.name+"-phone.png", shot)
+			save(t, shots, tc.name+"-phone.png", run1(t, p, chromedp.CaptureScreenshot()))
 
 			// Print: the navigation goes, the PDF is made.
-			if err := p.Call(ctx, "Emulation.setEmulatedMedia", map[string]any{"media": "print"}, nil); err != nil {
+			if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 				t.Fatal(err)
 			}
-			var nav string
-			if err := p.Eval(ctx, `getComputedStyle(document.querySelector('nav.toc')).display`, &nav); err != nil {
-				t.Fatal(err)
-			}
-			if nav != "none" {
+			if nav := evaluate[string](t, p, `getComputedStyle(document.querySelector('nav.toc')).display`); nav != "none" {
 				t.Errorf("in print the navigation is displayed as %q", nav)
 			}
-			pdf, err := p.PrintPDF(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			pdf := run1(t, p, chromedp.PrintToPDF(chromedp.PDFPrintBackground(), chromedp.PDFPreferCSSPageSize()))
 			if !bytes.HasPrefix(pdf, []byte("%PDF")) || len(pdf) < 20000 {
 				t.Errorf("printing gave %d bytes that are not a PDF of the report", len(pdf))
 			}
 			save(t, shots, tc.name+".pdf", pdf)
 
-			if problems := p.Problems(); len(problems) > 0 {
+			if problems := p.problems(); len(problems) > 0 {
 				t.Errorf("the page logged problems:\n%s", strings.Join(problems, "\n"))
 			}
 		})
@@ -157,32 +127,124 @@ func TestReportInChromium(t *testing.T) {
 
 // startChromium is what every browser test starts with: the renderer
 // built, a temporary directory, where screenshots go ($TRADEOFF_SCREENSHOTS,
-// else that directory), and headless Chromium launched for two minutes at
-// most, closed when the test ends. It skips unless the browser tests were
-// asked for, and then fails when Chromium is missing.
-func startChromium(t *testing.T) (context.Context, *cdp.Browser, string, string) {
+// else that directory), and headless Chromium launched through chromedp for
+// two minutes at most, closed when the test ends. It skips unless the
+// browser tests were asked for, and then fails when Chromium is missing.
+func startChromium(t *testing.T) (browser context.Context, dir, shots string) {
 	t.Helper()
 	if !chromiumWanted() {
 		t.Skip("set CHROMIUM_TESTS=1 (or CI=true) to run the browser tests")
 	}
-	bin, err := cdp.Find()
+	bin, err := findChromium()
 	if err != nil {
 		t.Fatalf("the browser tests were asked for but %v", err)
 	}
 	buildRenderer(t)
-	dir := t.TempDir()
-	shots := os.Getenv("TRADEOFF_SCREENSHOTS")
+	dir = t.TempDir()
+	shots = os.Getenv("TRADEOFF_SCREENSHOTS")
 	if shots == "" {
 		shots = dir
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	b, err := cdp.Launch(ctx, bin, filepath.Join(dir, "profile"))
+	// chromedp's defaults (headless, no first run, no background traffic),
+	// without the sandbox (CI containers run as root) or a GPU.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin),
+		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("hide-scrollbars", true), chromedp.Flag("mute-audio", true), chromedp.Flag("disable-component-update", true))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	return browser, dir, shots
+}
+
+// findChromium is the Chromium executable: $CHROMIUM when set, else the
+// first of the usual names on PATH.
+func findChromium() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("chromium not found on PATH (apt-get install chromium, or set $CHROMIUM)")
+}
+
+// page is one tab of the browser and what it has written to its console.
+type page struct {
+	ctx  context.Context
+	mu   sync.Mutex
+	msgs []chromedp.ConsoleMessage
+}
+
+// newPage opens a tab, closed when the test ends, and collects its console
+// messages, uncaught exceptions and browser log entries (failed loads,
+// content-security-policy violations) from the start.
+func newPage(t *testing.T, browser context.Context) *page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	p := &page{ctx: ctx}
+	console := chromedp.Console(ctx)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			p.msgs = append(p.msgs, m)
+			p.mu.Unlock()
+		}
+	}()
+	return p
+}
+
+func (p *page) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run1 runs one action that returns a value.
+func run1[T any](t *testing.T, p *page, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(p.ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Close() })
-	return ctx, b, dir, shots
+	return v
+}
+
+// evaluate is the value of a JavaScript expression in the page.
+func evaluate[T any](t *testing.T, p *page, expr string) T {
+	t.Helper()
+	return run1(t, p, chromedp.Evaluate[T](expr))
+}
+
+// problems lists the console errors, warnings and failed assertions,
+// uncaught exceptions and browser log errors and warnings of the page.
+func (p *page) problems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, m := range p.msgs {
+		switch m.Type {
+		case chromedp.ConsoleError, chromedp.ConsoleWarning, chromedp.ConsoleException, "assert":
+			line := m.String()
+			if m.URL != "" {
+				line += " (" + m.URL + ")"
+			}
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // checkDrawn fails when the screenshot's diagram band is blank: a page
@@ -232,7 +294,7 @@ func save(t *testing.T, dir, name string, data []byte) {
 // browser: each is drawn, its label inside its box, and no two boxes or
 // labels overlap (the laid-out rectangles are compared, not pixels).
 func TestReportOf40ComponentsInChromium(t *testing.T) {
-	ctx, b, dir, shots := startChromium(t)
+	browser, dir, shots := startChromium(t)
 	design := filepath.Join(dir, "forty.cue")
 	if err := os.WriteFile(design, synth.Components(40, 20, 1), 0o644); err != nil {
 		t.Fatal(err)
@@ -241,22 +303,14 @@ func TestReportOf40ComponentsInChromium(t *testing.T) {
 	if _, stderr, code := run(t, "report", design, "-o", out, "--layout", "graphviz"); code != 0 {
 		t.Fatalf("report exit %d: %s", code, stderr)
 	}
-	p, err := b.NewPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Viewport(ctx, 1280, 1600, 1, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Navigate(ctx, "file://"+out); err != nil {
-		t.Fatal(err)
-	}
-	var laid struct {
+	p := newPage(t, browser)
+	p.do(t, chromedp.EmulateViewport(1280, 1600), chromedp.Navigate("file://"+out))
+	type laidOut struct {
 		Nodes    []string
 		Overlaps []string
 		Outside  []string
 	}
-	err = p.Eval(ctx, `(window.laid = () => {
+	laid := evaluate[laidOut](t, p, `(window.laid = () => {
 		const svg = document.querySelector('svg.diagram');
 		const nodes = [...svg.querySelectorAll('g.node')].map(g => {
 			// A node's box is the union of its shapes (a record or the
@@ -281,10 +335,7 @@ func TestReportOf40ComponentsInChromium(t *testing.T) {
 			}
 		}
 		return {Nodes: nodes.map(n => n.name), Overlaps: [...new Set(overlaps)], Outside: [...new Set(outside)]};
-	})()`, &laid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})()`)
 	if len(laid.Nodes) < 40 {
 		t.Errorf("the diagram draws %d nodes of the 40 components: %v", len(laid.Nodes), laid.Nodes)
 	}
@@ -296,30 +347,44 @@ func TestReportOf40ComponentsInChromium(t *testing.T) {
 	}
 	// The check sees an overlap when there is one: move the second node
 	// onto the first and look again.
-	var moved struct{ Overlaps []string }
-	err = p.Eval(ctx, `(() => {
+	moved := evaluate[laidOut](t, p, `(() => {
 		const [a, b] = document.querySelectorAll('svg.diagram g.node');
 		const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
 		const m = b.getCTM(), s = m ? m.a : 1;
 		b.setAttribute('transform', 'translate(' + (ra.left - rb.left) / s + ',' + (ra.top - rb.top) / s + ')');
 		return laid();
-	})()`, &moved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})()`)
 	if len(moved.Overlaps) == 0 {
 		t.Errorf("two nodes drawn on top of each other were not seen to overlap")
 	}
 	// The screenshot shows the page as it was laid out.
-	if err := p.Navigate(ctx, "file://"+out); err != nil {
-		t.Fatal(err)
-	}
-	shot, err := p.Screenshot(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	save(t, shots, "forty-components.png", shot)
-	if problems := p.Problems(); len(problems) > 0 {
+	p.do(t, chromedp.Navigate("file://"+out))
+	save(t, shots, "forty-components.png", run1(t, p, chromedp.FullScreenshot(100)))
+	if problems := p.problems(); len(problems) > 0 {
 		t.Errorf("the page logged problems:\n%s", strings.Join(problems, "\n"))
 	}
+}
+
+// TestChromiumSeesPageProblems: the console check of the browser tests sees
+// what it is there for: a console error, an uncaught exception and a
+// resource that fails to load.
+func TestChromiumSeesPageProblems(t *testing.T) {
+	browser, dir, _ := startChromium(t)
+	page := filepath.Join(dir, "bad.html")
+	html := `<!doctype html><title>bad</title><img src="missing.png"><script>console.error("boom"); throw new Error("thrown");</script>`
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPage(t, browser)
+	p.do(t, chromedp.Navigate("file://"+page))
+	want := []string{"boom", "thrown", "missing.png"}
+	var got []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got = p.problems()
+		seen := strings.Join(got, "\n")
+		if !slices.ContainsFunc(want, func(w string) bool { return !strings.Contains(seen, w) }) {
+			return
+		}
+	}
+	t.Errorf("the page's problems were not all seen: want %q in %q", want, got)
 }
