@@ -305,6 +305,7 @@ func writeOptimize(w io.Writer, path string, rep *optimizeReport, editErr error,
 			}
 		}
 	}
+	writeSteps(p, o)
 	p("")
 	p("best per cloud:")
 	for _, r := range o.Clouds {
@@ -346,4 +347,55 @@ func writeOptimize(w io.Writer, path string, rep *optimizeReport, editErr error,
 		p("")
 		p("nothing written")
 	}
+}
+
+// stepsShown is how many single changes optimize lists, and missesShown
+// how many of the constraints each still misses (all are above).
+const stepsShown, missesShown = 3, 4
+
+// writeSteps lists the single changes that buy the most of what the design
+// misses per dollar: the answer when only one change can be made now.
+func writeSteps(p func(string, ...any), o *optimize.Outcome) {
+	if o.Baseline.Feasible {
+		return
+	}
+	p("")
+	if len(o.Steps) == 0 {
+		p("no single change of one knob by one step reduces what the design as written misses.")
+		return
+	}
+	p("one change at a time, from the design as written, most SLO per dollar first:")
+	for i, st := range o.Steps[:min(len(o.Steps), stepsShown)] {
+		cost := fmt.Sprintf("+%s/month", estimator.USD(st.DeltaUSD))
+		if st.DeltaUSD <= 0 {
+			cost = fmt.Sprintf("%s/month less", estimator.USD(-st.DeltaUSD))
+		}
+		var fixes, misses []string
+		for _, v := range st.Fixes {
+			fixes = append(fixes, shortViolation(v))
+		}
+		for _, v := range st.Misses {
+			misses = append(misses, shortViolation(v))
+		}
+		p("  %d. %s: %s", i+1, st.Change, cost)
+		if len(fixes) > 0 {
+			p("     clears: %s", strings.Join(fixes, "; "))
+		}
+		if len(misses) > missesShown {
+			misses = append(misses[:missesShown], fmt.Sprintf("and %d more", len(misses)-missesShown))
+		}
+		if len(misses) > 0 {
+			p("     still misses: %s", strings.Join(misses, "; "))
+		}
+	}
+}
+
+// shortViolation is a constraint in a list: an SLO with its figures, a
+// finding by its rule, place and severity (the full text is above).
+func shortViolation(v optimize.Violation) string {
+	if v.Kind == "finding" {
+		head, _, _ := strings.Cut(v.Text, ": ")
+		return head
+	}
+	return v.Text
 }

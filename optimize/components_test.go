@@ -58,19 +58,7 @@ func TestComponentSearch(t *testing.T) {
 			`	db: {`, `	pay: {kind: "external", p50: "100ms", p99: "500ms", availability: "99.5%"}
 	db: {`, `calls: ["db"]`, `calls: ["db", {to: "pay", timeout: "1s"}]`).Replace(graphShop), false, nil},
 	} {
-		d, err := schema.LoadBytes("shop.cue", []byte(tc.src), "cue")
-		if err != nil {
-			t.Fatal(err)
-		}
-		knobs, err := Knobs(d, Tuning{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cat, _ := estimator.DefaultCatalog()
-		o, err := Search(d, knobs, Options{Today: today, Catalog: cat})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := searchDesign(t, tc.src)
 		if (o.Best != nil) != tc.feasible {
 			t.Fatalf("%s: best %v, want feasible %v", tc.name, o.Best, tc.feasible)
 		}
@@ -93,4 +81,77 @@ func TestComponentSearch(t *testing.T) {
 			t.Errorf("%s: saves $%.2f", tc.name, usd)
 		}
 	}
+}
+
+// TestSingleSteps: the single changes that buy what a design misses,
+// most per dollar first. An API too small for its load is fixed by one
+// more instance, the cheapest step; a design that meets every SLO, or
+// one whose miss no size reaches (a provider's SLA below the SLO), has no
+// step to offer.
+func TestSingleSteps(t *testing.T) {
+	small := strings.NewReplacer(`instances: 12, zones: 3, concurrency: 256}`, `instances: 2, zones: 2, concurrency: 256, serviceTime: "20ms"}`,
+		`rate: "50/s"`, `rate: "100/s"`, `size: "4x16", replicas: 2,`, `size: "2x8",`).Replace(graphShop)
+	for _, tc := range []struct {
+		name  string
+		src   string
+		first string // the first step, "" for none
+		fixes []string
+	}{
+		{"an API too small", small, "components.api.instances 2 → 3", []string{"p99|buy", "finding|CAPACITY005@api", "finding|LAT001@buy"}},
+		{"meets every SLO", graphShop, "", nil},
+		{"a provider below the SLO", strings.NewReplacer(
+			`	db: {`, `	pay: {kind: "external", p50: "100ms", p99: "500ms", availability: "99.5%"}
+	db: {`, `calls: ["db"]`, `calls: ["db", {to: "pay", timeout: "1s"}]`).Replace(graphShop), "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := searchDesign(t, tc.src)
+			if tc.first == "" {
+				if len(o.Steps) > 0 {
+					t.Errorf("steps %v, want none", o.Steps)
+				}
+				return
+			}
+			if len(o.Steps) == 0 {
+				t.Fatalf("no step, want %s first", tc.first)
+			}
+			st := o.Steps[0]
+			if st.Change.String() != tc.first {
+				t.Errorf("first step %s, want %s", st.Change, tc.first)
+			}
+			var fixes []string
+			for _, v := range st.Fixes {
+				fixes = append(fixes, v.Kind+"|"+v.Key)
+			}
+			if strings.Join(fixes, " ") != strings.Join(tc.fixes, " ") {
+				t.Errorf("first step clears %v, want %v", fixes, tc.fixes)
+			}
+			if st.DeltaUSD <= 0 {
+				t.Errorf("one more instance costs $%.2f a month", st.DeltaUSD)
+			}
+			for i := 1; i < len(o.Steps); i++ {
+				if o.Steps[i].PerDollar > o.Steps[i-1].PerDollar {
+					t.Errorf("step %d buys more per dollar than step %d: %v", i+1, i, o.Steps)
+				}
+			}
+		})
+	}
+}
+
+// searchDesign searches every knob of a component design.
+func searchDesign(t *testing.T, src string) *Outcome {
+	t.Helper()
+	d, err := schema.LoadBytes("shop.cue", []byte(src), "cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	knobs, err := Knobs(d, Tuning{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := estimator.DefaultCatalog()
+	o, err := Search(d, knobs, Options{Today: today, Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }

@@ -32,6 +32,9 @@ type Outcome struct {
 	// Limits say, for the winner, what stops each count from going one
 	// lower: the constraint that binds it.
 	Limits []Limit `json:"limits,omitempty"`
+	// Steps are the single changes that reduce what the design as written
+	// misses, most SLO per dollar first (empty when it misses nothing).
+	Steps []Step `json:"single_changes,omitempty"`
 	// Evaluations counts the configurations estimated and reviewed.
 	Evaluations int `json:"evaluations"`
 }
@@ -148,6 +151,7 @@ func Search(d *schema.Design, knobs []*Knob, opts Options) (*Outcome, error) {
 	} else {
 		o.Limits = s.limits(o.Best)
 	}
+	o.Steps = s.singleSteps(home, base, o.Baseline)
 	o.Evaluations = s.evals
 	return o, nil
 }
