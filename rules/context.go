@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
 	"github.com/tradeoff-dev/tradeoff/schema"
@@ -41,6 +42,23 @@ func NewContext(d *schema.Design) (*Context, error) {
 		return nil, err
 	}
 	return &Context{Design: d, Figures: cat, Estimate: est}, nil
+}
+
+// scenarioEstimates estimates the design in each scenario, at the same
+// time (each estimate is independent, and the rules otherwise use one
+// core): the results in the scenarios' order, nil for one that fails.
+func (c *Context) scenarioEstimates(scenarios []string, loadOnly bool) []*estimator.GraphResult {
+	out := make([]*estimator.GraphResult, len(scenarios))
+	var wg sync.WaitGroup
+	for i, s := range scenarios {
+		wg.Go(func() {
+			if r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: s, LoadOnly: loadOnly}); err == nil {
+				out[i] = r
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // component returns the estimate of one tier, or nil.

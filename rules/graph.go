@@ -478,9 +478,14 @@ var capSlowDependency = &Rule{
 		}
 		sort.SliceStable(ext, func(i, j int) bool { return ext[i].LoadRPS > ext[j].LoadRPS })
 		var out []Finding
-		for _, x := range ext[:min(len(ext), slowScenarios)] {
-			r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: "slow:" + x.Name})
-			if err != nil {
+		ext = ext[:min(len(ext), slowScenarios)]
+		var scenarios []string
+		for _, x := range ext {
+			scenarios = append(scenarios, "slow:"+x.Name)
+		}
+		for i, r := range c.scenarioEstimates(scenarios, false) {
+			x := ext[i]
+			if r == nil {
 				continue
 			}
 			for _, gc := range r.Components {

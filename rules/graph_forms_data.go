@@ -353,9 +353,14 @@ func graphColdStart(c *Context) []Finding {
 	}
 	sort.SliceStable(busy, func(i, j int) bool { return busy[i].LoadRPS > busy[j].LoadRPS })
 	var out []Finding
-	for _, k := range busy[:min(len(busy), slowScenarios)] {
-		r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: "down:" + k.Name, LoadOnly: true})
-		if err != nil {
+	busy = busy[:min(len(busy), slowScenarios)]
+	var scenarios []string
+	for _, k := range busy {
+		scenarios = append(scenarios, "down:"+k.Name)
+	}
+	for i, r := range c.scenarioEstimates(scenarios, true) {
+		k := busy[i]
+		if r == nil {
 			continue
 		}
 		for _, gc := range r.Components {
