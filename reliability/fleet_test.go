@@ -42,10 +42,12 @@ func fleetService(t *testing.T, lb string) *generated {
 // backInRotationBound is how long after an instance is ready again its
 // balancer may take to send it traffic: HAProxy's rise count × interval,
 // plus the interval of the check under way; open-source nginx tries a
-// failed server again once its fail_timeout has passed.
+// failed server again once its fail_timeout has passed, with the next
+// request after that (its workers share the count, so one that left the
+// server out waits the whole timeout), seen within a second here.
 func backInRotationBound(p scaffold.Params) time.Duration {
 	if p.LB == scaffold.LBNginx {
-		return p.PassiveFailTimeout()
+		return p.PassiveFailTimeout() + time.Second
 	}
 	return time.Duration(p.CheckRise()+1) * p.CheckInterval()
 }
