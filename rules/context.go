@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -44,21 +46,26 @@ func NewContext(d *schema.Design) (*Context, error) {
 	return &Context{Design: d, Figures: cat, Estimate: est}, nil
 }
 
-// scenarioEstimates estimates the design in each scenario, at the same
-// time (each estimate is independent, and the rules otherwise use one
-// core): the results in the scenarios' order, nil for one that fails.
-func (c *Context) scenarioEstimates(scenarios []string, loadOnly bool) []*estimator.GraphResult {
-	out := make([]*estimator.GraphResult, len(scenarios))
+// busiestScenarios estimates the design with each of the slowScenarios
+// busiest of comps (by peak load) in the scenario kind ("slow" or "down"),
+// at the same time (each estimate is independent, and the rules otherwise
+// use one core): the components and their results in that order, nil for
+// an estimate that fails.
+func (c *Context) busiestScenarios(kind string, comps []estimator.GraphComponent, loadOnly bool) ([]estimator.GraphComponent, []*estimator.GraphResult) {
+	comps = slices.Clone(comps)
+	sort.SliceStable(comps, func(i, j int) bool { return comps[i].LoadRPS > comps[j].LoadRPS })
+	comps = comps[:min(len(comps), slowScenarios)]
+	out := make([]*estimator.GraphResult, len(comps))
 	var wg sync.WaitGroup
-	for i, s := range scenarios {
+	for i, k := range comps {
 		wg.Go(func() {
-			if r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: s, LoadOnly: loadOnly}); err == nil {
+			if r, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: kind + ":" + k.Name, LoadOnly: loadOnly}); err == nil {
 				out[i] = r
 			}
 		})
 	}
 	wg.Wait()
-	return out
+	return comps, out
 }
 
 // component returns the estimate of one tier, or nil.

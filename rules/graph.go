@@ -476,14 +476,9 @@ var capSlowDependency = &Rule{
 				ext = append(ext, gc)
 			}
 		}
-		sort.SliceStable(ext, func(i, j int) bool { return ext[i].LoadRPS > ext[j].LoadRPS })
 		var out []Finding
-		ext = ext[:min(len(ext), slowScenarios)]
-		var scenarios []string
-		for _, x := range ext {
-			scenarios = append(scenarios, "slow:"+x.Name)
-		}
-		for i, r := range c.scenarioEstimates(scenarios, false) {
+		ext, results := c.busiestScenarios("slow", ext, false)
+		for i, r := range results {
 			x := ext[i]
 			if r == nil {
 				continue

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
@@ -351,14 +350,9 @@ func graphColdStart(c *Context) []Finding {
 			busy = append(busy, *g)
 		}
 	}
-	sort.SliceStable(busy, func(i, j int) bool { return busy[i].LoadRPS > busy[j].LoadRPS })
 	var out []Finding
-	busy = busy[:min(len(busy), slowScenarios)]
-	var scenarios []string
-	for _, k := range busy {
-		scenarios = append(scenarios, "down:"+k.Name)
-	}
-	for i, r := range c.scenarioEstimates(scenarios, true) {
+	busy, results := c.busiestScenarios("down", busy, true)
+	for i, r := range results {
 		k := busy[i]
 		if r == nil {
 			continue
