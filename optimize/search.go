@@ -3,6 +3,7 @@ package optimize
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -346,23 +347,33 @@ func (s *searcher) neighbours(vals []string, r *Result) [][]string {
 	}
 	add(s.jump(vals, r))
 	for i, k := range s.knobs {
-		switch k.def.kind {
-		case count:
-			cur := atoi(vals[i])
-			for _, n := range []int{cur + 1, cur * 2} {
-				if n <= k.Max && n >= k.Min {
-					add(with(vals, i, strconv.Itoa(n)))
-				}
+		for _, v := range s.stepsUp(vals, i) {
+			add(with(vals, i, v))
+		}
+		if k.def.kind == choice && k.Path != "system.cloud" && indexOf(k.Values, vals[i]) < 0 && len(k.Values) > 0 {
+			add(with(vals, i, k.Values[len(k.Values)-1]))
+		}
+	}
+	return out
+}
+
+// stepsUp are the values one step up from knob i's in vals: a count one
+// more and doubled (within its bounds), a choice the next size; never the
+// cloud, which is not bigger or smaller.
+func (s *searcher) stepsUp(vals []string, i int) []string {
+	k := s.knobs[i]
+	var out []string
+	switch k.def.kind {
+	case count:
+		cur := atoi(vals[i])
+		for _, n := range []int{cur + 1, cur * 2} {
+			if v := strconv.Itoa(n); n <= k.Max && n >= k.Min && n != cur && !slices.Contains(out, v) {
+				out = append(out, v)
 			}
-		case choice:
-			if k.Path == "system.cloud" {
-				continue
-			}
-			if j := indexOf(k.Values, vals[i]); j >= 0 && j+1 < len(k.Values) {
-				add(with(vals, i, k.Values[j+1]))
-			} else if j < 0 && len(k.Values) > 0 {
-				add(with(vals, i, k.Values[len(k.Values)-1]))
-			}
+		}
+	case choice:
+		if j := indexOf(k.Values, vals[i]); k.Path != "system.cloud" && j >= 0 && j+1 < len(k.Values) {
+			out = append(out, k.Values[j+1])
 		}
 	}
 	return out

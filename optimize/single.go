@@ -3,7 +3,6 @@ package optimize
 import (
 	"math"
 	"sort"
-	"strconv"
 )
 
 // Step is one knob moved one step from the design as written, and what
@@ -37,32 +36,14 @@ func (s *searcher) singleSteps(cloud string, base []string, baseline *Result) []
 	}
 	var cands [][]string
 	var knob []int
-	for i, k := range s.knobs {
-		switch k.def.kind {
-		case count:
-			cur := atoi(base[i])
-			for _, n := range []int{cur + 1, cur * 2} {
-				if n <= k.Max && n >= k.Min && n != cur {
-					cands, knob = append(cands, with(base, i, strconv.Itoa(n))), append(knob, i)
-				}
-			}
-		case choice:
-			if k.Path == "system.cloud" {
-				continue
-			}
-			if j := indexOf(k.Values, base[i]); j >= 0 && j+1 < len(k.Values) {
-				cands, knob = append(cands, with(base, i, k.Values[j+1])), append(knob, i)
-			}
+	for i := range s.knobs {
+		for _, v := range s.stepsUp(base, i) {
+			cands, knob = append(cands, with(base, i, v)), append(knob, i)
 		}
 	}
 	var out []Step
-	seen := map[string]bool{}
 	for j, r := range s.evalAll(cloud, cands) {
 		i := knob[j]
-		if seen[r.Values[i]+"|"+s.knobs[i].Path] {
-			continue // a count of 1 doubled is one more
-		}
-		seen[r.Values[i]+"|"+s.knobs[i].Path] = true
 		gain := baseline.score - r.score
 		if math.IsNaN(gain) || gain <= 1e-9 {
 			continue
