@@ -15,8 +15,8 @@ import (
 // latency, in-flight requests and availability over its call trees. What
 // the form does not estimate yet is said, never shown as zero.
 func estimateGraphRun(app *App, out io.Writer, path string, d *schema.Design, opts *estimateOptions) error {
-	if opts.scenario != estimator.ScenarioPeak && !graphScenario(opts.scenario) {
-		return usageErrorf("--scenario %s: a design written with components is estimated at peak, down:NAME (a component down) or slow:NAME (a component %d× slower)", opts.scenario, estimator.SlowFactor)
+	if !oneOf(opts.scenario, estimator.ScenarioPeak, estimator.ScenarioZoneDown) && !graphScenario(opts.scenario) {
+		return usageErrorf("--scenario %s: a design written with components is estimated at peak, zone-down (one zone lost), down:NAME (a component down; a cold cache is its cache down) or slow:NAME (a component %d× slower)", opts.scenario, estimator.SlowFactor)
 	}
 	cat, err := catalogWithPrices(opts.prices)
 	if err != nil {
@@ -76,7 +76,9 @@ func writeGraphEstimate(w io.Writer, r *estimator.GraphResult, clouds []string, 
 	} else {
 		p("%s", st.bad(line))
 	}
-	p("%s", st.bullet("not estimated for the component form yet: "+strings.Join(r.NotEstimated, "; ")))
+	if len(r.NotEstimated) > 0 {
+		p("%s", st.bullet("not estimated for the component form yet: "+strings.Join(r.NotEstimated, "; ")))
+	}
 	p("")
 
 	p("%s", st.heading(fmt.Sprintf("Operations (%s)", r.Scenario)))

@@ -157,10 +157,10 @@ type GraphAvailability struct {
 	WorstOperation string  `json:"worst_operation"`
 }
 
-// GraphNotEstimated is what the component form's estimate leaves out.
-var GraphNotEstimated = []string{
-	"a zone-down scenario of its own (the review checks what each component's surviving zones carry; a cold cache is the cache's down:NAME, every call a miss)",
-}
+// GraphNotEstimated is what the component form's estimate leaves out:
+// nothing now. The shorthand's cold cache is a cache's down:NAME (every
+// call a miss), its normal and horizon scenarios the peak and the runway.
+var GraphNotEstimated = []string{}
 
 // EstimateGraph estimates a design written with components.
 func EstimateGraph(d *schema.Design, opts Options) (*GraphResult, error) {
@@ -202,9 +202,13 @@ func (ge *graphEstimate) scenario(s string) error {
 	if s == "" || s == ScenarioPeak {
 		return nil
 	}
+	if s == ScenarioZoneDown {
+		ge.kind = ScenarioZoneDown
+		return nil
+	}
 	kind, name, ok := strings.Cut(s, ":")
 	if !ok || kind != "down" && kind != "slow" {
-		return fmt.Errorf("unknown scenario %q for a design written with components: use peak, down:NAME or slow:NAME", s)
+		return fmt.Errorf("unknown scenario %q for a design written with components: use peak, zone-down, down:NAME or slow:NAME", s)
 	}
 	if ge.g.Component(name) == nil {
 		var names []string
@@ -223,8 +227,10 @@ type graphEstimate struct {
 	models map[string]*compModel
 	load   map[string]*compLoad
 	// kind and target are the scenario: "down" or "slow", and the
-	// component; empty at peak.
+	// component; "zone-down" and no target; empty at peak.
 	kind, target string
+	// down holds the components zone-down takes down.
+	down map[string]bool
 	// attempts: count retries in the load (the second pass).
 	attempts bool
 	// edges collects the calls per edge when set (the last peak pass).
@@ -282,7 +288,9 @@ func (ge *graphEstimate) expectedAttempts(s schema.Step, read bool) float64 {
 }
 
 // isDown says whether the scenario takes the component down.
-func (ge *graphEstimate) isDown(name string) bool { return ge.kind == "down" && ge.target == name }
+func (ge *graphEstimate) isDown(name string) bool {
+	return ge.kind == "down" && ge.target == name || ge.down[name]
+}
 
 // compLoad is what arrives at a component at peak.
 type compLoad struct {
@@ -309,7 +317,11 @@ func (l *compLoad) writeRate() float64 {
 func (ge *graphEstimate) run() *GraphResult {
 	e, d, g := ge.e, ge.e.d, ge.g
 	scenario := ScenarioPeak
-	if ge.kind != "" {
+	switch ge.kind {
+	case ScenarioZoneDown:
+		scenario = ScenarioZoneDown
+	case "":
+	default:
 		scenario = ge.kind + ":" + ge.target
 	}
 	r := &GraphResult{Design: d.System.Name, Cloud: d.System.Cloud, Scenario: scenario,
@@ -330,16 +342,14 @@ func (ge *graphEstimate) run() *GraphResult {
 	if m := ge.models[ge.target]; m != nil {
 		switch ge.kind {
 		case "down":
-			m.avail, m.availNote = 0, "down in this scenario"
-			if f := m.c.Family(); f == schema.FamilyCache || f == schema.FamilyCDN {
-				// A cache or CDN that is down holds nothing: its callers
-				// go straight to what it misses to.
-				m.hit = 0
-				m.avail, m.availNote = 1, "down in this scenario: bypassed, every call misses"
-			}
+			ge.takeDown(m, "")
 		case "slow":
 			m.slow = SlowFactor
 		}
+	}
+	if ge.kind == ScenarioZoneDown {
+		ge.down = map[string]bool{}
+		ge.zoneDown()
 	}
 	ge.edges = map[edgeKey]*GraphCall{}
 	for _, op := range ops {
@@ -582,7 +592,10 @@ type compModel struct {
 	noSLA     bool    // no sourced SLA: avail is 1 and says nothing
 	slow      float64 // slow:NAME multiplies its time by this
 	capacity  float64 // calls per second over every instance; 0 unknown
-	deriv     []string
+	// replicas a store reads from (zone-down loses some); lost is the
+	// instances zone-down takes (still paid for).
+	replicas, lost int
+	deriv          []string
 	// loaded: utilisation of the busiest resource, and the per-instance
 	// arrival rates.
 	util               float64
@@ -595,7 +608,7 @@ type compModel struct {
 
 func (ge *graphEstimate) model(c *schema.Component) *compModel {
 	e := ge.e
-	m := &compModel{c: c, instances: max(1, c.Instances), cv: 1, fixed: e.rtt, avail: 1}
+	m := &compModel{c: c, instances: max(1, c.Instances), cv: 1, fixed: e.rtt, avail: 1, replicas: c.Replicas}
 	cloud := e.d.System.Cloud
 	vcpu, _ := sizeOf(c.Size)
 	switch c.Family() {
@@ -757,8 +770,8 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 		m.deriv = append(m.deriv, fmt.Sprintf("consumers not stated: %d sized for %s/s at the %s target", m.instances, Num(l.total()), Pct(e.target)))
 	}
 	n := float64(max(1, m.instances))
-	if m.c.Family() == schema.FamilyDatabase && m.c.ReadFromReplicas && m.c.Replicas > 0 {
-		n = float64(max(1, m.instances) * (1 + m.c.Replicas))
+	if m.c.Family() == schema.FamilyDatabase && m.c.ReadFromReplicas && m.replicas > 0 {
+		n = float64(max(1, m.instances) * (1 + m.replicas))
 	}
 	m.lamRead = l.reads / n
 	m.lamWrite = l.writes / float64(max(1, m.instances))

@@ -167,7 +167,7 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 				b.vm(c.Name, n, vcpu, fmt.Sprintf("autoscaled, %d at the average %s/s (%d at peak):", n, Num(avg), m.instances))
 				break
 			}
-			b.vm(c.Name, m.instances, vcpu, "instances")
+			b.vm(c.Name, m.instances+m.lost, vcpu, "instances")
 		case schema.FamilyLB:
 			if c.Kind == "managed-lb" {
 				b.managedLB(c.Name, lbGB[c.Name])

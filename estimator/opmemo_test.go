@@ -23,7 +23,7 @@ func TestOperationMemoIsExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scenarios := []string{""}
+		scenarios := []string{"", ScenarioZoneDown}
 		for name := range d.Components {
 			scenarios = append(scenarios, "down:"+name, "slow:"+name)
 		}
