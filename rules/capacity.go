@@ -144,8 +144,9 @@ var capyZoneDown = &Rule{
 	Detection: `A synchronous tier whose utilisation in the estimator's zone-down scenario (peak traffic, one zone's ` +
 		`instances lost) reaches 100% while it is below 100% at peak with all zones up.`,
 	FalsePositives: `Autoscaling that replaces the lost zone's capacity within minutes shortens the overload; the estimate does not model it.`,
-	Remediation:    `Plan instances so that the zones left after losing one carry peak: with Z zones, at most (Z−1)/Z busy at peak.`,
-	References:     []string{talkAvailability},
+	Remediation: `Plan instances so that the zones left after losing one carry peak: with Z zones, at most (Z−1)/Z busy at peak. ` +
+		`A store overloaded by a cache's lost nodes needs the cache replicated across zones, or capacity for those misses.`,
+	References: []string{talkAvailability},
 	Bad: Example{Overlay: `
 		traffic: redirect: rate: "20B/month"
 		services: {instances: 4, zones: 2, throughputPerInstance: "8k/s"}

@@ -58,9 +58,10 @@ func init() {
 		`of a PostgreSQL or MySQL component, which commits every write of its shard. Storage has its own rule (DB008).`
 
 	capyZoneDown.GraphCheck = graphZoneDown
-	capyZoneDown.GraphDetection = `Every service, or self-run balancer, spread over two or more zones that a synchronous operation ` +
-		`waits for, whose peak load on the instances left after losing one zone (instances − ⌈instances ÷ zones⌉) reaches 100%, ` +
-		`while it is below 100% with all zones up.`
+	capyZoneDown.GraphDetection = `Every component a synchronous operation waits for whose utilisation in the estimator's zone-down ` +
+		`scenario (peak traffic, one zone lost: a fleet keeps instances − ⌈instances ÷ zones⌉, a cache without replicas loses ` +
+		`its lost nodes' keys, so the store behind it takes their reads) reaches 100%, while it is below 100% with all zones up. ` +
+		`A component with nothing left is an outage, judged by the availability rules.`
 
 	capyHotTarget.GraphCheck = graphHotTarget
 	capyHotTarget.GraphDetection = `Every service or worker whose targetUtilization is above capacity.max_target_utilization.`
@@ -294,33 +295,86 @@ func graphRunway(c *Context) []Finding {
 	return out
 }
 
+// graphZoneDown reads the estimator's zone-down scenario (peak traffic,
+// one zone lost), as the sections' check does: a fleet's survivors, and
+// what its loss moves onto others — a cache that loses nodes sends their
+// keys' reads to the store behind it.
 func graphZoneDown(c *Context) []Finding {
 	if c.Graph == nil {
 		return nil
 	}
+	down, err := estimator.EstimateGraph(c.Design, estimator.Options{Catalog: c.Figures, Scenario: estimator.ScenarioZoneDown, LoadOnly: true})
+	if err != nil {
+		return nil
+	}
+	before := map[string]estimator.GraphComponent{}
+	for _, g := range c.Graph.Components {
+		before[g.Name] = g
+	}
+	// What moves load: the caches whose hit ratio falls with their lost
+	// nodes (their keys' reads go on to what they miss to).
+	var fell []string
+	for _, g := range down.Components {
+		if b := before[g.Name]; g.HitRatio != nil && b.HitRatio != nil && *g.HitRatio < *b.HitRatio && *g.HitRatio > 0 {
+			fell = append(fell, fmt.Sprintf("%s's hit ratio falls from %s to %s with its lost nodes", g.Name, pct(*b.HitRatio), pct(*g.HitRatio)))
+		}
+	}
 	sync := c.syncReached()
 	var out []Finding
-	for _, g := range c.Graph.Components {
-		k := c.comp(g.Name)
-		if k == nil || !sync[k.Name] || k.Zones < 2 || g.Utilization == nil || *g.Utilization >= 1 || g.Instances < 2 {
+	for _, g := range down.Components {
+		k, b := c.comp(g.Name), before[g.Name]
+		// A component with nothing left is an outage, not an overload:
+		// the availability rules judge that.
+		if k == nil || !sync[k.Name] || g.Utilization == nil || b.Utilization == nil || *g.Utilization < 1 || *b.Utilization >= 1 ||
+			g.Availability != nil && *g.Availability == 0 {
 			continue
 		}
-		if f := k.Family(); f != schema.FamilyService && !(f == schema.FamilyLB && k.Kind != "managed-lb") {
-			continue
+		switch f := k.Family(); {
+		case g.Instances < b.Instances && (f == schema.FamilyService || f == schema.FamilyLB):
+			zones := max(1, k.Zones)
+			if f == schema.FamilyLB {
+				zones = 0
+			}
+			out = append(out, at(k.Name, compPath(k.Name)+".instances",
+				"with one of %s zones down, %s's %d surviving instances of %d take %s at peak: %s busy (%s with all zones up), so they cannot carry the load",
+				zoneWords(zones), k.Name, g.Instances, b.Instances, rps(g.LoadRPS), pct(*g.Utilization), pct(*b.Utilization)))
+		default:
+			why := "the zone's loss moves load onto it"
+			if g.LoadRPS > b.LoadRPS {
+				why = fmt.Sprintf("its load rises from %s to %s", rps(b.LoadRPS), rps(g.LoadRPS))
+				if len(fell) > 0 {
+					why += " (" + strings.Join(fell, "; ") + ")"
+				}
+			}
+			if g.Instances < b.Instances {
+				why = fmt.Sprintf("%d of its %d %s are left", g.Instances, b.Instances, unitWord(k))
+			}
+			out = append(out, at(k.Name, compPath(k.Name),
+				"with one zone down %s is %s busy at peak (%s with all zones up): %s, and it cannot carry the load",
+				k.Name, pct(*g.Utilization), pct(*b.Utilization), why))
 		}
-		left := g.Instances - (g.Instances+k.Zones-1)/k.Zones
-		if left < 1 {
-			continue
-		}
-		u := *g.Utilization * float64(g.Instances) / float64(left)
-		if u < 1 {
-			continue
-		}
-		out = append(out, at(k.Name, compPath(k.Name)+".instances",
-			"with one of its %d zones down, %s's %d surviving instances of %d take %s at peak: %s busy (%s with all zones up), so they cannot carry the load",
-			k.Zones, k.Name, left, g.Instances, rps(g.LoadRPS), pct(u), pct(*g.Utilization)))
 	}
 	return out
+}
+
+// zoneWords is "its 3" for a component's own zones, "the design's" for a
+// balancer placed across the zones the design uses.
+func zoneWords(zones int) string {
+	if zones == 0 {
+		return "the design's"
+	}
+	return fmt.Sprintf("its %d", zones)
+}
+
+// unitWord names what a component counts.
+func unitWord(k *schema.Component) string {
+	switch k.Family() {
+	case schema.FamilyCache, schema.FamilySearch:
+		return "nodes"
+	case schema.FamilyDatabase:
+		return "read replicas"
+	}
+	return "instances"
 }
 
 func graphHotTarget(c *Context) []Finding {

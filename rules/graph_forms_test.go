@@ -110,6 +110,14 @@ func TestGraphPortedRules(t *testing.T) {
 			components: api: {instances: 4, zones: 2, throughputPerInstance: "12k/s"}`, `
 			traffic: redirect: rate: "12k/s"
 			components: api: {instances: 8, zones: 2, throughputPerInstance: "12k/s"}`, "CAPACITY004@api", "2 surviving instances of 4"},
+		// The cascade the zone-down estimate sees: a cache without
+		// replicas loses a third of its keys, and their reads overload
+		// the store behind it.
+		{capyZoneDown, `
+			traffic: redirect: rate: "20k/s"
+			components: {api: instances: 9, links: {replicas: null, nodes: 3, hitRatio: "95%"}}`, `
+			traffic: redirect: rate: "20k/s"
+			components: {api: instances: 9, links: {nodes: 3, hitRatio: "95%"}}`, "CAPACITY004@db", "links's hit ratio falls from 95% to 63.3% with its lost nodes"},
 		{capyHotTarget, `components: api: targetUtilization: 0.95`, `components: api: targetUtilization: 0.6`, "CAPACITY003@api", "planned at 95% busy"},
 		{latBelowRoundTrips, `slo: p99: redirect: "1ms"`, `slo: p99: redirect: "50ms"`, "LAT003@redirect", "makes 3 round trips in sequence at 0.5ms each at least (api → links → clicks)"},
 	} {
