@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestComponentGolden compares `tradeoff estimate --explain` and `tradeoff
-// review` on every design written with components (examples/components)
+// TestComponentGolden compares `tradeoff estimate --explain`, `tradeoff
+// review`, the zone-down estimate and its failure view on every design written with components (examples/components)
 // with its golden text: the published architectures' numbers and findings
 // change only on purpose. UPDATE_GOLDEN=1 rewrites them.
 func TestComponentGolden(t *testing.T) {
@@ -23,6 +23,8 @@ func TestComponentGolden(t *testing.T) {
 		}{
 			{".estimate.txt", []string{"estimate", path, "--explain"}},
 			{".review.txt", []string{"review", path, "--today", "2026-12-07", "--fail-on", "critical"}},
+			{".zone-down.txt", []string{"estimate", path, "--scenario", "zone-down"}},
+			{".failure.dot", []string{"diagram", path, "--view", "failure", "-f", "dot"}},
 		} {
 			t.Run(name+run.ext, func(t *testing.T) {
 				out, errOut, code := runCLI(run.args...)

@@ -237,8 +237,8 @@ func expandedDesign(d *schema.Design) (*schema.Design, error) {
 // overview exists for that form yet.
 func componentDiagram(d *schema.Design, view diagram.View, groupBy string) (*diagram.Graph, error) {
 	op, perOp := strings.CutPrefix(string(view), diagram.OperationView)
-	if view != diagram.Overview && !perOp {
-		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview) or one operation's calls (--view op:NAME)", view)
+	if view != diagram.Overview && view != diagram.Failure && !perOp {
+		return nil, usageErrorf("--view %s: a design written with components is drawn as its whole graph (--view overview), with one zone down (--view failure) or one operation's calls (--view op:NAME)", view)
 	}
 	ctx, err := rules.NewContext(d)
 	if err != nil {
@@ -246,6 +246,11 @@ func componentDiagram(d *schema.Design, view diagram.View, groupBy string) (*dia
 	}
 	rep := rules.Review(ctx, rules.Options{})
 	in := diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep), Group: groupBy}
+	if view == diagram.Failure {
+		if in.ZoneDown, err = estimator.EstimateGraph(d, estimator.Options{Scenario: estimator.ScenarioZoneDown}); err != nil {
+			return nil, &InputError{Err: err}
+		}
+	}
 	build := func() (*diagram.Graph, error) { return diagram.BuildComponents(in) }
 	if perOp {
 		build = func() (*diagram.Graph, error) { return diagram.BuildOperation(in, op) }

@@ -22,6 +22,10 @@ type ComponentInput struct {
 	Findings []Finding
 	// Group boxes the components by "kind" or "region"; empty draws none.
 	Group string
+	// ZoneDown, when set, is the estimator's zone-down scenario of the
+	// design, which the failure view draws: each component's figures
+	// with one zone lost and what the loss did to it.
+	ZoneDown *estimator.GraphResult
 }
 
 // Groupings are the values --group takes for a design written with
@@ -104,6 +108,21 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 	for _, c := range est.Components {
 		comps[c.Name] = c
 	}
+	// The failure view draws the zone-down figures on the peak's calls:
+	// a call to a component that is lost carries nothing, drawn lost.
+	zoneRates := map[[3]string]float64{}
+	down := map[string]bool{}
+	if zd := in.ZoneDown; zd != nil {
+		g.Title = fmt.Sprintf("%s — components: one zone down", d.System.Name)
+		g.Subtitle = fmt.Sprintf("%s · peak rates and figures from the estimator's zone-down scenario", d.System.Cloud)
+		for _, c := range zd.Components {
+			comps[c.Name] = c
+			down[c.Name] = c.ZoneDown == "down"
+		}
+		for _, call := range zd.Calls {
+			zoneRates[[3]string{call.From, call.To, call.How}] = call.PeakRPS
+		}
+	}
 	g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
 	for _, c := range model.Components {
 		n := &Node{ID: ids[c.Name], Kind: nodeKind(c), Title: c.Name, Component: c.Name, Tech: c.Kind}
@@ -111,6 +130,9 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 		if e, ok := comps[c.Name]; ok {
 			n.Numbers = componentNumbers(e, d.System.Cloud)
 			n.Overloaded = e.Utilization != nil && *e.Utilization >= 1
+			if in.ZoneDown != nil {
+				n.Status, n.StatusText = zoneStatus(e)
+			}
 		}
 		g.Nodes = append(g.Nodes, n)
 	}
@@ -120,7 +142,12 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 			from = ids[call.From]
 		}
 		e := &Edge{From: from, To: ids[call.To], Style: callStyle(call.How)}
-		label := rateText(call.PeakRPS)
+		rate := call.PeakRPS
+		if in.ZoneDown != nil {
+			rate = zoneRates[[3]string{call.From, call.To, call.How}]
+			e.Lost = down[call.To] || down[call.From] && comps[call.From].HitRatio == nil
+		}
+		label := rateText(rate)
 		if call.Fanout > 1 {
 			label += fmt.Sprintf(" · fan-out ×%d", call.Fanout)
 		}
@@ -142,8 +169,21 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 	if len(onOps) > 0 {
 		g.Notes = append(g.Notes, "Findings on operations: "+strings.Join(onOps, "; ")+".")
 	}
-	fillLegend(g, false)
+	fillLegend(g, in.ZoneDown != nil)
 	return g, nil
+}
+
+// zoneStatus words what the zone-down scenario did to a component; the
+// picture decides nothing of its own, so it cannot disagree with
+// `tradeoff estimate --scenario zone-down`.
+func zoneStatus(e estimator.GraphComponent) (Status, string) {
+	switch {
+	case e.ZoneDown == "down":
+		return StatusDown, e.ZoneDownWhy
+	case e.ZoneDown == "reduced" || e.Utilization != nil && *e.Utilization >= 1:
+		return StatusDegraded, e.ZoneDownWhy
+	}
+	return StatusUp, e.ZoneDownWhy
 }
 
 // nodeIDs gives every component an ID DOT and Mermaid accept unquoted:

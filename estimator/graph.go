@@ -132,7 +132,13 @@ type GraphComponent struct {
 	// and after the horizon's writes (its data only).
 	StorageBytes          *float64 `json:"storage_bytes,omitempty"`
 	StorageBytesAtHorizon *float64 `json:"storage_bytes_at_horizon,omitempty"`
-	Derivation            []string `json:"derivation"`
+	// ZoneDown is what the zone-down scenario did to the component:
+	// "down", "reduced" (instances or nodes lost), "survives" (a failover
+	// or replicas kept it whole) or "unaffected" (regional); ZoneDownWhy
+	// says how. Both empty in other scenarios.
+	ZoneDown    string   `json:"zone_down,omitempty"`
+	ZoneDownWhy string   `json:"zone_down_why,omitempty"`
+	Derivation  []string `json:"derivation"`
 }
 
 // GraphCall is one edge of the component graph at peak.
@@ -592,6 +598,8 @@ type compModel struct {
 	noSLA     bool    // no sourced SLA: avail is 1 and says nothing
 	slow      float64 // slow:NAME multiplies its time by this
 	capacity  float64 // calls per second over every instance; 0 unknown
+	// zone and zoneWhy: what zone-down did to it (GraphComponent.ZoneDown).
+	zone, zoneWhy string
 	// replicas a store reads from (zone-down loses some); lost is the
 	// instances zone-down takes (still paid for).
 	replicas, lost int
@@ -1365,7 +1373,7 @@ func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[str
 func (ge *graphEstimate) component(c *schema.Component) GraphComponent {
 	m, l := ge.models[c.Name], ge.load[c.Name]
 	out := GraphComponent{Name: c.Name, Kind: c.Kind, Instances: m.instances, LoadRPS: sig(l.total()),
-		Derivation: append([]string(nil), m.deriv...)}
+		ZoneDown: m.zone, ZoneDownWhy: m.zoneWhy, Derivation: append([]string(nil), m.deriv...)}
 	if !m.noSLA {
 		a := m.avail
 		out.Availability = &a

@@ -42,7 +42,7 @@ func (ge *graphEstimate) zoneDown() {
 		m := ge.models[c.Name]
 		z := ge.zoneSpread(c)
 		if z == 0 && !single {
-			m.deriv = append(m.deriv, "zone down: a regional managed service, not affected")
+			m.zoneEffect("unaffected", "a regional managed service, not affected")
 			continue
 		}
 		lose := func(n int) int {
@@ -51,9 +51,9 @@ func (ge *graphEstimate) zoneDown() {
 			}
 			return int(math.Ceil(float64(n) / float64(z)))
 		}
-		why := fmt.Sprintf("zone down: all of %s runs in the lost zone", c.Name)
+		why := fmt.Sprintf("all of %s runs in the lost zone", c.Name)
 		if single {
-			why = "zone down: the design runs on one node (system.footprint), lost with its zone"
+			why = "the design runs on one node (system.footprint), lost with its zone"
 		}
 		switch c.Family() {
 		case schema.FamilyDatabase:
@@ -61,27 +61,27 @@ func (ge *graphEstimate) zoneDown() {
 			case single:
 			case c.Kind == "cassandra" || c.Kind == "mongodb":
 				if z > 1 && c.Replicas > 0 {
-					m.deriv = append(m.deriv, fmt.Sprintf("zone down: %d replica(s) of each key in the other zones keep it serving", c.Replicas))
+					m.zoneEffect("survives", fmt.Sprintf("%d replica(s) of each key in the other zones keep it serving", c.Replicas))
 					continue
 				}
-				why = fmt.Sprintf("zone down: %s has no replica in another zone", c.Name)
+				why = fmt.Sprintf("%s has no replica in another zone", c.Name)
 			default:
 				if z > 1 && c.Failover == "automatic" {
 					lost := lose(c.Replicas)
 					if c.Replicas > 0 {
 						m.replicas = c.Replicas - lost
 					}
-					m.deriv = append(m.deriv, fmt.Sprintf("zone down: automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
+					m.zoneEffect("survives", fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
 					continue
 				}
-				why = fmt.Sprintf("zone down: %s's primary is lost with its zone and nothing fails over automatically (failover %q)", c.Name, c.Failover)
+				why = fmt.Sprintf("%s's primary is lost with its zone and nothing fails over automatically (failover %q)", c.Name, c.Failover)
 			}
 			ge.down[c.Name] = true
 			ge.takeDown(m, why)
 			continue
 		case schema.FamilyQueue:
 			if z > 1 && !single {
-				m.deriv = append(m.deriv, fmt.Sprintf("zone down: the brokers' replicas in the other %d zone(s) keep the queue", z-1))
+				m.zoneEffect("survives", fmt.Sprintf("the brokers' replicas in the other %d zone(s) keep the queue", z-1))
 				continue
 			}
 			ge.down[c.Name] = true
@@ -92,16 +92,16 @@ func (ge *graphEstimate) zoneDown() {
 				// The provider places a replica in another zone and
 				// fails over to it (its zones field is the self-run's).
 				if c.Replicas > 0 {
-					m.deriv = append(m.deriv, "zone down: the provider fails over to a replica in another zone")
+					m.zoneEffect("survives", "the provider fails over to a replica in another zone")
 					continue
 				}
-				why = fmt.Sprintf("zone down: %s has no replica in another zone", c.Name)
+				why = fmt.Sprintf("%s has no replica in another zone", c.Name)
 				ge.down[c.Name] = true
 				ge.takeDown(m, why)
 				continue
 			}
 			if z > 1 && c.Replicas > 0 && !single {
-				m.deriv = append(m.deriv, "zone down: replicas in the other zones take over the lost nodes' keys")
+				m.zoneEffect("survives", "replicas in the other zones take over the lost nodes' keys")
 				continue
 			}
 		case schema.FamilySearch:
@@ -109,7 +109,7 @@ func (ge *graphEstimate) zoneDown() {
 				break
 			}
 			if !single {
-				why = fmt.Sprintf("zone down: the shards on %s's lost nodes have no replica in another zone", c.Name)
+				why = fmt.Sprintf("the shards on %s's lost nodes have no replica in another zone", c.Name)
 			}
 			ge.down[c.Name] = true
 			ge.takeDown(m, why)
@@ -117,7 +117,7 @@ func (ge *graphEstimate) zoneDown() {
 		}
 		n := m.instances
 		if c.Kind == "worker" && c.Instances == 0 {
-			m.deriv = append(m.deriv, "zone down: the consumers are sized for the load, in the zones left")
+			m.zoneEffect("survives", "the consumers are sized for the load, in the zones left")
 			continue
 		}
 		lost := lose(n)
@@ -130,13 +130,20 @@ func (ge *graphEstimate) zoneDown() {
 		if m.mu > 0 {
 			m.capacity = float64(m.instances*m.servers) * m.mu
 		}
-		line := fmt.Sprintf("zone down: %d of %d %s left in the other %d zone(s)", m.instances, n, unitOf(c), z-1)
+		line := fmt.Sprintf("%d of %d %s left in the other %d zone(s)", m.instances, n, unitOf(c), z-1)
 		if c.IsCache() && m.hit > 0 {
 			m.hit *= float64(m.instances) / float64(n)
 			line += fmt.Sprintf("; the lost nodes' keys miss: hit ratio falls to %s", Pct(m.hit))
 		}
-		m.deriv = append(m.deriv, line)
+		m.zoneEffect("reduced", line)
 	}
+}
+
+// zoneEffect records what zone-down did to a component, in its
+// derivation and for the renderers.
+func (m *compModel) zoneEffect(effect, why string) {
+	m.zone, m.zoneWhy = effect, why
+	m.deriv = append(m.deriv, "zone down: "+why)
 }
 
 // takeDown marks a component down in the scenario: a cache or CDN is
@@ -149,7 +156,7 @@ func (ge *graphEstimate) takeDown(m *compModel, why string) {
 		m.avail, m.availNote = 1, "down in this scenario: bypassed, every call misses"
 	}
 	if why != "" {
-		m.deriv = append(m.deriv, why)
+		m.zoneEffect("down", why)
 	}
 }
 
