@@ -7,9 +7,9 @@ import (
 )
 
 // TestComponentGolden compares `tradeoff estimate --explain`, `tradeoff
-// review`, the zone-down estimate and its failure view on every design written with components (examples/components)
-// with its golden text: the published architectures' numbers and findings
-// change only on purpose. UPDATE_GOLDEN=1 rewrites them.
+// review`, the zone-down estimate and its failure view on every design
+// written with components (examples/components) with its golden text: the
+// published architectures' numbers and findings change only on purpose. UPDATE_GOLDEN=1 rewrites them.
 func TestComponentGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "examples", "components", "*.cue"))
 	if err != nil || len(files) == 0 {

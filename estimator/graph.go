@@ -192,7 +192,7 @@ func EstimateGraph(d *schema.Design, opts Options) (*GraphResult, error) {
 		e.rtt = (same + float64(zones-1)*cross) / float64(zones)
 		e.rttNote = fmt.Sprintf("RTT %s = (1 × %s same-zone + %d × %s cross-zone) ÷ %d zones", Ms(e.rtt), Ms(same), zones-1, Ms(cross), zones)
 	}
-	ge := &graphEstimate{e: e, g: g, models: map[string]*compModel{}, load: map[string]*compLoad{}}
+	ge := &graphEstimate{e: e, g: g, models: map[string]*compModel{}, load: map[string]*compLoad{}, down: map[string]bool{}}
 	if err := ge.scenario(opts.Scenario); err != nil {
 		return nil, err
 	}
@@ -235,7 +235,8 @@ type graphEstimate struct {
 	// kind and target are the scenario: "down" or "slow", and the
 	// component; "zone-down" and no target; empty at peak.
 	kind, target string
-	// down holds the components zone-down takes down.
+	// down holds the components the scenario takes down (takeDown):
+	// down:NAME's one, or zone-down's.
 	down map[string]bool
 	// attempts: count retries in the load (the second pass).
 	attempts bool
@@ -294,9 +295,7 @@ func (ge *graphEstimate) expectedAttempts(s schema.Step, read bool) float64 {
 }
 
 // isDown says whether the scenario takes the component down.
-func (ge *graphEstimate) isDown(name string) bool {
-	return ge.kind == "down" && ge.target == name || ge.down[name]
-}
+func (ge *graphEstimate) isDown(name string) bool { return ge.down[name] }
 
 // compLoad is what arrives at a component at peak.
 type compLoad struct {
@@ -354,7 +353,6 @@ func (ge *graphEstimate) run() *GraphResult {
 		}
 	}
 	if ge.kind == ScenarioZoneDown {
-		ge.down = map[string]bool{}
 		ge.zoneDown()
 	}
 	ge.edges = map[edgeKey]*GraphCall{}

@@ -22,8 +22,7 @@ import (
 // databases, queues, search clusters: placed by the platform team across
 // the zones the design uses), and 0 for a regional managed service.
 func (ge *graphEstimate) zoneSpread(c *schema.Component) int {
-	switch c.Kind {
-	case "managed-lb", "cdn", "sqs", "dynamodb", "object-store", "external":
+	if c.Regional() {
 		return 0
 	}
 	switch c.Family() {
@@ -76,7 +75,6 @@ func (ge *graphEstimate) zoneDown() {
 				}
 				why = fmt.Sprintf("%s's primary is lost with its zone and nothing fails over automatically (failover %q)", c.Name, c.Failover)
 			}
-			ge.down[c.Name] = true
 			ge.takeDown(m, why)
 			continue
 		case schema.FamilyQueue:
@@ -84,7 +82,6 @@ func (ge *graphEstimate) zoneDown() {
 				m.zoneEffect("survives", fmt.Sprintf("the brokers' replicas in the other %d zone(s) keep the queue", z-1))
 				continue
 			}
-			ge.down[c.Name] = true
 			ge.takeDown(m, why)
 			continue
 		case schema.FamilyCache:
@@ -96,7 +93,6 @@ func (ge *graphEstimate) zoneDown() {
 					continue
 				}
 				why = fmt.Sprintf("%s has no replica in another zone", c.Name)
-				ge.down[c.Name] = true
 				ge.takeDown(m, why)
 				continue
 			}
@@ -111,7 +107,6 @@ func (ge *graphEstimate) zoneDown() {
 			if !single {
 				why = fmt.Sprintf("the shards on %s's lost nodes have no replica in another zone", c.Name)
 			}
-			ge.down[c.Name] = true
 			ge.takeDown(m, why)
 			continue
 		}
@@ -122,7 +117,6 @@ func (ge *graphEstimate) zoneDown() {
 		}
 		lost := lose(n)
 		if lost >= n {
-			ge.down[c.Name] = true
 			ge.takeDown(m, why)
 			continue
 		}
@@ -150,6 +144,7 @@ func (m *compModel) zoneEffect(effect, why string) {
 // bypassed (its callers go to what it misses to), anything else fails the
 // calls that need it.
 func (ge *graphEstimate) takeDown(m *compModel, why string) {
+	ge.down[m.c.Name] = true
 	m.avail, m.availNote = 0, "down in this scenario"
 	if f := m.c.Family(); f == schema.FamilyCache && m.c.IsCache() || f == schema.FamilyCDN {
 		m.hit = 0

@@ -346,8 +346,8 @@ func graphZoneDown(c *Context) []Finding {
 					why += " (" + strings.Join(fell, "; ") + ")"
 				}
 			}
-			if g.Instances < b.Instances {
-				why = fmt.Sprintf("%d of its %d %s are left", g.Instances, b.Instances, unitWord(k))
+			if g.ZoneDown == "reduced" {
+				why = g.ZoneDownWhy
 			}
 			out = append(out, at(k.Name, compPath(k.Name),
 				"with one zone down %s is %s busy at peak (%s with all zones up): %s, and it cannot carry the load",
@@ -364,17 +364,6 @@ func zoneWords(zones int) string {
 		return "the design's"
 	}
 	return fmt.Sprintf("its %d", zones)
-}
-
-// unitWord names what a component counts.
-func unitWord(k *schema.Component) string {
-	switch k.Family() {
-	case schema.FamilyCache, schema.FamilySearch:
-		return "nodes"
-	case schema.FamilyDatabase:
-		return "read replicas"
-	}
-	return "instances"
 }
 
 func graphHotTarget(c *Context) []Finding {

@@ -20,14 +20,21 @@ const (
 	FamilyExternal = "external"
 )
 
-// kindFamily maps every component kind of design.cue's #Kind to its family.
-var kindFamily = map[string]string{
-	"service": FamilyService, "worker": FamilyService,
-	"postgres": FamilyDatabase, "mysql": FamilyDatabase, "dynamodb": FamilyDatabase, "cassandra": FamilyDatabase, "mongodb": FamilyDatabase,
-	"redis": FamilyCache, "memcached": FamilyCache, "managed-redis": FamilyCache,
-	"kafka": FamilyQueue, "rabbitmq": FamilyQueue, "sqs": FamilyQueue, "nats": FamilyQueue,
-	"managed-lb": FamilyLB, "nginx": FamilyLB, "haproxy": FamilyLB,
-	"cdn": FamilyCDN, "object-store": FamilyObject, "search": FamilySearch, "external": FamilyExternal,
+// kinds is the table of component kinds (design.cue's #Kind): each
+// kind's family and whether the provider runs it across a region's zones
+// (a zone lost is its own concern, not the design's).
+var kinds = map[string]struct {
+	family   string
+	regional bool
+}{
+	"service": {family: FamilyService}, "worker": {family: FamilyService},
+	"postgres": {family: FamilyDatabase}, "mysql": {family: FamilyDatabase}, "dynamodb": {family: FamilyDatabase, regional: true},
+	"cassandra": {family: FamilyDatabase}, "mongodb": {family: FamilyDatabase},
+	"redis": {family: FamilyCache}, "memcached": {family: FamilyCache}, "managed-redis": {family: FamilyCache},
+	"kafka": {family: FamilyQueue}, "rabbitmq": {family: FamilyQueue}, "sqs": {family: FamilyQueue, regional: true}, "nats": {family: FamilyQueue},
+	"managed-lb": {family: FamilyLB, regional: true}, "nginx": {family: FamilyLB}, "haproxy": {family: FamilyLB},
+	"cdn": {family: FamilyCDN, regional: true}, "object-store": {family: FamilyObject, regional: true},
+	"search": {family: FamilySearch}, "external": {family: FamilyExternal, regional: true},
 }
 
 // Sizes are the instance sizes design.cue allows, vCPU x GiB, smallest
@@ -43,7 +50,7 @@ func SizeOf(size string) (vcpu, gib float64, ok bool) {
 }
 
 // Family is the family of a component kind ("" for an unknown kind).
-func Family(kind string) string { return kindFamily[kind] }
+func Family(kind string) string { return kinds[kind].family }
 
 // Component is one named part of the system. The fields a kind has are
 // set; the others stay zero (design.cue's #Part says which belong to which
@@ -142,6 +149,11 @@ type Component struct {
 
 // Family is the component's family.
 func (c *Component) Family() string { return Family(c.Kind) }
+
+// Regional reports whether the provider runs the component across a
+// region's zones: a managed balancer, a CDN, SQS, DynamoDB, an object
+// store, a third party. Losing one zone does not take it down.
+func (c *Component) Regional() bool { return kinds[c.Kind].regional }
 
 // IsCache reports whether the component is a cache (a copy of data that
 // lives elsewhere), not a store of record.
