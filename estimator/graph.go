@@ -242,7 +242,16 @@ type graphEstimate struct {
 	attempts bool
 	// edges collects the calls per edge when set (the last peak pass).
 	edges map[edgeKey]*GraphCall
+	// fill is, per enqueue that batches (by the step's path), how long
+	// the first operation of a batch waits for it to leave (batchFor), at
+	// peak: the visits at other rates (the bill's averages) leave it.
+	fill   map[string]batchFill
+	atPeak bool
 }
+
+// batchFill is one enqueue's batching: operations per message and the
+// first one's wait.
+type batchFill struct{ size, wait float64 }
 
 type edgeKey struct{ from, to, how string }
 
@@ -356,6 +365,7 @@ func (ge *graphEstimate) run() *GraphResult {
 		ge.zoneDown()
 	}
 	ge.edges = map[edgeKey]*GraphCall{}
+	ge.atPeak = true
 	for _, op := range ops {
 		peak := op.Rate.PerSecond() * op.PeakFactor
 		ge.visit(g.Calls[op.Name], peak, op.IsRead())
@@ -380,6 +390,7 @@ func (ge *graphEstimate) run() *GraphResult {
 			ge.models[c.Name].loaded(ge.load[c.Name], e)
 		}
 	}
+	ge.atPeak = false
 	if e.opts.LoadOnly {
 		for _, c := range g.Components {
 			r.Components = append(r.Components, ge.component(c))
@@ -484,11 +495,11 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			}
 			continue
 		}
-		if b := ge.batch(s, caller, n); b > 1 {
+		if b := ge.batch(s, caller, n); b.size > 1 {
 			// Producers group operations into messages (the queue's
 			// batchSize, fewer when batchWait passes first): the queue and
 			// its consumers see messages.
-			n /= b
+			n /= b.size
 		}
 		l := ge.load[s.To]
 		if l == nil {
@@ -517,12 +528,14 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 }
 
 // batch is how many operations one message to the step's queue carries
-// when they arrive at n a second from caller's instances (batchFor, as the
-// tier estimator's queue): 1 for a step that is not an enqueue.
-func (ge *graphEstimate) batch(s schema.Step, caller string, n float64) float64 {
+// when they arrive at n a second from caller's instances, and how long the
+// first of them waits for the batch to leave (batchFor, as the tier
+// estimator's queue): size 1 for a step that is not an enqueue. The wait
+// is recorded for the step's latency.
+func (ge *graphEstimate) batch(s schema.Step, caller string, n float64) batchFill {
 	q := ge.models[s.To].c
 	if !s.Async || q.Family() != schema.FamilyQueue || q.BatchSize <= 1 {
-		return 1
+		return batchFill{size: 1}
 	}
 	producers := 1
 	if m := ge.models[caller]; m != nil {
@@ -532,8 +545,23 @@ func (ge *graphEstimate) batch(s schema.Step, caller string, n float64) float64 
 	if q.BatchWait != nil {
 		wait = q.BatchWait.Seconds()
 	}
-	size, _ := batchFor(q.BatchSize, wait, n, producers)
-	return size
+	size, fill := batchFor(q.BatchSize, wait, n, producers)
+	b := batchFill{size: size, wait: fill}
+	if s.Path != "" && ge.atPeak {
+		if ge.fill == nil {
+			ge.fill = map[string]batchFill{}
+		}
+		ge.fill[s.Path] = b
+	}
+	return b
+}
+
+// waitFor is the batch wait of an enqueue step (0 when it does not batch).
+func (ge *graphEstimate) waitFor(s schema.Step) float64 {
+	if !s.Async || s.Path == "" {
+		return 0
+	}
+	return ge.fill[s.Path].wait
 }
 
 // edge records n calls a second from caller to the step's component.
@@ -691,7 +719,12 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 			ge.hitRatio(m, overID)
 		}
 	case schema.FamilyQueue:
-		m.deriv = append(m.deriv, "enqueue: one round trip; broker throughput not sized for the component form yet")
+		if c.Kind == "kafka" {
+			m.fixed += e.fig("kafka.e2e_latency.p50") / 1000
+			m.deriv = append(m.deriv, "enqueue: one round trip + Kafka's 2 ms median end-to-end latency (kafka.e2e_latency.p50, LinkedIn benchmark)")
+		} else {
+			m.deriv = append(m.deriv, "enqueue: one round trip; broker acknowledgement time unsourced")
+		}
 		switch c.Kind {
 		case "sqs":
 			m.slaFrom(ge, cloud+".queue.sqs")
@@ -969,6 +1002,7 @@ func (ge *graphEstimate) bound(steps []schema.Step, read, async bool) float64 {
 			if s.Work != nil {
 				sub += s.Work.Seconds()
 			}
+			sub += ge.waitFor(s)
 			if s.Timeout != nil {
 				sub = math.Min(sub, float64(s.Retries+1)*s.Timeout.Seconds())
 			}
@@ -1174,9 +1208,9 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 func (b *treeBuilder) recordStep(s schema.Step, g Grid) int {
 	model := b.ge.models[s.To]
 	saved := b.span
-	work := 0.0
+	work := b.ge.waitFor(s)
 	if s.Work != nil {
-		work = s.Work.Seconds()
+		work += s.Work.Seconds()
 	}
 	b.span, b.quiet = 1.25*(b.ge.hopUpper(model, b.read)+work), true
 	own := b.hop(s.To, s)
@@ -1212,6 +1246,15 @@ func (b *treeBuilder) hop(name string, s schema.Step) Grid {
 		g = GridOf(b.span, func(t float64) float64 { return orig.at(t / m.slow) })
 		if !b.quiet {
 			b.deriv = append(b.deriv, fmt.Sprintf("%s is slow: every call takes %s× as long", name, Num(m.slow)))
+		}
+	}
+	if w := b.ge.waitFor(s); w > 0 {
+		// The first operation of a batch waits for the rest; counted
+		// whole, as the sections' queue counts it, so the p99 is at most
+		// this much high.
+		g = g.Then(PointGrid(b.span, w))
+		if !b.quiet {
+			b.deriv = append(b.deriv, fmt.Sprintf("%s: batch %s (the first of a batch of %s waits for it to fill or for batchWait)", name, Ms(w), Num(b.ge.fill[s.Path].size)))
 		}
 	}
 	if s.Work != nil {

@@ -245,3 +245,49 @@ slo: availability: "99%"
 		t.Errorf("api receives %v/s, want every click, 1,000/s", got)
 	}
 }
+
+// An enqueue that batches makes the first operation of a batch wait for
+// it to leave: batchWait when the producers cannot fill a batch in that
+// time, else the time to fill it (batch ÷ each producer's rate), counted
+// whole. 1,000 clicks/s from 4 instances is 250/s per producer.
+func TestGraphQueueBatchWait(t *testing.T) {
+	design := func(batch string) string {
+		return `
+system: {name: "q", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 4}
+	q: {kind: "rabbitmq"` + batch + `}
+	w: {kind: "worker", instances: 2, consumes: "q", serviceTime: "5ms"}
+}
+traffic: click: {kind: "write", async: true, rate: "500/s", peakFactor: 2, requestSize: "100B", responseSize: "0B",
+	calls: [{to: "api", calls: [{to: "q", async: true, calls: ["w"]}]}]}
+slo: availability: "99%"
+`
+	}
+	p50 := func(batch string) float64 {
+		t.Helper()
+		r, err := EstimateGraph(load(t, design(batch)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(r.Operations[0].P50Ms)
+	}
+	base := p50("")
+	for _, tt := range []struct {
+		name, batch string
+		wantMs      float64
+	}{
+		{"the wait passes first: 250/s × 50 ms = 12.5 of 512", `, batchSize: 512, batchWait: "50ms"`, 50},
+		{"the batch fills first: 5 ÷ 250/s", `, batchSize: 5, batchWait: "50ms"`, 20},
+		{"full batches, no wait: 100 ÷ 250/s", `, batchSize: 100`, 400},
+		{"no batching", `, batchSize: 1, batchWait: "50ms"`, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// Within the grid's resolution: 2,048 cells over 1.25 × the
+			// longest the operation can take.
+			if got := p50(tt.batch) - base; math.Abs(got-tt.wantMs) > math.Max(0.01, 0.002*tt.wantMs) {
+				t.Errorf("the batch adds %.3f ms to the enqueue, want %v ms", got, tt.wantMs)
+			}
+		})
+	}
+}

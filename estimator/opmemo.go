@@ -76,6 +76,7 @@ func (ge *graphEstimate) operationInputs(op *schema.Operation, steps []schema.St
 			walk(s.Parallel)
 			if s.To != "" {
 				str(s.To)
+				f(ge.waitFor(s))
 				ge.modelInputs(s.To, f, str, flag)
 			}
 			walk(s.Calls)
