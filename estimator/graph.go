@@ -242,6 +242,9 @@ type graphEstimate struct {
 	attempts bool
 	// edges collects the calls per edge when set (the last peak pass).
 	edges map[edgeKey]*GraphCall
+	// op is the operation being visited: its request is a message's
+	// size where the queue states none.
+	op *schema.Operation
 	// fill is, per enqueue that batches (by the step's path), how long
 	// the first operation of a batch waits for it to leave (batchFor), at
 	// peak: the visits at other rates (the bill's averages) leave it.
@@ -310,6 +313,8 @@ func (ge *graphEstimate) isDown(name string) bool { return ge.down[name] }
 type compLoad struct {
 	reads, writes float64 // calls per second
 	inFlight      float64 // requests held at once, over every instance
+	// bytes is what a queue carries a second: its messages × their size.
+	bytes float64
 }
 
 // total and writeRate read a load that may be absent (a component the
@@ -368,7 +373,7 @@ func (ge *graphEstimate) run() *GraphResult {
 	ge.atPeak = true
 	for _, op := range ops {
 		peak := op.Rate.PerSecond() * op.PeakFactor
-		ge.visit(g.Calls[op.Name], peak, op.IsRead())
+		ge.visit(op, peak)
 	}
 	for _, c := range g.Components {
 		ge.models[c.Name].loaded(ge.load[c.Name], e)
@@ -384,7 +389,7 @@ func (ge *graphEstimate) run() *GraphResult {
 		ge.attempts = true
 		ge.edges = map[edgeKey]*GraphCall{}
 		for _, op := range ops {
-			ge.visit(g.Calls[op.Name], op.Rate.PerSecond()*op.PeakFactor, op.IsRead())
+			ge.visit(op, op.Rate.PerSecond()*op.PeakFactor)
 		}
 		for _, c := range g.Components {
 			ge.models[c.Name].loaded(ge.load[c.Name], e)
@@ -470,9 +475,10 @@ func (ge *graphEstimate) run() *GraphResult {
 	return r
 }
 
-// visit adds the calls of steps, made m times a second, to the load.
-func (ge *graphEstimate) visit(steps []schema.Step, m float64, read bool) {
-	ge.visitFrom(steps, m, read, "", "sync")
+// visit adds the calls of op's tree, made m times a second, to the load.
+func (ge *graphEstimate) visit(op *schema.Operation, m float64) {
+	ge.op = op
+	ge.visitFrom(ge.g.Calls[op.Name], m, op.IsRead(), "", "sync")
 }
 
 // visitFrom is visit for steps made by caller (how: sync, async or miss).
@@ -495,7 +501,8 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			}
 			continue
 		}
-		if b := ge.batch(s, caller, n); b.size > 1 {
+		b := ge.batch(s, caller, n)
+		if b.size > 1 {
 			// Producers group operations into messages (the queue's
 			// batchSize, fewer when batchWait passes first): the queue and
 			// its consumers see messages.
@@ -505,6 +512,15 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 		if l == nil {
 			l = &compLoad{}
 			ge.load[s.To] = l
+		}
+		if q := ge.models[s.To].c; q.Family() == schema.FamilyQueue {
+			// A message is the queue's messageSize, or the operations it
+			// carries (the sections' queue sizes it so).
+			size := float64(ge.op.RequestSize) * b.size
+			if q.MessageSize != nil {
+				size = float64(*q.MessageSize)
+			}
+			l.bytes += n * size
 		}
 		if read {
 			l.reads += n
@@ -814,6 +830,9 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 	}
 	m.lamRead = l.reads / n
 	m.lamWrite = l.writes / float64(max(1, m.instances))
+	if m.c.Family() == schema.FamilyQueue {
+		m.brokers(l, e)
+	}
 	switch {
 	case m.mu <= 0:
 		if m.capacity > 0 {
@@ -842,6 +861,26 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 		}
 	}
 	m.saturated = m.util >= 1
+}
+
+// brokers sizes a queue as the sections' queue is sized (sizeBrokers),
+// at least three across zones (RF=3, quorum queues).
+func (m *compModel) brokers(l *compLoad, e *estimator) {
+	minBrokers, per := 1, math.NaN()
+	if e.zones > 1 {
+		minBrokers = 3
+	}
+	switch m.c.Kind {
+	case "kafka":
+		per = e.fig("kafka.mib_s_per_broker") * MiB
+	case "rabbitmq", "nats":
+		per = e.fig(m.c.Kind + ".msgs_per_node")
+	case "sqs":
+		minBrokers = 0
+	}
+	b := sizeBrokers(e, m.c.Kind, per, minBrokers, l.total(), l.bytes)
+	m.instances, m.capacity = max(1, b.brokers), b.capacity
+	m.deriv = append(m.deriv, b.why)
 }
 
 // setHops sets a call's time for reads and for writes (the same when

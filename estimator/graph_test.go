@@ -291,3 +291,46 @@ slo: availability: "99%"
 		})
 	}
 }
+
+// A queue's brokers are sized from the bytes (Kafka: 83 MiB/s per broker,
+// kafka.mib_s_per_broker) or messages (RabbitMQ: 4,285 msg/s per node) it
+// carries at peak, at the 60% target, at least three across zones.
+func TestGraphQueueBrokers(t *testing.T) {
+	for _, tt := range []struct {
+		name, kind, zones, rate string
+		brokers                 int
+		capacity                float64
+	}{
+		// 80 msg/s of 1 KiB in 2 zones: RF=3 sets the count.
+		{"kafka, the minimum across zones", "kafka", "2", "40/s", 3, 3 * 83 * 1024},
+		// 100,000 × 1 KiB = 97.66 MiB/s ÷ (83 × 0.6 = 49.8) = 1.96 → 2.
+		{"kafka, sized by bytes in one zone", "kafka", "1", "50000/s", 2, 2 * 83 * 1024},
+		// 10,000 msg/s ÷ (4,285 × 0.6 = 2,571) = 3.89 → 4.
+		{"rabbitmq, sized by messages", "rabbitmq", "1", "5000/s", 4, 4 * 4285},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := `
+system: {name: "q", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 4, zones: ` + tt.zones + `}
+	q: {kind: "` + tt.kind + `", messageSize: "1KiB"}
+	w: {kind: "worker", instances: 2, consumes: "q", serviceTime: "1ms"}
+}
+traffic: click: {kind: "write", async: true, rate: "` + tt.rate + `", peakFactor: 2, requestSize: "100B", responseSize: "0B",
+	calls: [{to: "api", calls: [{to: "q", async: true, calls: ["w"]}]}]}
+slo: availability: "99%"
+`
+			r, err := EstimateGraph(load(t, src), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := graphComp(r, "q")
+			if q.Instances != tt.brokers {
+				t.Errorf("%d brokers, want %d", q.Instances, tt.brokers)
+			}
+			if q.CapacityRPS == nil || math.Abs(*q.CapacityRPS-tt.capacity) > 0.5 {
+				t.Errorf("capacity %v msg/s, want %v", q.CapacityRPS, tt.capacity)
+			}
+		})
+	}
+}

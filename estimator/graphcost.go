@@ -31,7 +31,7 @@ func (ge *graphEstimate) averageUsage() []graphUsage {
 	for _, op := range ge.e.d.Operations() {
 		// Only the components the operation reaches get an entry.
 		ge.load = map[string]*compLoad{}
-		ge.visit(ge.g.Calls[op.Name], op.Rate.PerSecond(), op.IsRead())
+		ge.visit(op, op.Rate.PerSecond())
 		out = append(out, graphUsage{op: op, calls: ge.load, tree: ge.g.Calls[op.Name], hit: func(n string) float64 { return ge.models[n].hit }})
 	}
 	return out
@@ -233,44 +233,23 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 	}
 }
 
-// billQueue sizes a queue's brokers as the shorthand does (Kafka by bytes
-// per broker, RabbitMQ and NATS by messages per node, at least three across
-// zones) and prices them with their monthly messages.
+// billQueue prices a queue's brokers (sized at peak with its model, as
+// the shorthand's) with its monthly messages and bytes.
 func (ge *graphEstimate) billQueue(b *bill, c *schema.Component, usage []graphUsage) {
-	e := ge.e
 	msgs, bytes := 0.0, 0.0
 	for _, u := range usage {
-		n := u.calls[c.Name].total() * SecondsPerMonth
-		size := float64(u.op.RequestSize)
-		if c.MessageSize != nil {
-			size = float64(*c.MessageSize)
-		}
-		msgs += n
-		bytes += n * size
-	}
-	peak := ge.load[c.Name].total()
-	perMsg := 0.0
-	if msgs > 0 {
-		perMsg = bytes / msgs
-	}
-	minBrokers := 1
-	if e.zones > 1 {
-		minBrokers = 3
-	}
-	brokers := 0
-	switch c.Kind {
-	case "kafka":
-		brokers = max(minBrokers, ceilCount(peak*perMsg/(e.fig("kafka.mib_s_per_broker")*MiB*e.target)))
-	case "rabbitmq", "nats":
-		per := e.fig(c.Kind + ".msgs_per_node")
-		brokers = max(1, minBrokers)
-		if !math.IsNaN(per) && per > 0 {
-			brokers = max(minBrokers, ServersFor(peak, per, e.target))
+		if l := u.calls[c.Name]; l != nil {
+			msgs += l.total() * SecondsPerMonth
+			bytes += l.bytes * SecondsPerMonth
 		}
 	}
 	storeGB := 0.0
 	if c.Retention != nil && *c.Retention != schema.Forever {
-		storeGB = msgs / SecondsPerMonth * perMsg * c.Retention.Seconds() / GiB
+		storeGB = bytes / SecondsPerMonth * c.Retention.Seconds() / GiB
+	}
+	brokers := 0
+	if c.Kind != "sqs" {
+		brokers = ge.models[c.Name].instances
 	}
 	b.broker(brokerBill{component: c.Name, kind: c.Kind, brokers: brokers, msgs: msgs, bytes: bytes, storeGB: storeGB,
 		fifo: c.Delivery == "exactly-once", groups: max(1, c.ConsumerGroups)})

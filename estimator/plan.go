@@ -118,6 +118,47 @@ func batchFor(batchSize int, batchWait, rate float64, producers int) (size, fill
 	return size, fill
 }
 
+// brokerSizing is a queue's brokers at a load: how many, the messages a
+// second they carry at 100%, and whether the provider scales it instead
+// (SQS, or a broker without a sourced throughput).
+type brokerSizing struct {
+	brokers  int
+	capacity float64
+	managed  bool
+	why      string
+}
+
+// sizeBrokers sizes a queue carrying msgs messages and bytes a second:
+// Kafka by bytes per broker (perBroker bytes/s), RabbitMQ and NATS by
+// messages per node (perBroker msg/s), at the target utilisation and at
+// least minBrokers; SQS needs none. The sections' queue and a queue
+// component are sized by it alike.
+func sizeBrokers(e *estimator, kind string, perBroker float64, minBrokers int, msgs, bytes float64) brokerSizing {
+	var b brokerSizing
+	switch kind {
+	case "kafka":
+		b.brokers = max(minBrokers, ceilCount(bytes/(perBroker*e.target)))
+		mean := math.Max(bytes/math.Max(msgs, 1e-9), 1)
+		b.capacity = float64(b.brokers) * perBroker / mean
+		b.why = fmt.Sprintf("%s msg/s × %s = %s/s; ÷ (%s/s per broker × %s) → %d broker(s) (at least %d for RF=3 across zones)",
+			Num(msgs), Bytes(bytes/math.Max(msgs, 1e-9)), Bytes(bytes), Bytes(perBroker), Num(e.target), b.brokers, minBrokers)
+	case "rabbitmq", "nats":
+		if math.IsNaN(perBroker) {
+			b.brokers, b.managed = max(1, minBrokers), true
+			b.why = kind + ": no sourced per-node throughput; set overrides." + kind + ".msgs_per_node"
+			break
+		}
+		b.brokers = max(minBrokers, ServersFor(msgs, perBroker, e.target))
+		b.capacity = float64(b.brokers) * perBroker
+		b.why = fmt.Sprintf("%s msg/s ÷ (%s msg/s per node × %s) → %d node(s) (at least %d for quorum queues across zones)",
+			Num(msgs), Num(perBroker), Num(e.target), b.brokers, minBrokers)
+	case "sqs":
+		b.managed = true
+		b.why = fmt.Sprintf("SQS: managed, %s msg/s needs no brokers", Num(msgs))
+	}
+	return b
+}
+
 // MessageBatch is how many of op's operations travel in one queue message
 // when they arrive at rate a second: queue.batchSize, or fewer when each of
 // the app's instances cannot fill a batch within queue.batchWait. Rules

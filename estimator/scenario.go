@@ -638,28 +638,9 @@ func (e *estimator) queueStates(s *scenarioRun, p *plan, add func(*tierState)) {
 			t.deriv = append(t.deriv, why)
 		}
 	}
-	switch q.kind {
-	case "kafka":
-		need := ceilCount(s.queueBytes / (q.perBroker * e.target))
-		det.Brokers = max(q.minBrokers, need)
-		t.cap = float64(det.Brokers) * q.perBroker / math.Max(s.queueBytes/math.Max(s.queueMsgs, 1e-9), 1)
-		t.deriv = append(t.deriv, fmt.Sprintf("%s msg/s × %s = %s/s; ÷ (%s/s per broker × %s) → %d broker(s) (at least %d for RF=3 across zones)",
-			Num(s.queueMsgs), Bytes(s.queueBytes/math.Max(s.queueMsgs, 1e-9)), Bytes(s.queueBytes), Bytes(q.perBroker), Num(e.target), det.Brokers, q.minBrokers))
-	case "rabbitmq", "nats":
-		if math.IsNaN(q.perBroker) {
-			det.Brokers = max(1, q.minBrokers)
-			t.managedAuto = true
-			t.deriv = append(t.deriv, q.kind+": no sourced per-node throughput; set overrides."+q.kind+".msgs_per_node")
-		} else {
-			det.Brokers = max(q.minBrokers, ServersFor(s.queueMsgs, q.perBroker, e.target))
-			t.cap = float64(det.Brokers) * q.perBroker
-			t.deriv = append(t.deriv, fmt.Sprintf("%s msg/s ÷ (%s msg/s per node × %s) → %d node(s) (at least %d for quorum queues across zones)",
-				Num(s.queueMsgs), Num(q.perBroker), Num(e.target), det.Brokers, q.minBrokers))
-		}
-	case "sqs":
-		t.managedAuto = true
-		t.deriv = append(t.deriv, fmt.Sprintf("SQS: managed, %s msg/s needs no brokers", Num(s.queueMsgs)))
-	}
+	bs := sizeBrokers(e, q.kind, q.perBroker, q.minBrokers, s.queueMsgs, s.queueBytes)
+	det.Brokers, t.cap, t.managedAuto = bs.brokers, bs.capacity, bs.managed
+	t.deriv = append(t.deriv, bs.why)
 	t.instances, t.needed = det.Brokers, det.Brokers
 	t.spof = det.Brokers == 1
 	if s.alive["queue"] == 0 {

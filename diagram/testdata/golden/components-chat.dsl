@@ -11,7 +11,7 @@ workspace "chat" "gcp · peak rates and figures from the estimate" {
             c_edge = container "edge" "managed-lb · 19,072/s · $2,577/mo" "managed-lb" "loadbalancer"
             c_fanout = container "fanout" "worker · 20 × 2x8 · 3,472/s · 0.96% busy · $2,836/mo" "worker" "worker"
             c_gateway = container "gateway" "service · 80 × 8x32 · 3 zones · 13,889/s · 0.24% busy · $45,374/mo" "service" "service"
-            c_index_queue = container "index-queue" "kafka · 3,472/s · $593/mo" "kafka" "queue"
+            c_index_queue = container "index-queue" "kafka · 3,472/s · 1.3% busy · $593/mo" "kafka" "queue"
             c_indexer = container "indexer" "worker · 8 × 2x8 · 3,472/s · 2.4% busy · $1,134/mo" "worker" "worker"
             c_messages = container "messages" "cassandra · 24 shards · 2 replicas · 18,472/s · $286,861/mo" "cassandra" "database"
             c_search = container "search" "search · 30 nodes, 15 shards · 12,472/s · $17,015/mo" "search" "search"

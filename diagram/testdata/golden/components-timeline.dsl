@@ -6,7 +6,7 @@ workspace "timeline" "aws · peak rates and figures from the estimate" {
         sys = softwareSystem "timeline" "aws · peak rates and figures from the estimate" {
             c_api = container "api" "service · 200 × 4x16 · 3 zones · 502,000/s · 7% busy · $29,434/mo · 1 finding: worst high (TEST001)" "service" "service,finding-high"
             c_edge = container "edge" "managed-lb · 502,000/s · $124,595/mo" "managed-lb" "loadbalancer"
-            c_fanout = container "fanout" "kafka · 12,000/s · $581/mo" "kafka" "queue"
+            c_fanout = container "fanout" "kafka · 12,000/s · 4.6% busy · $581/mo" "kafka" "queue"
             c_fanout_worker = container "fanout-worker" "worker · 300 × 2x8 · 12,000/s · 0.22% busy · $22,075/mo" "worker" "worker"
             c_index = container "index" "search · 120 nodes, 40 shards · 1.6M/s · $35,320/mo" "search" "search"
             c_timeline_service = container "timeline-service" "service · 120 × 4x16 · 3 zones · 450,000/s · 10.4% busy · $17,660/mo" "service" "service"
