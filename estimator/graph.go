@@ -625,8 +625,9 @@ type compModel struct {
 	cv      float64
 	// writeMu is a store's commit rate per primary (M/M/1).
 	writeMu float64
-	// fixed is the time every call spends besides queueing (a round trip).
-	fixed float64
+	// fixed is the time every call spends besides queueing (a round trip);
+	// rtt is the round trip in it, which a call from the client leaves out.
+	fixed, rtt float64
 	// external latency, from its stated percentiles.
 	external func(float64) float64
 	extUpper float64
@@ -658,7 +659,7 @@ type compModel struct {
 
 func (ge *graphEstimate) model(c *schema.Component) *compModel {
 	e := ge.e
-	m := &compModel{c: c, instances: max(1, c.Instances), cv: 1, fixed: e.rtt, avail: 1, replicas: c.Replicas}
+	m := &compModel{c: c, instances: max(1, c.Instances), cv: 1, fixed: e.rtt, rtt: e.rtt, avail: 1, replicas: c.Replicas}
 	cloud := e.d.System.Cloud
 	vcpu, _ := sizeOf(c.Size)
 	switch c.Family() {
@@ -752,7 +753,7 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 			m.avail, m.availNote = ge.vmAvail(3, 1)
 		}
 	case schema.FamilyCDN:
-		m.fixed = 0
+		m.fixed, m.rtt = 0, 0
 		if c.CacheableShare != nil {
 			m.hit = float64(*c.CacheableShare)
 		}
@@ -762,7 +763,7 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 		p50, p99 := c.P50.Seconds(), c.P99.Seconds()
 		m.external = LognormalCDF(p50, p99)
 		m.extUpper = lognormalQuantile(p50, p99, 1-1e-7)
-		m.fixed = 0
+		m.fixed, m.rtt = 0, 0
 		m.avail, m.availNote = float64(*c.Availability), fmt.Sprintf("%s (the provider's stated SLA)", Pct(float64(*c.Availability)))
 		if c.RateLimit != nil {
 			m.capacity = c.RateLimit.PerSecond()
@@ -961,7 +962,7 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
 	read := op.IsRead()
 	span := 1.25 * ge.bound(steps, read, false)
-	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak, held: held}
+	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak, held: held, top: true}
 	grid := b.seq(steps, 1)
 	out.Calls = b.order
 	out.Steps = b.steps
@@ -998,7 +999,7 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	if hasAsyncStep(steps) && !out.Fails {
 		// The completion: the same tree with the work behind each queue,
 		// on a grid as long as that work.
-		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true, held: held}
+		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true, held: held, top: true}
 		cg := full.seq(steps, 1)
 		p50, p99 := Millis(roundTo(cg.Quantile(0.5)*1000, 3)), Millis(roundTo(cg.Quantile(0.99)*1000, 3))
 		if full.bottleneck != "" {
@@ -1087,6 +1088,9 @@ type treeBuilder struct {
 	// operation's completion); quiet builds without recording anything
 	// but what only it sees: the slots held behind a queue (behind).
 	full, quiet, behind bool
+	// top is set while the builder is at the operation's own calls, the
+	// ones the client makes.
+	top bool
 	// failed names the component that is down and required; degraded is
 	// set when an optional call is skipped.
 	failed   string
@@ -1132,15 +1136,22 @@ func (b *treeBuilder) seq(steps []schema.Step, m float64) Grid {
 			g = g.Then(x)
 		}
 	}
+	// The operation's own calls come from the client, whose network is
+	// outside the design: latency is server-side, from the first
+	// component on, so their hop has no round trip (entry).
+	entry := b.top
+	defer func() { b.top = false }()
 	for _, s := range steps {
+		b.top = entry
 		if s.Async && s.To != "" && !b.full {
 			// The request ends at the enqueue; what the consumers do
 			// happens after the answer.
-			h := b.hop(s.To, s)
+			b.top = false
+			h := b.hop(s.To, s, entry)
 			then(h)
 			b.reach(s.To)
 			if !b.quiet {
-				b.recordStep(s, h)
+				b.recordStep(s, h, entry)
 			}
 			b.deriv = append(b.deriv, fmt.Sprintf("%s: asynchronous, the response ends at the enqueue", s.To))
 			continue
@@ -1172,9 +1183,12 @@ func (b *treeBuilder) reach(name string) {
 
 // step is one call with everything below it.
 func (b *treeBuilder) step(s schema.Step, m float64) Grid {
+	entry := b.top
+	b.top = false
 	if s.To == "" {
 		g := PointGrid(b.span, 0)
 		for i, p := range s.Parallel {
+			b.top = entry
 			sub := b.step(p, m)
 			if i == 0 {
 				g = sub
@@ -1202,10 +1216,10 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 		b.failed = s.To
 		return PointGrid(b.span, 0)
 	}
-	g := b.hop(s.To, s)
+	g := b.hop(s.To, s, entry)
 	idx := -1
 	if !b.quiet && !b.full {
-		idx = b.recordStep(s, g)
+		idx = b.recordStep(s, g, entry)
 	}
 	defer func() {
 		if idx >= 0 {
@@ -1244,7 +1258,7 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 // recordStep numbers a call and records its own time, on a grid as long
 // as the call alone so that a millisecond hop is not lost in the
 // resolution of a tree that waits seconds for a provider; its index.
-func (b *treeBuilder) recordStep(s schema.Step, g Grid) int {
+func (b *treeBuilder) recordStep(s schema.Step, g Grid, entry bool) int {
 	model := b.ge.models[s.To]
 	saved := b.span
 	work := b.ge.waitFor(s)
@@ -1252,7 +1266,7 @@ func (b *treeBuilder) recordStep(s schema.Step, g Grid) int {
 		work += s.Work.Seconds()
 	}
 	b.span, b.quiet = 1.25*(b.ge.hopUpper(model, b.read)+work), true
-	own := b.hop(s.To, s)
+	own := b.hop(s.To, s, entry)
 	b.span, b.quiet = saved, false
 	b.steps = append(b.steps, GraphStep{N: len(b.steps) + 1, To: s.To, Path: s.Path, Async: s.Async,
 		OwnP99Ms: Millis(roundTo(own.Quantile(0.99)*1000, 3)), OwnMeanMs: Millis(roundTo(own.Mean()*1000, 3)),
@@ -1262,8 +1276,13 @@ func (b *treeBuilder) recordStep(s schema.Step, g Grid) int {
 
 // hop is one call's time at the component itself: its round trip and
 // queue, or an external's stated latency, plus the work the step states.
-func (b *treeBuilder) hop(name string, s schema.Step) Grid {
+// An entry (a call the client makes) has no round trip.
+func (b *treeBuilder) hop(name string, s schema.Step, entry bool) Grid {
 	m := b.ge.models[name]
+	rtt := 0.0
+	if entry {
+		rtt = m.rtt
+	}
 	var g Grid
 	switch {
 	case m.external != nil:
@@ -1272,13 +1291,17 @@ func (b *treeBuilder) hop(name string, s schema.Step) Grid {
 		if b.bottleneck == "" {
 			b.bottleneck = name
 		}
-		g = PointGrid(b.span, m.fixed)
+		g = PointGrid(b.span, m.fixed-rtt)
 	default:
 		h := m.hopRead
 		if !b.read {
 			h = m.hopWrite
 		}
-		g = GridOf(b.span, h.CDF)
+		if rtt > 0 {
+			g = GridOf(b.span, func(t float64) float64 { return h.CDF(t + rtt) })
+		} else {
+			g = GridOf(b.span, h.CDF)
+		}
 	}
 	if m.slow > 1 {
 		orig := g

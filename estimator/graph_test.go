@@ -334,3 +334,34 @@ slo: availability: "99%"
 		})
 	}
 }
+
+// Latency is server-side: the client's call to the first component has
+// no round trip (its network is outside the design), each call inside the
+// system one. A balancer in front adds the one round trip it forwards
+// over (0.5 ms, network.rtt.same_zone), not two.
+func TestGraphEntryHasNoRoundTrip(t *testing.T) {
+	p50 := func(calls string) float64 {
+		t.Helper()
+		src := `
+system: {name: "e", cloud: "aws"}
+components: {
+	lb: {kind: "managed-lb"}
+	api: {kind: "service", instances: 2, serviceTime: "10ms", serviceTimeCV: 0}
+}
+traffic: t: {kind: "read", rate: "1/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB", calls: ` + calls + `}
+slo: availability: "99%"
+`
+		r, err := EstimateGraph(load(t, src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(r.Operations[0].P50Ms)
+	}
+	alone, behind := p50(`["api"]`), p50(`[{to: "lb", calls: ["api"]}]`)
+	if math.Abs(alone-10) > 0.05 {
+		t.Errorf("the service called by the client: p50 %.3f ms, want its 10 ms of work and no round trip", alone)
+	}
+	if d := behind - alone; math.Abs(d-0.5) > 0.02 {
+		t.Errorf("a balancer in front adds %.3f ms, want the one 0.5 ms round trip it forwards over", d)
+	}
+}
