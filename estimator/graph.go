@@ -538,7 +538,13 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			if how == "async" {
 				missHow = "async"
 			}
-			ge.visitFrom(s.Miss, n/fanoutN(s)*(1-ge.models[s.To].hit), read, s.To, missHow)
+			misses := n / fanoutN(s) * (1 - ge.models[s.To].hit)
+			ge.visitFrom(s.Miss, misses, read, s.To, missHow)
+			if read && ge.models[s.To].c.Family() == schema.FamilyCache {
+				// What a read misses is written back: one SET each.
+				l.writes += misses
+				ge.edge(caller, s, how, misses)
+			}
 		}
 	}
 }
@@ -570,6 +576,13 @@ func (ge *graphEstimate) batch(s schema.Step, caller string, n float64) batchFil
 		ge.fill[s.Path] = b
 	}
 	return b
+}
+
+// fillsOnMiss says whether a read that misses the cache waits for the
+// cache to be filled (cache-aside: the caller SETs what it fetched;
+// read-through: the cache does), as the sections' cache counts it.
+func (ge *graphEstimate) fillsOnMiss(m *compModel, read bool) bool {
+	return read && m.c.Family() == schema.FamilyCache && (m.c.Pattern == "cache-aside" || m.c.Pattern == "read-through")
 }
 
 // waitFor is the batch wait of an enqueue step (0 when it does not batch).
@@ -1036,6 +1049,9 @@ func (ge *graphEstimate) bound(steps []schema.Step, read, async bool) float64 {
 		if s.To != "" {
 			m := ge.models[s.To]
 			sub = ge.hopUpper(m, read) + ge.bound(s.Miss, read, async)
+			if len(s.Miss) > 0 && ge.fillsOnMiss(m, read) {
+				sub += ge.hopUpper(m, false)
+			}
 			if async || !s.Async {
 				sub += ge.bound(s.Calls, read, async)
 			}
@@ -1231,8 +1247,16 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 	}
 	if len(s.Miss) > 0 {
 		miss := b.seq(s.Miss, n*(1-model.hit))
-		g = g.Then(PointGrid(b.span, 0).Mix(model.hit, miss))
 		b.deriv = append(b.deriv, fmt.Sprintf("%s: %s hits, %s misses go on to %s", s.To, Pct(model.hit), Pct(1-model.hit), stepNames(s.Miss)))
+		if b.ge.fillsOnMiss(model, b.read) {
+			// The caller writes what it fetched back before it answers.
+			quiet := b.quiet
+			b.quiet = true
+			miss = miss.Then(b.hop(s.To, schema.Step{To: s.To}, false))
+			b.quiet = quiet
+			b.deriv = append(b.deriv, fmt.Sprintf("%s SET on miss: one more round trip to the same node", s.To))
+		}
+		g = g.Then(PointGrid(b.span, 0).Mix(model.hit, miss))
 	}
 	if f := s.Fanout; f != nil {
 		k := f.Needed()

@@ -365,3 +365,44 @@ slo: availability: "99%"
 		t.Errorf("a balancer in front adds %.3f ms, want the one 0.5 ms round trip it forwards over", d)
 	}
 }
+
+// A read that misses a cache writes what it fetched back: one SET per
+// miss on the cache's load, and with cache-aside (or read-through) one
+// more round trip to the cache on the miss path before the answer.
+func TestGraphCacheFillsOnMiss(t *testing.T) {
+	est := func(pattern string) *GraphResult {
+		t.Helper()
+		src := `
+system: {name: "c", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2}
+	hot: {kind: "redis", pattern: "` + pattern + `", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"}
+	db: {kind: "postgres", size: "2x8"}
+}
+traffic: get: {kind: "read", rate: "500/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB",
+	calls: [{to: "api", calls: [{to: "hot", miss: ["db"]}]}]}
+slo: availability: "99%"
+`
+		r, err := EstimateGraph(load(t, src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	aside, through := est("cache-aside"), est("write-through")
+	// 1,000 GETs/s and 20% of them missed, 200 SETs/s.
+	for _, r := range []*GraphResult{aside, through} {
+		if got := graphComp(r, "hot").LoadRPS; math.Abs(got-1200) > 1e-9 {
+			t.Errorf("cache load %v/s, want 1,000 GETs + 200 SETs", got)
+		}
+		if got := graphComp(r, "db").LoadRPS; math.Abs(got-200) > 1e-9 {
+			t.Errorf("store load %v/s, want the 200 misses", got)
+		}
+	}
+	// The miss path is a fifth of requests, so the p99 lies on it: one
+	// more cache round trip (0.5 ms and a short queue) there.
+	d := float64(aside.Operations[0].P99Ms - through.Operations[0].P99Ms)
+	if d < 0.5 || d > 0.6 {
+		t.Errorf("cache-aside's p99 is %.3f ms above write-through's, want one round trip to the cache, about 0.5 ms", d)
+	}
+}

@@ -4,7 +4,7 @@ workspace "shortener" "aws · peak rates and figures from the estimate" {
     model {
         clients = person "clients" "who calls the system" "person"
         sys = softwareSystem "shortener" "aws · peak rates and figures from the estimate" {
-            c_cache = container "cache" "redis · 3,425/s · 4.2% busy · 65% hits · $294/mo · 1 finding: worst high (TEST001)" "redis" "cache,finding-high"
+            c_cache = container "cache" "redis · 4,623/s · 5.7% busy · 65% hits · $294/mo · 1 finding: worst high (TEST001)" "redis" "cache,finding-high"
             c_database = container "database" "postgres · 8 shards · 2 replicas · 1,313/s · 0.49% busy · $5,101/mo" "postgres" "database"
             c_loadBalancer = container "loadBalancer" "managed-lb · 3,459/s · $32.3/mo" "managed-lb" "loadbalancer"
             c_queue = container "queue" "kafka · 80/s · 0.03% busy · $474/mo" "kafka" "queue"
@@ -16,7 +16,7 @@ workspace "shortener" "aws · peak rates and figures from the estimate" {
         c_cache -> c_database "1,199/s" "postgres" "miss"
         c_loadBalancer -> c_services "3,459/s" "service" "request"
         c_queue -> c_workers "80/s" "worker" "async"
-        c_services -> c_cache "3,425/s" "redis" "request"
+        c_services -> c_cache "4,623/s" "redis" "request"
         c_services -> c_database "34.2/s" "postgres" "request"
         c_services -> c_queue "80/s" "kafka" "async"
         c_workers -> c_database "80/s" "postgres" "async"
