@@ -1,0 +1,193 @@
+package estimator
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tradeoff-dev/tradeoff/schema"
+)
+
+// The one model: a design written with the sections desugars into the
+// component graph (schema.Design.Graph), and the graph estimator should
+// give it the figures the tier estimator gives it today, so that the tier
+// estimator can go. TestShorthandParity measures how far that is: it
+// estimates every sections example both ways and compares each headline
+// figure. A figure that differs must be listed in shorthandGaps with the
+// reason; a listed gap that has closed fails too, so the list stays the
+// exact distance left.
+
+// shorthandGaps are the figures where the graph estimator still differs
+// from the tier estimator on the sections examples, each with why. Keys
+// are "example figure".
+var shorthandGaps = map[string]string{
+	// The sections' app publishes an asynchronous operation whose path
+	// starts at it while serving another request (the click a redirect
+	// records): one publish per batch, not a request per operation. The
+	// graph has no such step yet, so it counts a request per click.
+	"shortener load services": "published operations",
+	// The tier's stated 65% hit ratio becomes 67% (its derivation mixes
+	// the TTL's expiries in); the graph uses the stated ratio.
+	"shortener load cache": "hit ratio",
+	// Reads go to the replicas in the tier (its "replicas" component);
+	// the graph's store takes them with its primaries.
+	"shortener load database":         "replicas are a component of their own in the tier",
+	"shortener availability redirect": "reads from replicas",
+	// One node runs everything (system.footprint single-node): one VM's
+	// bill and one VM's availability in the tier, each component its own
+	// in the graph.
+	"startup availability readNote":  "single-node footprint",
+	"startup availability saveNote":  "single-node footprint",
+	"startup availability (overall)": "single-node footprint",
+	"startup cost aws":               "single-node footprint",
+	"startup cost gcp":               "single-node footprint",
+	"startup cost azure":             "single-node footprint",
+	// Not analysed yet: Cassandra's replicas (the tier's "replicas"
+	// component, billed apart) and what it counts of them for
+	// availability.
+	"event-ingest availability ingest":    "cassandra replicas",
+	"event-ingest availability query":     "cassandra replicas",
+	"event-ingest availability (overall)": "cassandra replicas",
+	"event-ingest cost aws":               "cassandra replicas",
+	"event-ingest cost gcp":               "cassandra replicas",
+	"event-ingest cost azure":             "cassandra replicas",
+	// Multi-region: the tier's cross-region writes and regional fleets.
+	"global-store p50 checkout": "a write waits for the other regions",
+	"global-store p99 checkout": "a write waits for the other regions",
+	// The tier's latency leaves CDN edge hits out (server-side); the
+	// graph counts them as 0 ms requests.
+	"global-store p50 product":            "CDN edge hits",
+	"global-store p99 product":            "CDN edge hits",
+	"global-store availability cart":      "multi-region",
+	"global-store availability checkout":  "multi-region",
+	"global-store availability fulfil":    "multi-region",
+	"global-store availability product":   "multi-region",
+	"global-store availability (overall)": "multi-region",
+	"global-store load cache":             "hit ratio",
+	"global-store load cdn":               "the CDN's load is its edge hits in the tier",
+	"global-store load database":          "what the cache absorbs of the store's reads",
+	"global-store cost aws":               "multi-region",
+	"global-store cost gcp":               "multi-region",
+	"global-store cost azure":             "multi-region",
+	// flawed.cue is saturated everywhere; not analysed yet.
+	"flawed availability create":    "a store without failover",
+	"flawed availability redirect":  "a store without failover",
+	"flawed availability report":    "a store without failover",
+	"flawed availability (overall)": "a store without failover",
+	"flawed load cache":             "hit ratio",
+	"flawed load cdn":               "the CDN's load is its edge hits in the tier",
+	"flawed load database":          "replicas are a component of their own in the tier",
+	"flawed cost aws":               "the CDN and the replicas",
+	"flawed cost gcp":               "the CDN and the replicas",
+}
+
+// parityFigure is one compared figure of one example.
+type parityFigure struct {
+	name        string
+	tier, graph float64
+	tol         float64 // relative
+	abs         float64 // absolute, below which a difference is rounding
+}
+
+func (f parityFigure) same() bool {
+	if math.IsInf(f.tier, 1) && math.IsInf(f.graph, 1) {
+		return true
+	}
+	d := math.Abs(f.tier - f.graph)
+	return d <= f.abs || d <= f.tol*math.Max(math.Abs(f.tier), math.Abs(f.graph))
+}
+
+// parityFigures estimates a sections design both ways.
+func parityFigures(t *testing.T, d *schema.Design) []parityFigure {
+	t.Helper()
+	r, err := Estimate(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := EstimateGraph(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []parityFigure
+	ops := map[string]GraphOperation{}
+	for _, o := range g.Operations {
+		ops[o.Name] = o
+	}
+	for _, o := range r.Operations {
+		go_, ok := ops[o.Name]
+		if !ok {
+			t.Fatalf("the graph has no operation %s", o.Name)
+		}
+		// Latency within 2% or 0.05 ms (the grid's and the tier's
+		// distributions are each composed at their own resolution).
+		out = append(out,
+			parityFigure{"p50 " + o.Name, float64(o.P50Ms), float64(go_.P50Ms), 0.02, 0.05},
+			parityFigure{"p99 " + o.Name, float64(o.P99Ms), float64(go_.P99Ms), 0.02, 0.05},
+			parityFigure{"availability " + o.Name, o.Availability, go_.Availability, 0, 2e-6})
+	}
+	out = append(out, parityFigure{"availability (overall)", r.Availability.Estimated, g.Availability.Estimated, 0, 2e-6})
+	comps := map[string]GraphComponent{}
+	for _, c := range g.Components {
+		comps[c.Name] = c
+	}
+	for _, c := range r.Components {
+		gc, ok := comps[c.Name]
+		if !ok {
+			continue // the tier's replicas, egress, replication
+		}
+		out = append(out, parityFigure{"load " + c.Name, c.LoadRPS, gc.LoadRPS, 0.01, 0.05})
+		if c.Kind != "managed" && c.Kind != "cdn" && c.Kind != "sqs" && c.Kind != "dynamodb" {
+			out = append(out, parityFigure{"instances " + c.Name, float64(c.Instances), float64(gc.Instances), 0, 0})
+		}
+	}
+	for _, cl := range Clouds {
+		out = append(out, parityFigure{"cost " + cl, r.Cost.For(cl).MonthlyUSD, g.Costs.For(cl).MonthlyUSD, 0.005, 0.01})
+	}
+	return out
+}
+
+func TestShorthandParity(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.cue")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	seen := map[string]bool{}
+	total, same := 0, 0
+	var table []string
+	for _, f := range files {
+		d, err := schema.Load(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Components) > 0 {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".cue")
+		for _, fig := range parityFigures(t, d) {
+			key := name + " " + fig.name
+			total++
+			why, listed := shorthandGaps[key]
+			seen[key] = true
+			switch {
+			case fig.same() && listed:
+				t.Errorf("%s: the graph now gives the tier's %v (gap %q closed): take it out of shorthandGaps", key, fig.tier, why)
+			case fig.same():
+				same++
+			case !listed:
+				t.Errorf("%s: the tier gives %v, the graph %v: a new difference between the two estimators", key, fig.tier, fig.graph)
+			default:
+				table = append(table, fmt.Sprintf("%-40s tier %-12.6g graph %-12.6g %s", key, fig.tier, fig.graph, why))
+			}
+		}
+	}
+	for key := range shorthandGaps {
+		if !seen[key] {
+			t.Errorf("shorthandGaps lists %q, which no example has", key)
+		}
+	}
+	sort.Strings(table)
+	t.Logf("%d of %d figures of the sections examples agree; the gaps left:\n%s", same, total, strings.Join(table, "\n"))
+}
