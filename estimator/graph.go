@@ -1246,6 +1246,9 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 		g = g.Then(b.seq(s.Calls, n))
 	}
 	if len(s.Miss) > 0 {
+		// What an edge the client calls misses to is called from the
+		// edge, outside the system too: the origin request enters there.
+		b.top = entry && model.c.Family() == schema.FamilyCDN
 		miss := b.seq(s.Miss, n*(1-model.hit))
 		b.deriv = append(b.deriv, fmt.Sprintf("%s: %s hits, %s misses go on to %s", s.To, Pct(model.hit), Pct(1-model.hit), stepNames(s.Miss)))
 		if b.ge.fillsOnMiss(model, b.read) {
@@ -1256,7 +1259,15 @@ func (b *treeBuilder) step(s schema.Step, m float64) Grid {
 			b.quiet = quiet
 			b.deriv = append(b.deriv, fmt.Sprintf("%s SET on miss: one more round trip to the same node", s.To))
 		}
-		g = g.Then(PointGrid(b.span, 0).Mix(model.hit, miss))
+		if entry && model.c.Family() == schema.FamilyCDN {
+			// Latency is server-side: what the edge serves to the client
+			// is not the system's time, so the operation's latency is its
+			// origin requests', as the sections' CDN leaves its hits out.
+			g = g.Then(miss)
+			b.deriv = append(b.deriv, fmt.Sprintf("%s: the %s it serves at the edge are left out of the latency (server-side): the p50 and p99 are the origin requests'", s.To, Pct(model.hit)))
+		} else {
+			g = g.Then(PointGrid(b.span, 0).Mix(model.hit, miss))
+		}
 	}
 	if f := s.Fanout; f != nil {
 		k := f.Needed()

@@ -406,3 +406,31 @@ slo: availability: "99%"
 		t.Errorf("cache-aside's p99 is %.3f ms above write-through's, want one round trip to the cache, about 0.5 ms", d)
 	}
 }
+
+// What a CDN the client calls serves at the edge is not the system's
+// latency (server-side, as the sections' CDN): the operation's latency is
+// its origin requests', and the origin request enters at the CDN's miss,
+// with no round trip of the system's.
+func TestGraphCDNHitsAreNotTheSystemsLatency(t *testing.T) {
+	src := `
+system: {name: "e", cloud: "aws"}
+components: {
+	edge: {kind: "cdn", cacheableShare: "90%"}
+	api: {kind: "service", instances: 2, serviceTime: "10ms", serviceTimeCV: 0}
+}
+traffic: t: {kind: "read", rate: "10/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB",
+	calls: [{to: "edge", miss: ["api"]}]}
+slo: availability: "99%"
+`
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := r.Operations[0]
+	if p50 := float64(op.P50Ms); math.Abs(p50-10) > 0.05 {
+		t.Errorf("p50 %.3f ms, want the origin's 10 ms, not the edge hits' 0", p50)
+	}
+	if got := graphComp(r, "api").LoadRPS; math.Abs(got-1) > 1e-9 {
+		t.Errorf("the origin takes %v/s, want the 10%% the edge does not serve, 1/s", got)
+	}
+}

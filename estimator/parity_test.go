@@ -59,16 +59,12 @@ var shorthandGaps = map[string]string{
 	"global-store p99 checkout": "a write waits for the other regions",
 	// The tier's latency leaves CDN edge hits out (server-side); the
 	// graph counts them as 0 ms requests.
-	"global-store p50 product":            "CDN edge hits",
-	"global-store p99 product":            "CDN edge hits",
 	"global-store availability cart":      "multi-region",
 	"global-store availability checkout":  "multi-region",
 	"global-store availability fulfil":    "multi-region",
 	"global-store availability product":   "multi-region",
 	"global-store availability (overall)": "multi-region",
-	"global-store load cache":             "hit ratio",
 	"global-store load cdn":               "the CDN's load is its edge hits in the tier",
-	"global-store load database":          "what the cache absorbs of the store's reads",
 	"global-store cost aws":               "multi-region",
 	"global-store cost gcp":               "multi-region",
 	"global-store cost azure":             "multi-region",

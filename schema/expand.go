@@ -107,10 +107,23 @@ func expandComponents(d *Design, g *Graph) *ast.StructLit {
 		}
 		if section == "cache" {
 			comp.Elts = append(comp.Elts, fleetZones(c)...)
+			comp.Elts = append(comp.Elts, catalogueOf(c)...)
 		}
 		st.Elts = append(st.Elts, field(c.Name, comp))
 	}
 	return st
+}
+
+// catalogueOf writes what the shorthand's cache holds, which its section
+// leaves to the database's data: the objects and their mean size.
+func catalogueOf(c *Component) []ast.Decl {
+	if c.Catalogue == nil || c.ItemSize == nil {
+		return nil
+	}
+	return []ast.Decl{
+		field("catalogue", ast.NewLit(token.INT, strconv.FormatFloat(float64(*c.Catalogue), 'f', -1, 64))),
+		field("itemSize", ast.NewString(strconv.FormatFloat(float64(*c.ItemSize), 'f', -1, 64)+"B")),
+	}
 }
 
 // fleetZones writes the zones the shorthand's cache and workers take from

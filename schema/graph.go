@@ -94,10 +94,17 @@ func (d *Design) desugarComponents(g *Graph) {
 	}
 	if c := d.Cache; c.Enabled() {
 		// The shorthand's self-run cache runs across the fleet's zones.
-		g.add(&Component{Name: "cache", Kind: c.Kind, Role: "cache", Memory: c.Memory, Nodes: c.Nodes, Replicas: c.Replicas, Zones: max(1, d.Services.Zones),
+		cache := &Component{Name: "cache", Kind: c.Kind, Role: "cache", Memory: c.Memory, Nodes: c.Nodes, Replicas: c.Replicas, Zones: max(1, d.Services.Zones),
 			Persistence: c.Persistence, TTL: c.TTL, TTLJitter: c.TTLJitter, Stampede: c.Stampede, Invalidation: c.Invalidation,
 			Zipf: c.Zipf, HitRatio: c.HitRatio, Pattern: c.Pattern, Placement: c.Placement, HotKeyShare: c.HotKeyShare,
-			BulkLoaded: c.BulkLoaded, MustSurviveRestart: c.MustSurviveRestart})
+			BulkLoaded: c.BulkLoaded, MustSurviveRestart: c.MustSurviveRestart}
+		// The shorthand's one cache fronts its one database: what its
+		// callers read through it is the database's objects.
+		if data := d.storeData(); data != nil && data.Objects > 0 {
+			objects, size := data.Objects, data.ObjectSize
+			cache.Catalogue, cache.ItemSize = &objects, &size
+		}
+		g.add(cache)
 	}
 	db := d.Database
 	g.add(&Component{Name: "database", Kind: db.Kind, Size: db.Size, Replicas: db.Replicas, Replication: db.Replication,
