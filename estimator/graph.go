@@ -656,6 +656,8 @@ type compModel struct {
 	capacity  float64 // calls per second over every instance; 0 unknown
 	// zone and zoneWhy: what zone-down did to it (GraphComponent.ZoneDown).
 	zone, zoneWhy string
+	// onNode: the component shares a single-node design's one machine.
+	onNode bool
 	// replicas a store reads from (zone-down loses some); lost is the
 	// instances zone-down takes (still paid for).
 	replicas, lost int
@@ -792,7 +794,22 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 	if m.capacity == 0 && m.mu > 0 && m.instances > 0 {
 		m.capacity = float64(m.instances*m.servers) * m.mu
 	}
+	if ge.onNode(c) {
+		// One machine runs it all: its availability is the one VM's,
+		// counted once per operation however many of them it reaches.
+		m.onNode = true
+		single, _ := e.sla(cloud + ".compute.single")
+		m.avail, m.availNote = single, fmt.Sprintf("on the one node (system.footprint single-node): single instance %s (%s.compute.single)", Pct(single), cloud)
+	}
 	return m
+}
+
+// onNode says whether a single-node design runs the component on its one
+// machine: everything the team runs (services, self-run stores, caches,
+// queues, balancers), not what a provider runs for it (the regional
+// managed services, a managed Redis).
+func (ge *graphEstimate) onNode(c *schema.Component) bool {
+	return ge.e.d.System.Footprint == schema.SingleNode && !c.Regional() && c.Kind != "managed-redis"
 }
 
 // hitRatio is a cache's hit ratio: stated, or Che's approximation over the
@@ -1406,17 +1423,26 @@ func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, 
 	sort.Strings(names)
 	bypass := map[string]bool{}
 	ge.bypassable(steps, bypass)
+	node := ""
 	for _, n := range names {
 		m := ge.models[n]
 		if bypass[n] {
 			why = append(why, n+": "+m.availNote+"; not in series: cache-aside, and what it misses to can take every read while it is down")
 			continue
 		}
+		if m.onNode && node != "" {
+			why = append(why, fmt.Sprintf("%s: on the same node as %s (counted once)", n, node))
+			continue
+		}
+		if m.onNode {
+			node = n
+		}
 		a *= m.avail
 		why = append(why, n+": "+m.availNote)
 	}
-	// Misses: a cache's miss path is needed by its misses only.
-	a *= ge.missAvail(steps, required, bypass, &why)
+	// Misses: a cache's miss path is needed by its misses only (and not
+	// the node again, when the operation already needs it).
+	a *= ge.missAvail(steps, required, bypass, node != "", &why)
 	return a, why, names
 }
 
@@ -1470,17 +1496,17 @@ func (ge *graphEstimate) required(steps []schema.Step, into map[string]bool, ski
 	}
 }
 
-func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[string]bool, why *[]string) float64 {
+func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[string]bool, node bool, why *[]string) float64 {
 	a := 1.0
 	for _, s := range steps {
 		if s.Optional || s.Async {
 			continue
 		}
 		if s.To == "" {
-			a *= ge.missAvail(s.Parallel, required, bypass, why)
+			a *= ge.missAvail(s.Parallel, required, bypass, node, why)
 			continue
 		}
-		a *= ge.missAvail(s.Calls, required, bypass, why)
+		a *= ge.missAvail(s.Calls, required, bypass, node, why)
 		if len(s.Miss) == 0 {
 			continue
 		}
@@ -1488,7 +1514,7 @@ func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[str
 		ge.required(s.Miss, sub, nil)
 		am := 1.0
 		for n := range sub {
-			if !required[n] {
+			if !required[n] && !(node && ge.models[n].onNode) {
 				am *= ge.models[n].avail
 			}
 		}

@@ -434,3 +434,50 @@ slo: availability: "99%"
 		t.Errorf("the origin takes %v/s, want the 10%% the edge does not serve, 1/s", got)
 	}
 }
+
+// A single-node design runs what the team runs on one machine: each
+// operation's availability is that one VM's (aws.compute.single, 99.5%),
+// counted once however many components on it the call tree reaches; a
+// store on it bills its disk, a cache on it nothing, and what a provider
+// runs (an external) stays its own.
+func TestGraphSingleNode(t *testing.T) {
+	src := `
+system: {name: "one", cloud: "aws", footprint: "single-node"}
+components: {
+	api: {kind: "service", instances: 1, size: "4x16"}
+	hot: {kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"}
+	db: {kind: "postgres", size: "4x16", storage: "100GiB"}
+	mail: {kind: "external", p50: "50ms", p99: "200ms", availability: "99.9%"}
+}
+traffic: {
+	get: {kind: "read", rate: "10/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB",
+		calls: [{to: "api", calls: [{to: "hot", miss: ["db"]}]}]}
+	signup: {kind: "write", rate: "1/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB",
+		calls: [{to: "api", calls: ["db", "mail"]}]}
+}
+slo: availability: "99%"
+`
+	r, err := EstimateGraph(load(t, src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"get": 0.995, "signup": 0.995 * 0.999}
+	for _, op := range r.Operations {
+		if math.Abs(op.Availability-want[op.Name]) > 1e-9 {
+			t.Errorf("%s availability %v, want %v (the node once, the provider apart)", op.Name, op.Availability, want[op.Name])
+		}
+	}
+	items := map[string][]string{}
+	for _, it := range r.Costs.AWS.Items {
+		items[it.Component] = append(items[it.Component], it.PriceID)
+	}
+	if got := items["db"]; len(got) != 1 || got[0] != "aws.storage.block.gp3" {
+		t.Errorf("the store on the node bills %v, want its disk only", got)
+	}
+	if got := items["hot"]; len(got) != 0 {
+		t.Errorf("the cache on the node bills %v, want nothing of its own", got)
+	}
+	if got := items["api"]; len(got) != 1 {
+		t.Errorf("the node (api) bills %v, want its VM", got)
+	}
+}

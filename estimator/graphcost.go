@@ -156,6 +156,15 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 			}
 			return 0
 		}
+		if m.onNode && c.Family() != schema.FamilyService {
+			// On the application's VM: a store adds its disk, the rest
+			// nothing.
+			if c.Family() == schema.FamilyDatabase || c.Family() == schema.FamilySearch {
+				gb := storageGB(1)
+				b.add(c.Name, blockStorage[cl], gb, fmt.Sprintf("%s on the application's VM: %s GB disk", c.Kind, Num(gb)))
+			}
+			continue
+		}
 		switch c.Family() {
 		case schema.FamilyService:
 			if c.Kind == "worker" && c.Instances == 0 && m.mu > 0 {

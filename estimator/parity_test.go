@@ -36,15 +36,6 @@ var shorthandGaps = map[string]string{
 	// the graph's store takes them with its primaries.
 	"shortener load database":         "replicas are a component of their own in the tier",
 	"shortener availability redirect": "reads from replicas",
-	// One node runs everything (system.footprint single-node): one VM's
-	// bill and one VM's availability in the tier, each component its own
-	// in the graph.
-	"startup availability readNote":  "single-node footprint",
-	"startup availability saveNote":  "single-node footprint",
-	"startup availability (overall)": "single-node footprint",
-	"startup cost aws":               "single-node footprint",
-	"startup cost gcp":               "single-node footprint",
-	"startup cost azure":             "single-node footprint",
 	// Not analysed yet: Cassandra's replicas (the tier's "replicas"
 	// component, billed apart) and what it counts of them for
 	// availability.
