@@ -732,7 +732,14 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 				e.note(readID, "no sourced throughput for "+c.Kind+": state overrides."+readID+" to size it")
 				m.deriv = append(m.deriv, c.Kind+": no sourced throughput; one round trip only")
 			}
-			m.avail, m.availNote = e.managedAvail("db", c.Failover == "automatic" || c.Replicas > 0)
+			if c.Kind == "cassandra" || c.Kind == "mongodb" {
+				// Self-run (and billed so): its nodes' SLA, as the
+				// sections' self-run database.
+				a, note := ge.vmAvail(m.instances*(1+c.Replicas), e.zones)
+				m.avail, m.availNote = a, "self-run "+c.Kind+" "+note
+			} else {
+				m.avail, m.availNote = e.managedAvail("db", c.Failover == "automatic" || c.Replicas > 0)
+			}
 		}
 	case schema.FamilyCache:
 		opsID, overID := "redis.get_per_node", "redis.item_overhead"
@@ -757,15 +764,8 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 		} else {
 			m.deriv = append(m.deriv, "enqueue: one round trip; broker acknowledgement time unsourced")
 		}
-		switch c.Kind {
-		case "sqs":
-			m.slaFrom(ge, cloud+".queue.sqs")
-		case "kafka":
-			m.slaFrom(ge, cloud+".queue.kafka.multi_zone")
-		case "rabbitmq":
-			m.slaFrom(ge, cloud+".queue.rabbitmq")
-		default:
-			m.avail, m.availNote = ge.vmAvail(3, 1)
+		if id := queueSLA(cloud, c.Kind, e.zones > 1); id != "" {
+			m.slaFrom(ge, id)
 		}
 	case schema.FamilyCDN:
 		m.fixed, m.rtt = 0, 0
@@ -912,6 +912,11 @@ func (m *compModel) brokers(l *compLoad, e *estimator) {
 	b := sizeBrokers(e, m.c.Kind, per, minBrokers, l.total(), l.bytes)
 	m.instances, m.capacity = max(1, b.brokers), b.capacity
 	m.deriv = append(m.deriv, b.why)
+	if queueSLA(e.d.System.Cloud, m.c.Kind, e.zones > 1) == "" && m.avail > 0 {
+		// Brokers the team runs: their nodes' SLA, as the sections' queue.
+		a, note := e.vmAvail(m.instances)
+		m.avail, m.availNote = a, m.c.Kind+" "+note
+	}
 }
 
 // setHops sets a call's time for reads and for writes (the same when
@@ -1437,13 +1442,32 @@ func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, 
 		if m.onNode {
 			node = n
 		}
-		a *= m.avail
-		why = append(why, n+": "+m.availNote)
+		v, note := ge.availOf(m, read)
+		a *= v
+		why = append(why, n+": "+note)
 	}
 	// Misses: a cache's miss path is needed by its misses only (and not
 	// the node again, when the operation already needs it).
-	a *= ge.missAvail(steps, required, bypass, node != "", &why)
+	a *= ge.missAvail(steps, read, required, bypass, node != "", &why)
 	return a, why, names
+}
+
+// availOf is a component's availability for a read or a write: a
+// relational store whose reads go to its read replicas answers them while
+// any replica is up, 1 − (1 − single)^r capped at the region's multi-zone
+// figure (as the sections' replicas), and its writes with its primary.
+func (ge *graphEstimate) availOf(m *compModel, read bool) (float64, string) {
+	c := m.c
+	if !read || m.avail == 0 || m.onNode || !c.ReadFromReplicas || m.replicas <= 0 || (c.Kind != "postgres" && c.Kind != "mysql") {
+		return m.avail, m.availNote
+	}
+	cloud := ge.e.d.System.Cloud
+	single, st := ge.e.managedAvail("db", false)
+	par := ParallelN(single, m.replicas)
+	capv, _ := ge.e.sla(cloud + ".compute.multi_zone")
+	rv := math.Min(par, capv)
+	return rv, fmt.Sprintf("reads from %d replicas in parallel, 1 − (1 − %s)^%d = %s, capped at the region's %s: %s (%s)",
+		m.replicas, Pct(single), m.replicas, Pct(par), Pct(capv), Pct(rv), st)
 }
 
 // bypassable collects the caches an operation can do without: cache-aside
@@ -1496,17 +1520,17 @@ func (ge *graphEstimate) required(steps []schema.Step, into map[string]bool, ski
 	}
 }
 
-func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[string]bool, node bool, why *[]string) float64 {
+func (ge *graphEstimate) missAvail(steps []schema.Step, read bool, required, bypass map[string]bool, node bool, why *[]string) float64 {
 	a := 1.0
 	for _, s := range steps {
 		if s.Optional || s.Async {
 			continue
 		}
 		if s.To == "" {
-			a *= ge.missAvail(s.Parallel, required, bypass, node, why)
+			a *= ge.missAvail(s.Parallel, read, required, bypass, node, why)
 			continue
 		}
-		a *= ge.missAvail(s.Calls, required, bypass, node, why)
+		a *= ge.missAvail(s.Calls, read, required, bypass, node, why)
 		if len(s.Miss) == 0 {
 			continue
 		}
@@ -1515,7 +1539,8 @@ func (ge *graphEstimate) missAvail(steps []schema.Step, required, bypass map[str
 		am := 1.0
 		for n := range sub {
 			if !required[n] && !(node && ge.models[n].onNode) {
-				am *= ge.models[n].avail
+				v, _ := ge.availOf(ge.models[n], read)
+				am *= v
 			}
 		}
 		h := ge.models[s.To].hit

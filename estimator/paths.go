@@ -163,20 +163,7 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		if qt := peak.tiers["queue"]; qt != nil && qt.queue != nil {
 			brokers = qt.queue.Brokers
 		}
-		id := ""
-		switch {
-		case c == "aws" && p.queue.kind == "sqs":
-			id = "aws.queue.sqs"
-		case c == "aws" && p.queue.kind == "kafka" && multi:
-			id = "aws.queue.kafka.multi_zone"
-		case c == "aws" && p.queue.kind == "rabbitmq":
-			id = "aws.queue.rabbitmq"
-		case c == "gcp" && p.queue.kind == "sqs":
-			id = "gcp.queue.pubsub"
-		case c == "azure" && p.queue.kind == "sqs":
-			id = "azure.queue.servicebus"
-		}
-		if id != "" {
+		if id := queueSLA(c, p.queue.kind, multi); id != "" {
 			v, _ = e.sla(id)
 			t = fmt.Sprintf("%s (%s)", Pct(v), id)
 		} else {
@@ -189,6 +176,25 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		out["cdn"] = tierAvail{v, fmt.Sprintf("cdn: %s (%s.cdn)", Pct(v), c), true}
 	}
 	return out
+}
+
+// queueSLA is the SLA id of a queue the provider runs: SQS and its peers
+// (Pub/Sub, Service Bus), Amazon MSK across zones, Amazon MQ; "" for
+// brokers the team runs, whose nodes' SLA counts instead.
+func queueSLA(cloud, kind string, multiZone bool) string {
+	switch {
+	case cloud == "aws" && kind == "sqs":
+		return "aws.queue.sqs"
+	case cloud == "aws" && kind == "kafka" && multiZone:
+		return "aws.queue.kafka.multi_zone"
+	case cloud == "aws" && kind == "rabbitmq":
+		return "aws.queue.rabbitmq"
+	case cloud == "gcp" && kind == "sqs":
+		return "gcp.queue.pubsub"
+	case cloud == "azure" && kind == "sqs":
+		return "azure.queue.servicebus"
+	}
+	return ""
 }
 
 // opAvailability multiplies the tiers of each operation's path (up to the

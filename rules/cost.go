@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/tradeoff-dev/tradeoff/estimator"
+	"github.com/tradeoff-dev/tradeoff/schema"
 )
 
 // The cost family: "capacity costs money. The cheapest design that meets
@@ -100,16 +101,18 @@ var costOverProvisioned = &Rule{
 		`replication, enough replicas that the read path reaches the region's availability). The saving is that ` +
 		`tier's cost in proportion; findings are listed largest saving first. Cache memory is reported when it holds ` +
 		`more objects than the whole catalogue at the horizon: past that, memory buys no hit. Stores without a sourced ` +
-		`throughput figure are never reported: nobody can say fewer would do; queue consumers and partitions are not ` +
+		`throughput figure are never reported: nobody can say fewer would do; nor are services whose throughput is only ` +
+		`the app.rps_per_vcpu assumption (a trivial handler's rate, with neither serviceTime nor throughputPerInstance ` +
+		`stated), nor a count set by what the estimate cannot see, such as the sessions a gateway holds; queue consumers and partitions are not ` +
 		`priced by their count, so a spare one wastes nothing the estimate can see.`,
 	FalsePositives: `Headroom kept on purpose for growth before the next review, or for a launch; waive with the date it is needed by.`,
 	Remediation:    `Run the count the estimate needs (tradeoff optimize finds the cheapest configuration that meets every SLO); let autoscaling add instances when traffic grows, and add shards ahead of the horizon they are sized for, not years ahead.`,
 	References:     []string{talkCost},
 	Bad: Example{Overlay: `
-		services: instances: 12
+		services: {instances: 12, serviceTime: "2ms"}
 	`},
 	Good: Example{Overlay: `
-		services: instances: 2
+		services: {instances: 2, serviceTime: "2ms"}
 	`},
 	Check: func(c *Context) []Finding {
 		e := c.Estimate
@@ -126,6 +129,9 @@ var costOverProvisioned = &Rule{
 		for _, comp := range e.Components {
 			unit, ok := scaledTiers[comp.Name]
 			if !ok || comp.Name == "loadBalancer" && !c.Design.LoadBalancer.SelfRun() {
+				continue
+			}
+			if comp.Name == "services" && !statedThroughput(c.Design.Services.ServiceTime, c.Design.Services.ThroughputPerInstance) {
 				continue
 			}
 			needed, when := comp.Needed, "peak at the target utilisation"
@@ -156,6 +162,14 @@ var costOverProvisioned = &Rule{
 		}
 		return out
 	},
+}
+
+// statedThroughput says whether a service's throughput is the design's
+// (its serviceTime or throughputPerInstance) rather than app.rps_per_vcpu,
+// a trivial handler's rate: only then can a count below the design's be
+// said to carry its load.
+func statedThroughput(serviceTime *schema.Duration, perInstance *schema.Rate) bool {
+	return serviceTime != nil || perInstance != nil
 }
 
 // cacheMemoryWaste finds cache memory beyond what holds every object the

@@ -27,8 +27,11 @@ func TestCOST002NamesEveryWaste(t *testing.T) {
 		{"idle consumers cost nothing", `
 			queue: consumers: 400`,
 			nil, []string{"queue.consumers", "workers runs"}},
+		{"a service on the trivial handler's assumed throughput is not reported", `
+			services: instances: 6`,
+			nil, []string{"services runs"}},
 		{"largest saving first", `
-			services: instances: 6
+			services: {instances: 6, serviceTime: "1ms"}
 			database: {shards: 4, shardKey: "code", shardKeyCardinality: "200M", replicas: 12}`,
 			[]string{"replicas runs", "services runs"}, nil},
 	} {

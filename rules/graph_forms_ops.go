@@ -225,7 +225,8 @@ func graphOverProvisioned(c *Context) []Finding {
 	var out []Finding
 	for _, gc := range g.Components {
 		k := c.comp(gc.Name)
-		if k == nil || k.Family() != schema.FamilyService || k.Instances < 2 || gc.CapacityRPS == nil || *gc.CapacityRPS <= 0 {
+		if k == nil || k.Family() != schema.FamilyService || k.Instances < 2 || gc.CapacityRPS == nil || *gc.CapacityRPS <= 0 ||
+			!statedThroughput(k.ServiceTime, k.ThroughputPerInstance) {
 			continue
 		}
 		target := k.TargetUtilization

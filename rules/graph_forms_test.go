@@ -100,7 +100,10 @@ func TestGraphPortedRules(t *testing.T) {
 			traffic: redirect: calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]
 			traffic: create: calls: [{to: "api", calls: ["db"]}]`, `traffic: redirect: calls: [{to: "edge", calls: [{to: "api", calls: [{to: "links", miss: ["db"]}]}]}]`, "AVAIL006@api", "no load balancer in front"},
 		{capyNoGrowth, `traffic: create: growth: null`, `traffic: create: growth: 10`, "CAPACITY002@create", "states no growth"},
-		{costOverProvisioned, `components: api: {kind: "service", instances: 30, zones: 3, concurrency: 256}`, `components: api: {kind: "service", instances: 3, zones: 3, concurrency: 256}`, "COST002@api", "runs 30 instances where 3 carry"},
+		{costOverProvisioned, `components: api: {kind: "service", instances: 30, zones: 3, concurrency: 256, serviceTime: "1ms"}`, `components: api: {kind: "service", instances: 3, zones: 3, concurrency: 256, serviceTime: "1ms"}`, "COST002@api", "runs 30 instances where 3 carry"},
+		// A service whose throughput is only the trivial handler's
+		// assumption is not reported: nobody can say fewer would do.
+		{costOverProvisioned, `components: api: {kind: "service", instances: 30, zones: 3, concurrency: 256, serviceTime: "1ms"}`, `components: api: {kind: "service", instances: 30, zones: 3, concurrency: 256}`, "COST002@api", "runs 30 instances where 3 carry"},
 		{capyRunway, `
 			traffic: create: {rate: "1k/s", growth: 10}`, `
 			traffic: create: {rate: "1k/s", growth: 10}
