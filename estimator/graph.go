@@ -658,6 +658,11 @@ type compModel struct {
 	zone, zoneWhy string
 	// onNode: the component shares a single-node design's one machine.
 	onNode bool
+	// regionRTT is what a write to this store waits for a majority of the
+	// regions when it waits for them (syncRepl, or a CP operation).
+	regionRTT  float64
+	regionNote string
+	syncRepl   bool
 	// replicas a store reads from (zone-down loses some); lost is the
 	// instances zone-down takes (still paid for).
 	replicas, lost int
@@ -793,6 +798,10 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 	}
 	if m.capacity == 0 && m.mu > 0 && m.instances > 0 {
 		m.capacity = float64(m.instances*m.servers) * m.mu
+	}
+	if c.Family() == schema.FamilyDatabase && e.regions() > 1 {
+		m.regionRTT, m.regionNote = e.crossRegionRTT()
+		m.syncRepl = c.Replication != "async" && c.Replicas > 0
 	}
 	if ge.onNode(c) {
 		// One machine runs it all: its availability is the one VM's,
@@ -996,8 +1005,9 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	peak := op.Rate.PerSecond() * op.PeakFactor
 	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
 	read := op.IsRead()
-	span := 1.25 * ge.bound(steps, read, false)
-	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak, held: held, top: true}
+	cp := d.Consistency[op.Name].Partition == "CP"
+	span := 1.25 * ge.bound(steps, read, false, cp)
+	b := &treeBuilder{ge: ge, span: span, read: read, peak: peak, held: held, top: true, cp: cp}
 	grid := b.seq(steps, 1)
 	out.Calls = b.order
 	out.Steps = b.steps
@@ -1034,7 +1044,7 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	if hasAsyncStep(steps) && !out.Fails {
 		// The completion: the same tree with the work behind each queue,
 		// on a grid as long as that work.
-		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true), read: read, peak: peak, full: true, quiet: true, held: held, top: true}
+		full := &treeBuilder{ge: ge, span: 1.25 * ge.bound(steps, read, true, cp), read: read, peak: peak, full: true, quiet: true, held: held, top: true, cp: cp}
 		cg := full.seq(steps, 1)
 		p50, p99 := Millis(roundTo(cg.Quantile(0.5)*1000, 3)), Millis(roundTo(cg.Quantile(0.99)*1000, 3))
 		if full.bottleneck != "" {
@@ -1053,6 +1063,10 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	}
 	a, why, requires := ge.availability(steps, read)
 	out.Requires = requires
+	if v, how := e.regionFailoverAvailability(a, e.regions()); how != "" {
+		why = append(why, fmt.Sprintf("%s in one region: %s", op.Name, Pct(a)), how)
+		a = v
+	}
 	if out.Fails {
 		a = 0
 	}
@@ -1064,23 +1078,24 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 
 // bound is a time no request of the steps outlasts: every hop's far tail
 // added up (a maximum is never more than the sum).
-func (ge *graphEstimate) bound(steps []schema.Step, read, async bool) float64 {
+func (ge *graphEstimate) bound(steps []schema.Step, read, async, cp bool) float64 {
 	t := 0.0
 	for _, s := range steps {
-		sub := ge.bound(s.Parallel, read, async)
+		sub := ge.bound(s.Parallel, read, async, cp)
 		if s.To != "" {
 			m := ge.models[s.To]
-			sub = ge.hopUpper(m, read) + ge.bound(s.Miss, read, async)
+			sub = ge.hopUpper(m, read) + ge.bound(s.Miss, read, async, cp)
 			if len(s.Miss) > 0 && ge.fillsOnMiss(m, read) {
 				sub += ge.hopUpper(m, false)
 			}
 			if async || !s.Async {
-				sub += ge.bound(s.Calls, read, async)
+				sub += ge.bound(s.Calls, read, async, cp)
 			}
 			if s.Work != nil {
 				sub += s.Work.Seconds()
 			}
 			sub += ge.waitFor(s)
+			sub += m.regionWait(read, cp)
 			if s.Timeout != nil {
 				sub = math.Min(sub, float64(s.Retries+1)*s.Timeout.Seconds())
 			}
@@ -1129,6 +1144,9 @@ type treeBuilder struct {
 	// top is set while the builder is at the operation's own calls, the
 	// ones the client makes.
 	top bool
+	// cp: the operation is CP, so its writes wait for a majority of the
+	// regions.
+	cp bool
 	// failed names the component that is down and required; degraded is
 	// set when an optional call is skipped.
 	failed   string
@@ -1322,6 +1340,7 @@ func (b *treeBuilder) recordStep(s schema.Step, g Grid, entry bool) int {
 	if s.Work != nil {
 		work += s.Work.Seconds()
 	}
+	work += model.regionWait(b.read, b.cp)
 	b.span, b.quiet = 1.25*(b.ge.hopUpper(model, b.read)+work), true
 	own := b.hop(s.To, s, entry)
 	b.span, b.quiet = saved, false
@@ -1367,6 +1386,15 @@ func (b *treeBuilder) hop(name string, s schema.Step, entry bool) Grid {
 			b.deriv = append(b.deriv, fmt.Sprintf("%s is slow: every call takes %s× as long", name, Num(m.slow)))
 		}
 	}
+	if w := m.regionWait(b.read, b.cp); w > 0 {
+		// A write that must reach a majority of the regions (a CP
+		// operation, or synchronous replicas) waits one round trip to
+		// them, as the sections' database does.
+		g = g.Then(PointGrid(b.span, w))
+		if !b.quiet {
+			b.deriv = append(b.deriv, fmt.Sprintf("%s: the write waits for a majority of the regions (CP, or synchronous replication): one round trip, %s", name, m.regionNote))
+		}
+	}
 	if w := b.ge.waitFor(s); w > 0 {
 		// The first operation of a batch waits for the rest; counted
 		// whole, as the sections' queue counts it, so the p99 is at most
@@ -1382,6 +1410,16 @@ func (b *treeBuilder) hop(name string, s schema.Step, entry bool) Grid {
 		b.unmodelled = append(b.unmodelled, name)
 	}
 	return g
+}
+
+// regionWait is what a call waits for other regions: a write to a store
+// that must reach a majority of them (a CP operation, or synchronous
+// replicas), one round trip.
+func (m *compModel) regionWait(read, cp bool) float64 {
+	if read || m.regionRTT <= 0 || !(m.syncRepl || cp) {
+		return 0
+	}
+	return m.regionRTT
 }
 
 // unmodelled says whether a component's own time is unknown: a store or

@@ -481,3 +481,51 @@ slo: availability: "99%"
 		t.Errorf("the node (api) bills %v, want its VM", got)
 	}
 }
+
+// Across regions (system.footprint multi-region), as the sections'
+// database and failover: a CP write, or a write to a store with
+// synchronous replicas, waits one round trip to a majority of the regions
+// (system.crossRegionRTT, 70 ms here), an AP write does not; with
+// automatic failover an operation is up while any region is, 1 − (1 −
+// A)^R, and a manual failover credits the other regions nothing.
+func TestGraphMultiRegion(t *testing.T) {
+	design := func(failover, replication string) string {
+		return `
+system: {name: "r", cloud: "aws", footprint: "multi-region", regions: 2, regionFailover: "` + failover + `", crossRegionRTT: "70ms"}
+components: {
+	api: {kind: "service", instances: 2, zones: 2, serviceTime: "1ms", serviceTimeCV: 0}
+	db: {kind: "postgres", size: "2x8", failover: "automatic", replicas: 1, replication: "` + replication + `"}
+}
+traffic: {
+	pay: {kind: "write", rate: "10/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB", calls: [{to: "api", calls: ["db"]}]}
+	like: {kind: "write", rate: "10/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB", calls: [{to: "api", calls: ["db"]}]}
+}
+consistency: {pay: {require: "strong", partition: "CP"}, like: {require: "eventual", partition: "AP"}}
+slo: availability: "99%"
+`
+	}
+	est := func(failover, replication string) map[string]GraphOperation {
+		t.Helper()
+		r, err := EstimateGraph(load(t, design(failover, replication)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]GraphOperation{}
+		for _, o := range r.Operations {
+			out[o.Name] = o
+		}
+		return out
+	}
+	auto := est("automatic", "async")
+	if d := float64(auto["pay"].P50Ms - auto["like"].P50Ms); math.Abs(d-70) > 0.2 {
+		t.Errorf("the CP write is %.2f ms slower than the AP one, want the 70 ms round trip to the other region", d)
+	}
+	if d := float64(est("automatic", "sync")["like"].P50Ms - auto["like"].P50Ms); math.Abs(d-70) > 0.2 {
+		t.Errorf("synchronous replicas make the AP write %.2f ms slower, want 70 ms", d)
+	}
+	manual := est("manual", "async")
+	a := manual["like"].Availability
+	if want := 1 - (1-a)*(1-a); math.Abs(auto["like"].Availability-want) > 1e-7 {
+		t.Errorf("automatic failover gives %v, want 1 − (1 − %v)² = %v", auto["like"].Availability, a, want)
+	}
+}

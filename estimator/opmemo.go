@@ -107,7 +107,8 @@ func (ge *graphEstimate) modelInputs(name string, f func(float64), str func(stri
 		f(c.P50.Seconds())
 		f(c.P99.Seconds())
 	}
-	for _, x := range []float64{m.fixed, m.extUpper, m.hit, m.avail, m.slow, m.capacity, m.mu} {
+	flag(m.syncRepl)
+	for _, x := range []float64{m.fixed, m.extUpper, m.hit, m.avail, m.slow, m.capacity, m.mu, m.regionRTT} {
 		f(x)
 	}
 	flag(m.external != nil)
