@@ -906,18 +906,7 @@ func (m *compModel) loaded(l *compLoad, e *estimator) {
 // brokers sizes a queue as the sections' queue is sized (sizeBrokers),
 // at least three across zones (RF=3, quorum queues).
 func (m *compModel) brokers(l *compLoad, e *estimator) {
-	minBrokers, per := 1, math.NaN()
-	if e.zones > 1 {
-		minBrokers = 3
-	}
-	switch m.c.Kind {
-	case "kafka":
-		per = e.fig("kafka.mib_s_per_broker") * MiB
-	case "rabbitmq", "nats":
-		per = e.fig(m.c.Kind + ".msgs_per_node")
-	case "sqs":
-		minBrokers = 0
-	}
+	per, minBrokers := e.brokerFigures(m.c.Kind)
 	b := sizeBrokers(e, m.c.Kind, per, minBrokers, l.total(), l.bytes)
 	m.instances, m.capacity = max(1, b.brokers), b.capacity
 	m.deriv = append(m.deriv, b.why)
@@ -1499,13 +1488,8 @@ func (ge *graphEstimate) availOf(m *compModel, read bool) (float64, string) {
 	if !read || m.avail == 0 || m.onNode || !c.ReadFromReplicas || m.replicas <= 0 || (c.Kind != "postgres" && c.Kind != "mysql") {
 		return m.avail, m.availNote
 	}
-	cloud := ge.e.d.System.Cloud
-	single, st := ge.e.managedAvail("db", false)
-	par := ParallelN(single, m.replicas)
-	capv, _ := ge.e.sla(cloud + ".compute.multi_zone")
-	rv := math.Min(par, capv)
-	return rv, fmt.Sprintf("reads from %d replicas in parallel, 1 − (1 − %s)^%d = %s, capped at the region's %s: %s (%s)",
-		m.replicas, Pct(single), m.replicas, Pct(par), Pct(capv), Pct(rv), st)
+	rv, how := ge.e.replicaReads(m.replicas)
+	return rv, fmt.Sprintf("reads from %d replicas in parallel, ", m.replicas) + how
 }
 
 // bypassable collects the caches an operation can do without: cache-aside

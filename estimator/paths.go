@@ -137,12 +137,8 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		}
 		out["database"] = tierAvail{v, "database: " + d.Database.Kind + " " + t, true}
 		if p.db.replicas > 0 {
-			single, st := e.managedAvail("db", false)
-			par := ParallelN(single, p.db.replicas)
-			capv, _ := e.sla(c + ".compute.multi_zone")
-			rv := math.Min(par, capv)
-			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, 1 − (1 − %s)^%d = %s, capped at the region's %s: %s",
-				p.db.replicas, Pct(single), p.db.replicas, Pct(par), Pct(capv), Pct(rv)) + " (" + st + ")", true}
+			rv, how := e.replicaReads(p.db.replicas)
+			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, ", p.db.replicas) + how, true}
 		} else {
 			out["replicas"] = out["database"]
 		}
@@ -176,6 +172,18 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		out["cdn"] = tierAvail{v, fmt.Sprintf("cdn: %s (%s.cdn)", Pct(v), c), true}
 	}
 	return out
+}
+
+// replicaReads is the availability of reads that any of r read replicas
+// can answer, 1 − (1 − single)^r capped at the region's multi-zone
+// figure, and that formula in words: the sections' replicas and a
+// component store's reads alike.
+func (e *estimator) replicaReads(r int) (float64, string) {
+	single, st := e.managedAvail("db", false)
+	par := ParallelN(single, r)
+	capv, _ := e.sla(e.d.System.Cloud + ".compute.multi_zone")
+	rv := math.Min(par, capv)
+	return rv, fmt.Sprintf("1 − (1 − %s)^%d = %s, capped at the region's %s: %s (%s)", Pct(single), r, Pct(par), Pct(capv), Pct(rv), st)
 }
 
 // queueSLA is the SLA id of a queue the provider runs: SQS and its peers

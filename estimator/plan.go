@@ -118,6 +118,26 @@ func batchFor(batchSize int, batchWait, rate float64, producers int) (size, fill
 	return size, fill
 }
 
+// brokerFigures is what sizes a queue's brokers: each one's throughput
+// (bytes/s for Kafka, msg/s for RabbitMQ and NATS, 0 for SQS, which has
+// none) and the fewest there can be (three across zones: RF=3, as the
+// MSK sizing guidance assumes, and quorum queues; none for SQS).
+func (e *estimator) brokerFigures(kind string) (perBroker float64, minBrokers int) {
+	minBrokers = 1
+	if e.zones > 1 {
+		minBrokers = 3
+	}
+	switch kind {
+	case "kafka":
+		perBroker = e.fig("kafka.mib_s_per_broker") * MiB
+	case "rabbitmq", "nats":
+		perBroker = e.fig(kind + ".msgs_per_node")
+	case "sqs":
+		minBrokers = 0
+	}
+	return perBroker, minBrokers
+}
+
 // brokerSizing is a queue's brokers at a load: how many, the messages a
 // second they carry at 100%, and whether the provider scales it instead
 // (SQS, or a broker without a sourced throughput).
@@ -352,24 +372,14 @@ func (e *estimator) plan() *plan {
 		if d.Queue.BatchWait != nil {
 			q.batchWait = d.Queue.BatchWait.Seconds()
 		}
-		q.minBrokers = 1
-		if e.zones > 1 {
-			q.minBrokers = 3 // RF=3 across zones, as the MSK sizing guidance assumes
-		}
+		q.perBroker, q.minBrokers = e.brokerFigures(q.kind)
 		q.fixed = 0
 		switch q.kind {
 		case "kafka":
-			q.perBroker = e.fig("kafka.mib_s_per_broker") * MiB
 			q.fixed = e.fig("kafka.e2e_latency.p50") / 1000
 			q.assumed = e.figAssumed("kafka.e2e_latency.p50")
-		case "rabbitmq":
-			q.perBroker = e.fig("rabbitmq.msgs_per_node")
+		case "rabbitmq", "nats":
 			q.assumed = true
-		case "nats":
-			q.perBroker = e.fig("nats.msgs_per_node")
-			q.assumed = true
-		case "sqs":
-			q.minBrokers = 0
 		}
 		p.workers.consumers = d.Queue.Consumers
 		if d.Queue.WorkTime != nil {
