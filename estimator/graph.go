@@ -823,9 +823,11 @@ func (ge *graphEstimate) onNode(c *schema.Component) bool {
 
 // hitRatio is a cache's hit ratio: stated, or Che's approximation over the
 // catalogue its callers read through it, or 0 (every call misses) when
-// neither is known. With both, the stated ratio is used and the
-// approximation kept beside it (m.modelled): memory that holds too few of
-// the keys cannot give the ratio the design assumes.
+// neither is known. With both, the approximation is used, as the
+// sections' cache uses it: what the memory holds sets the ratio, and the
+// stated one is the design's target, kept beside it (m.modelled) for the
+// rule that compares them. Memory that holds too few of the keys cannot
+// give the ratio the design assumes.
 func (ge *graphEstimate) hitRatio(m *compModel, overID string) {
 	e, c := ge.e, m.c
 	che := ""
@@ -842,15 +844,15 @@ func (ge *graphEstimate) hitRatio(m *compModel, overID string) {
 		che = fmt.Sprintf("%s of the %s keys its callers read fit; Che's approximation under Zipf(s=%s): hit ratio %s", Num(capObjs), Num(float64(*c.Catalogue)), Num(zipf), Pct(h))
 	}
 	switch {
-	case c.HitRatio != nil:
-		m.hit = float64(*c.HitRatio)
-		m.deriv = append(m.deriv, fmt.Sprintf("hit ratio %s (design)", Pct(m.hit)))
-		if che != "" {
-			m.deriv = append(m.deriv, "memory check: "+che)
-		}
 	case che != "":
 		m.hit = *m.modelled
 		m.deriv = append(m.deriv, che)
+		if c.HitRatio != nil {
+			m.deriv = append(m.deriv, fmt.Sprintf("the design assumes %s: the memory's figure is used", Pct(float64(*c.HitRatio))))
+		}
+	case c.HitRatio != nil:
+		m.hit = float64(*c.HitRatio)
+		m.deriv = append(m.deriv, fmt.Sprintf("hit ratio %s (design)", Pct(m.hit)))
 	default:
 		e.note("components."+c.Name+".hitRatio", "neither a hit ratio nor a catalogue and item size: every read is counted as a miss")
 		m.deriv = append(m.deriv, "no hit ratio and no catalogue: every read misses (state hitRatio, or catalogue and itemSize)")

@@ -529,3 +529,59 @@ slo: availability: "99%"
 		t.Errorf("automatic failover gives %v, want 1 − (1 − %v)² = %v", auto["like"].Availability, a, want)
 	}
 }
+
+// A cache whose catalogue and item size are known gets the hit ratio its
+// memory gives (Che's approximation), as the sections' cache does; the
+// stated ratio is the design's target, kept for the rule that compares
+// them. Without a catalogue the stated ratio is used.
+func TestGraphHitRatioFromMemory(t *testing.T) {
+	est := func(cache string) GraphComponent {
+		t.Helper()
+		src := `
+system: {name: "c", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 2}
+	hot: {kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"` + cache + `}
+	db: {kind: "postgres", size: "2x8"}
+}
+traffic: get: {kind: "read", rate: "500/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB",
+	calls: [{to: "api", calls: [{to: "hot", miss: ["db"]}]}]}
+slo: availability: "99%"
+`
+		r, err := EstimateGraph(load(t, src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return graphComp(r, "hot")
+	}
+	// 1 GiB × (1 − 25% reserved) ÷ (1,000 B + 50 B overhead) ≈ 767K of
+	// 100M keys under Zipf(0.9): well under the assumed 80%.
+	small := est(`, catalogue: "100M", itemSize: "1000B"`)
+	item := 1000 + catalogFigure(t, "redis.item_overhead")
+	fits := math.Floor(float64(1<<30) * (1 - catalogFigure(t, "aws.cache.redis.reserved_fraction")) / item)
+	want := cheCached(1e8, catalogFigure(t, "cache.zipf_skew"), fits)
+	if small.HitRatio == nil || math.Abs(*small.HitRatio-want) > 1e-9 || want >= 0.8 {
+		t.Errorf("hit ratio %v, want Che's %v (below the stated 80%%)", small.HitRatio, want)
+	}
+	if small.ModelledHitRatio == nil || math.Abs(*small.ModelledHitRatio-want) > 1e-4 {
+		t.Errorf("modelled hit ratio %v, want %v kept for the rule", small.ModelledHitRatio, want)
+	}
+	// Every key fits: the memory gives every hit.
+	if all := est(`, catalogue: "1000", itemSize: "1000B"`); all.HitRatio == nil || *all.HitRatio != 1 {
+		t.Errorf("hit ratio %v with every key held, want 1", all.HitRatio)
+	}
+	if stated := est(""); stated.HitRatio == nil || *stated.HitRatio != 0.8 {
+		t.Errorf("hit ratio %v without a catalogue, want the stated 0.8", stated.HitRatio)
+	}
+}
+
+// catalogFigure is a figure of the default catalogue.
+func catalogFigure(t *testing.T, id string) float64 {
+	t.Helper()
+	cat, _ := DefaultCatalog()
+	e, ok := cat.Lookup(id)
+	if !ok || e.Value == nil {
+		t.Fatalf("no figure %s", id)
+	}
+	return *e.Value
+}

@@ -29,12 +29,6 @@ var shorthandGaps = map[string]string{
 	// records): one publish per batch, not a request per operation. The
 	// graph has no such step yet, so it counts a request per click.
 	"shortener load services": "published operations",
-	// The tier's load uses Che's 67% where the design states 65%; the
-	// graph uses the stated ratio and keeps Che's beside it.
-	"shortener load cache": "stated against modelled hit ratio",
-	// The tier's "database" is the primaries (its "replicas" component
-	// takes the reads); the graph's store takes both.
-	"shortener load database": "replicas are a component of their own in the tier",
 	// The tier puts the replicas in series for every read; the graph for
 	// the cache's misses only (its hits do without them).
 	"shortener availability redirect": "what a cache hit needs",
@@ -53,13 +47,16 @@ var shorthandGaps = map[string]string{
 	// that reaches it.
 	"global-store load cdn": "what a CDN's load counts",
 	"flawed load cdn":       "what a CDN's load counts",
+	// flawed.cue's cache-aside cache is in front of a MongoDB with no
+	// sourced read capacity: the tier assumes the store takes every read
+	// while the cache is down (the cache out of series), the graph does
+	// not know that it can (in series), and then counts the store for the
+	// misses only, as the shortener's redirect.
+	"flawed availability redirect":  "a store of unknown capacity behind a cache-aside cache",
+	"flawed availability (overall)": "a store of unknown capacity behind a cache-aside cache",
 	// flawed.cue is saturated everywhere; not analysed yet.
-	"flawed availability create":    "not analysed",
-	"flawed availability (overall)": "not analysed",
-	"flawed load cache":             "not analysed",
-	"flawed load database":          "replicas are a component of their own in the tier",
-	"flawed cost aws":               "not analysed",
-	"flawed cost gcp":               "not analysed",
+	"flawed cost aws": "not analysed",
+	"flawed cost gcp": "not analysed",
 }
 
 // parityFigure is one compared figure of one example.
@@ -118,12 +115,24 @@ func parityFigures(t *testing.T, d *schema.Design) []parityFigure {
 	for _, c := range g.Components {
 		comps[c.Name] = c
 	}
+	replicas := 0.0
+	for _, c := range r.Components {
+		if c.Name == "replicas" {
+			replicas = c.LoadRPS
+		}
+	}
 	for _, c := range r.Components {
 		gc, ok := comps[c.Name]
 		if !ok {
 			continue // the tier's replicas, egress, replication
 		}
-		out = append(out, parityFigure{"load " + c.Name, c.LoadRPS, gc.LoadRPS, 0.01, 0.05, false})
+		load := c.LoadRPS
+		if c.Name == "database" {
+			// The tier's "database" is the primaries, its "replicas" the
+			// reads they take; the graph's store takes both.
+			load += replicas
+		}
+		out = append(out, parityFigure{"load " + c.Name, load, gc.LoadRPS, 0.01, 0.05, false})
 		if c.Kind != "managed" && c.Kind != "cdn" && c.Kind != "sqs" && c.Kind != "dynamodb" {
 			out = append(out, parityFigure{"instances " + c.Name, float64(c.Instances), float64(gc.Instances), 0, 0, false})
 		}

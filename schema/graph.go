@@ -213,7 +213,13 @@ func (d *Design) desugarPath(op *Operation) []Step {
 		inner = []Step{{To: "loadBalancer", Calls: inner, Path: at(i)}}
 	}
 	if i := slices.Index(path, "cdn"); i >= 0 && d.CDN.Enabled {
-		inner = []Step{{To: "cdn", Miss: inner, Path: at(i)}}
+		// Only a public response is served at the edge; any other request
+		// passes through the CDN to the origin.
+		if op.Public {
+			inner = []Step{{To: "cdn", Miss: inner, Path: at(i)}}
+		} else {
+			inner = []Step{{To: "cdn", Calls: inner, Path: at(i)}}
+		}
 	}
 	return inner
 }
