@@ -35,18 +35,19 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 	for _, op := range p.ops {
 		r := op.Rate.PerSecond() * GrowthFactor(op.Growth, months)
 		perMonth := r * SecondsPerMonth
+		// An asynchronous operation's client still sends its request
+		// through the balancer and gets its acknowledgement back (one
+		// the application publishes itself has neither).
 		respGB := perMonth * float64(op.ResponseSize) / GiB
-		if !op.Async {
-			edge := 0.0
-			if p.cdnOn && op.Public && op.Passes("cdn") {
-				edge = p.cdnPart
-			}
-			v.cdnGB += respGB * edge
-			v.cdnRequests += perMonth * edge
-			v.egressGB += respGB * (1 - edge)
-			if op.Passes("loadBalancer") {
-				v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB
-			}
+		edge := 0.0
+		if p.cdnOn && op.Public && op.Passes("cdn") {
+			edge = p.cdnPart
+		}
+		v.cdnGB += respGB * edge
+		v.cdnRequests += perMonth * edge
+		v.egressGB += respGB * (1 - edge)
+		if op.Passes("loadBalancer") {
+			v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB
 		}
 		if r := e.regions(); r > 1 && op.Kind == "write" && op.Passes("database") {
 			size := float64(op.RequestSize)

@@ -132,9 +132,7 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 				lbGB[name] += l.total() * SecondsPerMonth * float64(op.RequestSize+op.ResponseSize) / GiB
 			}
 		}
-		if op.Async {
-			continue
-		}
+		// An asynchronous operation's client gets its acknowledgement.
 		respGB := perMonth * float64(op.ResponseSize) / GiB
 		edge := 0.0
 		if steps := ge.g.Calls[op.Name]; len(steps) > 0 && steps[0].To != "" && ge.models[steps[0].To].c.Family() == schema.FamilyCDN && !ge.isDown(steps[0].To) {
