@@ -334,7 +334,12 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 	for _, c := range est.Components {
 		comps[c.Name] = c
 	}
-	g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
+	// An operation a component raises has no client: the component is
+	// where it starts, and its work there is the first step.
+	raisedAt := "traffic." + name + ".from"
+	if op.From == "" {
+		g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
+	}
 	added := map[string]bool{}
 	byPath := map[string]estimator.GraphStep{}
 	var slowest estimator.GraphStep
@@ -356,7 +361,14 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 		g.Nodes = append(g.Nodes, n)
 	}
 	for _, s := range op.Steps {
+		if s.Path == raisedAt {
+			g.Notes = append(g.Notes, fmt.Sprintf("%s raises %s while it serves other requests: step %d, its own p99 %s there.", s.To, name, s.N, msText(s.OwnP99Ms)))
+			continue
+		}
 		from, style := idClients, StyleRequest
+		if op.From != "" {
+			from = ids[op.From]
+		}
 		for p := s.Path; ; {
 			parent, how := parentStep(p)
 			if parent == "" {

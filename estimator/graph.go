@@ -54,9 +54,12 @@ type GraphResult struct {
 
 // GraphOperation is one operation's load, latency and availability.
 type GraphOperation struct {
-	Name    string  `json:"name"`
-	Kind    string  `json:"kind"`
-	Async   bool    `json:"async"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Async bool   `json:"async"`
+	// From is the component that raises the operation while serving
+	// other requests; its first step is the work there.
+	From    string  `json:"from,omitempty"`
 	AvgRPS  float64 `json:"avg_rps"`
 	PeakRPS float64 `json:"peak_rps"`
 	// P50Ms and P99Ms are the response's: an asynchronous operation is
@@ -476,9 +479,65 @@ func (ge *graphEstimate) run() *GraphResult {
 }
 
 // visit adds the calls of op's tree, made m times a second, to the load.
+// An operation a component raises (from) is that component's calls, and
+// each of them (a message, when the enqueue batches) one unit of its
+// work: the sections' application publishing the clicks it serves.
 func (ge *graphEstimate) visit(op *schema.Operation, m float64) {
 	ge.op = op
-	ge.visitFrom(ge.g.Calls[op.Name], m, op.IsRead(), "", "sync")
+	steps := ge.g.Calls[op.Name]
+	from := ge.g.From[op.Name]
+	if from == "" {
+		ge.visitFrom(steps, m, op.IsRead(), "", "sync")
+		return
+	}
+	if ge.isDown(from) {
+		return // nothing raises it
+	}
+	ge.visitFrom(steps, m, op.IsRead(), from, "sync")
+	l := ge.load[from]
+	if l == nil {
+		l = &compLoad{}
+		ge.load[from] = l
+	}
+	n := ge.raised(steps, m, op.IsRead(), from)
+	if op.IsRead() {
+		l.reads += n
+	} else {
+		l.writes += n
+	}
+}
+
+// raisedTree is the operation's tree as its latency and availability see
+// it: an operation a component raises starts in that component (its work
+// there, in process: no round trip), which makes the calls.
+func (ge *graphEstimate) raisedTree(op *schema.Operation) []schema.Step {
+	steps := ge.g.Calls[op.Name]
+	if from := ge.g.From[op.Name]; from != "" {
+		return []schema.Step{{To: from, Calls: steps, Path: "traffic." + op.Name + ".from"}}
+	}
+	return steps
+}
+
+// raised counts the calls a component makes for an operation it raises,
+// m times a second: what visitFrom counts at the top of the tree.
+func (ge *graphEstimate) raised(steps []schema.Step, m float64, read bool, from string) float64 {
+	total := 0.0
+	for _, s := range steps {
+		if s.To == "" {
+			total += ge.raised(s.Parallel, m, read, from)
+			continue
+		}
+		n := m * shareOf(s)
+		if s.Fanout != nil {
+			n *= float64(s.Fanout.N)
+		}
+		n *= ge.expectedAttempts(s, read)
+		if b := ge.batch(s, from, n); b.size > 1 {
+			n /= b.size
+		}
+		total += n
+	}
+	return total
 }
 
 // visitFrom is visit for steps made by caller (how: sync, async or miss).
@@ -992,9 +1051,9 @@ func (ge *graphEstimate) operations(ops []*schema.Operation) []GraphOperation {
 // operation builds one operation's latency grid, availability and calls.
 func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) GraphOperation {
 	e, d := ge.e, ge.e.d
-	steps := ge.g.Calls[op.Name]
+	steps := ge.raisedTree(op)
 	peak := op.Rate.PerSecond() * op.PeakFactor
-	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
+	out := GraphOperation{Name: op.Name, Kind: op.Kind, Async: op.Async, From: ge.g.From[op.Name], AvgRPS: sig(op.Rate.PerSecond()), PeakRPS: sig(peak)}
 	read := op.IsRead()
 	cp := d.Consistency[op.Name].Partition == "CP"
 	span := 1.25 * ge.bound(steps, read, false, cp)

@@ -246,6 +246,62 @@ slo: availability: "99%"
 	}
 }
 
+// An operation a component raises while it serves other requests (from)
+// is that component's calls: 1,000 clicks/s from api's 4 instances leave
+// in batches of 12.5 (250/s each × 50 ms), so api does one unit of work
+// per message, 80/s, not a request per click; the latency is the same
+// tree as the request-per-click form (api's work, then the enqueue); and
+// with api down nothing is raised.
+func TestGraphRaisedOperation(t *testing.T) {
+	design := func(click string) string {
+		return `
+system: {name: "q", cloud: "aws"}
+components: {
+	api: {kind: "service", instances: 4}
+	q: {kind: "kafka", batchSize: 512, batchWait: "50ms"}
+	w: {kind: "worker", instances: 2, consumes: "q", serviceTime: "5ms"}
+}
+traffic: click: {kind: "write", async: true, rate: "500/s", peakFactor: 2, requestSize: "100B", responseSize: "0B",
+	` + click + `}
+slo: availability: "99%"
+`
+	}
+	est := func(click, scenario string) *GraphResult {
+		t.Helper()
+		r, err := EstimateGraph(load(t, design(click)), Options{Scenario: scenario})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	raised := est(`from: "api", calls: [{to: "q", async: true, calls: ["w"]}]`, "")
+	called := est(`calls: [{to: "api", calls: [{to: "q", async: true, calls: ["w"]}]}]`, "")
+	for _, name := range []string{"api", "q", "w"} {
+		if got := graphComp(raised, name).LoadRPS; math.Abs(got-80) > 1e-9 {
+			t.Errorf("%s: %v/s, want 80 messages/s", name, got)
+		}
+	}
+	op, ref := raised.Operations[0], called.Operations[0]
+	if op.From != "api" || op.P50Ms != ref.P50Ms || op.P99Ms != ref.P99Ms || op.Availability != ref.Availability {
+		t.Errorf("raised: from %q, p50 %v, p99 %v, availability %v; want api and the called form's %v, %v, %v",
+			op.From, op.P50Ms, op.P99Ms, op.Availability, ref.P50Ms, ref.P99Ms, ref.Availability)
+	}
+	hasCall := false
+	for _, c := range raised.Calls {
+		if c.From == "" {
+			t.Errorf("a call from the clients (%s): nobody calls api for a raised operation", c.To)
+		}
+		hasCall = hasCall || c.From == "api" && c.To == "q"
+	}
+	if !hasCall {
+		t.Errorf("no call from api to q in %+v", raised.Calls)
+	}
+	down := est(`from: "api", calls: [{to: "q", async: true, calls: ["w"]}]`, "down:api")
+	if got := graphComp(down, "q").LoadRPS; got != 0 {
+		t.Errorf("with api down q receives %v/s, want nothing raised", got)
+	}
+}
+
 // An enqueue that batches makes the first operation of a batch wait for
 // it to leave: batchWait when the producers cannot fill a batch in that
 // time, else the time to fill it (batch ÷ each producer's rate), counted

@@ -84,6 +84,10 @@ func (ge *graphEstimate) operationInputs(op *schema.Operation, steps []schema.St
 		}
 	}
 	walk(steps)
+	if from := ge.g.From[op.Name]; from != "" {
+		str(from)
+		ge.modelInputs(from, f, str, flag)
+	}
 	return string(b)
 }
 

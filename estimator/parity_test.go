@@ -24,11 +24,6 @@ import (
 // from the tier estimator on the sections examples, each with why. Keys
 // are "example figure".
 var shorthandGaps = map[string]string{
-	// The sections' app publishes an asynchronous operation whose path
-	// starts at it while serving another request (the click a redirect
-	// records): one publish per batch, not a request per operation. The
-	// graph has no such step yet, so it counts a request per click.
-	"shortener load services": "published operations",
 	// The tier puts the replicas in series for every read; the graph for
 	// the cache's misses only (its hits do without them).
 	"shortener availability redirect": "what a cache hit needs",

@@ -72,7 +72,12 @@ func (c *Context) walkSteps(fn func(v stepVisit)) {
 		}
 	}
 	for _, op := range c.Design.Operations() {
-		walk(op, c.Model.Calls[op.Name], nil, false, false)
+		var outer []*schema.Step
+		if from := c.Model.From[op.Name]; from != "" {
+			// The component that raises the operation makes its calls.
+			outer = []*schema.Step{{To: from}}
+		}
+		walk(op, c.Model.Calls[op.Name], outer, false, false)
 	}
 }
 

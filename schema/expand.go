@@ -151,6 +151,9 @@ func expandTraffic(traffic cue.Value, g *Graph) *ast.StructLit {
 				f := fit.Selector().Unquoted()
 				if f == "path" {
 					op.Elts = append(op.Elts, field("calls", stepsAST(g.Calls[name])))
+					if from := g.From[name]; from != "" {
+						op.Elts = append(op.Elts, field("from", ast.NewString(from)))
+					}
 					continue
 				}
 				op.Elts = append(op.Elts, field(f, syntax(fit.Value())))

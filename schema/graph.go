@@ -31,6 +31,9 @@ type Graph struct {
 	Components []*Component
 	// Calls maps each operation to its call tree.
 	Calls map[string][]Step
+	// From maps an operation a component raises while serving other
+	// requests to that component: the tree's first calls are its.
+	From map[string]string
 	// Shorthand is true when the graph was desugared from the sections.
 	Shorthand bool
 
@@ -42,7 +45,7 @@ func (g *Graph) Component(name string) *Component { return g.byName[name] }
 
 // Graph returns the design's component graph.
 func (d *Design) Graph() *Graph {
-	g := &Graph{Calls: map[string][]Step{}, byName: map[string]*Component{}}
+	g := &Graph{Calls: map[string][]Step{}, From: map[string]string{}, byName: map[string]*Component{}}
 	if len(d.Components) > 0 {
 		for name, c := range d.Components {
 			c.Name = name
@@ -50,12 +53,18 @@ func (d *Design) Graph() *Graph {
 		}
 		for name, op := range d.Traffic {
 			g.Calls[name] = op.Calls
+			if op.From != "" {
+				g.From[name] = op.From
+			}
 		}
 	} else {
 		g.Shorthand = true
 		d.desugarComponents(g)
 		for name, op := range d.Traffic {
 			g.Calls[name] = d.desugarPath(op)
+			if op.Published() {
+				g.From[name] = "services"
+			}
 		}
 	}
 	sort.Slice(g.Components, func(i, j int) bool { return g.Components[i].Name < g.Components[j].Name })
@@ -203,6 +212,10 @@ func (d *Design) desugarPath(op *Operation) []Step {
 		return append([]Step{{To: t, Path: at(i)}}, rest(i+1)...)
 	}
 	svc := slices.Index(path, "services")
+	if op.Published() {
+		// The application raises it: the calls are the services'.
+		return rest(svc + 1)
+	}
 	var inner []Step
 	if svc >= 0 {
 		inner = []Step{{To: "services", Calls: rest(svc + 1), Path: at(svc)}}
@@ -230,6 +243,18 @@ func (d *Design) desugarPath(op *Operation) []Step {
 func (c *checker) checkGraph() {
 	d := c.d
 	if len(d.Components) == 0 {
+		if d.Source.Has("components") {
+			return // components that did not decode say why themselves
+		}
+		// The shorthand's operations say their path; calls and from name
+		// components, which it has none of.
+		for _, name := range d.Source.children("traffic") {
+			for _, f := range []string{"calls", "from"} {
+				if p := "traffic." + name + "." + f; d.Source.Has(p) {
+					c.errorf(p, "%s is the component form's: a design written with the sections says what %s passes through with path: [...]; to name components, write the design with components (tradeoff expand turns sections into components)", f, name)
+				}
+			}
+		}
 		return
 	}
 	for _, s := range shorthandSections {
@@ -269,7 +294,19 @@ func (c *checker) checkGraph() {
 			c.errorf("traffic."+name+".calls", "missing required field: say what %s calls, in order: calls: [\"%s\", {to: ..., calls: [...]}]", name, first(names))
 		}
 		if op := d.Traffic[name]; op != nil {
-			c.steps(op.Calls, "traffic."+name+".calls", "", names, edges)
+			caller := ""
+			if op.From != "" {
+				at := "traffic." + name + ".from"
+				switch from := d.Components[op.From]; {
+				case from == nil:
+					c.errorf(at, "%s is raised by %q, which is not a component%s", name, op.From, didYouMean(op.From, names))
+				case from.Family() != FamilyService:
+					c.errorf(at, "%s is raised by %s, %s: an operation is raised by code the team runs (a service or a worker) while it serves other requests", name, op.From, AKind(from.Kind))
+				default:
+					caller = op.From
+				}
+			}
+			c.steps(op.Calls, "traffic."+name+".calls", caller, names, edges)
 		}
 		c.cycles(edges)
 	}

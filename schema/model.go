@@ -65,12 +65,22 @@ type Operation struct {
 	ResponseSize Bytes    `json:"responseSize"`
 	Path         []string `json:"path,omitempty"`
 	// Calls is the operation's call tree in the component form.
-	Calls    []Step   `json:"calls,omitempty"`
+	Calls []Step `json:"calls,omitempty"`
+	// From is the component that raises the operation while serving other
+	// requests (component form); its calls are that component's.
+	From     string   `json:"from,omitempty"`
 	Growth   float64  `json:"growth"`
 	SlowWork []string `json:"slowWork"`
 	Needs    []string `json:"needs"`
 	Public   bool     `json:"public"`
 	Data     *Data    `json:"data,omitempty"`
+}
+
+// Published reports whether the application raises the shorthand
+// operation itself while serving other requests: an asynchronous path
+// that starts at the services (the click a redirect records).
+func (o *Operation) Published() bool {
+	return o.Async && len(o.Path) > 0 && o.Path[0] == "services"
 }
 
 // IsRead reports whether the operation only reads.

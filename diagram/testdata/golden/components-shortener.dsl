@@ -8,11 +8,10 @@ workspace "shortener" "aws · peak rates and figures from the estimate" {
             c_database = container "database" "postgres · 8 shards · 2 replicas · 1,313/s · 0.49% busy · $5,101/mo" "postgres" "database"
             c_loadBalancer = container "loadBalancer" "managed-lb · 3,459/s · $32.3/mo" "managed-lb" "loadbalancer"
             c_queue = container "queue" "kafka · 80/s · 0.03% busy · $474/mo" "kafka" "queue"
-            c_services = container "services" "service · 4 × 2x8 · 2 zones · 6,884/s · 9.6% busy · $294/mo" "service" "service"
+            c_services = container "services" "service · 4 × 2x8 · 2 zones · 3,539/s · 4.9% busy · $294/mo" "service" "service"
             c_workers = container "workers" "worker · 1 × 2x8 · 2 zones · 80/s · 20% busy · $73.6/mo" "worker" "worker"
         }
         clients -> c_loadBalancer "3,459/s" "managed-lb" "request"
-        clients -> c_services "3,425/s" "service" "request"
         c_cache -> c_database "1,199/s" "postgres" "miss"
         c_loadBalancer -> c_services "3,459/s" "service" "request"
         c_queue -> c_workers "80/s" "worker" "async"
