@@ -96,7 +96,8 @@ var costOverProvisioned = &Rule{
 		`on no requirement.`,
 	Detection: `The design meets its p99 and availability SLOs in the estimate, and a tier whose count the design ` +
 		`sets (services and self-run load-balancer instances, database shards and replicas, cache nodes) ` +
-		`has more than the estimator needs: for peak at the target utilisation across the zones, for stored data ` +
+		`has more than the estimator needs: for peak at the target utilisation across the zones (and, for services, enough ` +
+		`that losing the busiest zone leaves the survivors below saturation, so CAPACITY004 would not flag the count), for stored data ` +
 		`at the horizon, and for redundancy (a standby for automatic failover, a replica for synchronous ` +
 		`replication, enough replicas that the read path reaches the region's availability). The saving is that ` +
 		`tier's cost in proportion; findings are listed largest saving first. Cache memory is reported when it holds ` +
@@ -135,6 +136,12 @@ var costOverProvisioned = &Rule{
 				continue
 			}
 			needed, when := comp.Needed, "peak at the target utilisation"
+			if z := c.Design.Services.Zones; comp.Name == "services" && comp.Instances > 0 && z > 1 {
+				// Spread evenly, and enough that losing a zone leaves
+				// the survivors below saturation.
+				n := survivesZoneLoss(needed, z, comp.LoadRPS, comp.CapacityRPS/float64(comp.Instances))
+				needed = (n + z - 1) / z * z
+			}
 			if comp.Name == "database" {
 				// Shards are costly to add later: they are sized for the
 				// whole horizon, not for today's peak.

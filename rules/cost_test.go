@@ -31,9 +31,15 @@ func TestCOST002NamesEveryWaste(t *testing.T) {
 			services: instances: 6`,
 			nil, []string{"services runs"}},
 		{"largest saving first", `
-			services: {instances: 6, serviceTime: "1ms"}
+			services: {instances: 8, serviceTime: "1ms"}
 			database: {shards: 4, shardKey: "code", shardKeyCardinality: "200M", replicas: 12}`,
-			[]string{"replicas runs", "services runs"}, nil},
+			[]string{"replicas runs", "services runs 8 instances where 6 meet"}, nil},
+		// 4,600 rps at peak on 2,000 rps instances: 4 carry it at the
+		// 60% target, but a lost zone leaves 2 of them at 115%; 6 leave 3
+		// at 77%.
+		{"a count that a lost zone would overload is not proposed", `
+			services: {instances: 6, serviceTime: "1ms"}`,
+			nil, []string{"services runs"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := reviewExample(t, costOverProvisioned, "case", Example{Overlay: tc.overlay})
@@ -59,5 +65,27 @@ func TestCOST002NamesEveryWaste(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSurvivesZoneLoss: the fewest instances at least n whose survivors,
+// the busiest zone's ⌈n ÷ zones⌉ lost, carry the load below saturation.
+func TestSurvivesZoneLoss(t *testing.T) {
+	for _, tc := range []struct {
+		n, zones          int
+		load, perInstance float64
+		want              int
+	}{
+		{4, 2, 4600, 2000, 6}, // 2 left carry 4,000: 3 left carry 6,000
+		{4, 2, 3000, 2000, 4}, // 2 left carry 4,000 > 3,000
+		{3, 3, 3000, 2000, 3}, // 2 left carry 4,000
+		{3, 3, 4000, 2000, 5}, // 2 left exactly saturate; 4 lose ⌈4 ÷ 3⌉ = 2, still 2 left; 5 leave 3
+		{2, 1, 9000, 2000, 2}, // one zone: a lost zone is an outage, not an overload
+		{2, 2, 100, 0, 2},     // no throughput known
+		{5, 2, 4600, 2000, 6}, // 5 lose 3
+	} {
+		if got := survivesZoneLoss(tc.n, tc.zones, tc.load, tc.perInstance); got != tc.want {
+			t.Errorf("survivesZoneLoss(%d, %d zones, %v rps, %v per instance) = %d, want %d", tc.n, tc.zones, tc.load, tc.perInstance, got, tc.want)
+		}
 	}
 }

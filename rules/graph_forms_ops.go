@@ -41,14 +41,15 @@ func init() {
 	avNoBalancer.GraphCheck = graphNoBalancer
 	avNoBalancer.GraphDetection = `An operation whose first call goes straight to a service with several instances that no operation ` +
 		`reaches through a load balancer. Calls between services are not flagged: they are balanced by the platform (a Kubernetes ` +
-		`Service, a mesh) the design does not model; nor is an operation the service starts itself behind a balanced one (the ` +
-		`shortener's click, published by the redirect).`
+		`Service, a mesh) the design does not model; nor is an operation a component raises itself (from: the shortener's ` +
+		`click, published while the redirect is served).`
 
 	costOverProvisioned.GraphCheck = graphOverProvisioned
 	costOverProvisioned.GraphDetection = `The design meets every p99 and availability SLO in the component estimate, and a service or ` +
 		`worker whose instances the design states runs more than it needs: for its peak load at its targetUtilization, for ` +
-		`its in-flight requests at the same share of its concurrency, one per zone it spreads over, and two when ` +
-		`slo.availability is above the provider's single-instance SLA; and the design estimated again at that count still ` +
+		`its in-flight requests at the same share of its concurrency, one per zone it spreads over, two when ` +
+		`slo.availability is above the provider's single-instance SLA, and enough that losing its busiest zone leaves the ` +
+		`survivors below saturation (so CAPACITY004 would not flag the count proposed); and the design estimated again at that count still ` +
 		`meets every p99, completion and availability SLO. The saving is its cost in proportion; findings are ` +
 		`listed largest saving first. Stores, caches and queues are not reported for this form.`
 
@@ -193,6 +194,9 @@ func graphNoBalancer(c *Context) []Finding {
 	var out []Finding
 	seen := map[string]bool{}
 	for _, op := range c.Design.Operations() {
+		if c.Model.From[op.Name] != "" {
+			continue // its calls are a component's, not a client's
+		}
 		for i, s := range c.Model.Calls[op.Name] {
 			k := c.comp(s.To)
 			if k == nil || k.Kind != "service" || k.Instances < 2 || seen[k.Name] || balanced[k.Name] {
@@ -238,6 +242,7 @@ func graphOverProvisioned(c *Context) []Finding {
 		if gc.InFlight != nil && k.Concurrency > 0 {
 			needed = max(needed, int(math.Ceil(*gc.InFlight*float64(k.Instances)/(float64(k.Concurrency)*target))))
 		}
+		needed = survivesZoneLoss(needed, k.Zones, gc.LoadRPS, perInstance)
 		if k.Instances <= needed {
 			continue
 		}
@@ -253,6 +258,24 @@ func graphOverProvisioned(c *Context) []Finding {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].USDPerMonth > out[j].USDPerMonth })
 	return out
+}
+
+// survivesZoneLoss is the fewest instances, at least n, whose survivors
+// carry the load below saturation when the busiest of their zones is lost
+// (⌈n ÷ zones⌉ of them, as the zone-down scenario takes): a count COST002
+// proposes must not be one CAPACITY004 then flags. In one zone a lost zone
+// is an outage, which the availability rules judge.
+func survivesZoneLoss(n, zones int, load, perInstance float64) int {
+	if zones < 2 || perInstance <= 0 {
+		return n
+	}
+	for {
+		left := n - (n+zones-1)/zones
+		if float64(left)*perInstance > load {
+			return n
+		}
+		n++
+	}
 }
 
 // meetsWith estimates the design again with the component at n instances
