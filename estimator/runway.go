@@ -50,7 +50,7 @@ func (e *estimator) runway(p *plan, peak *scenarioRun) ([]Runway, Months) {
 		case "queueBytes":
 			return p.queue.msgSize > 0
 		case "services":
-			return op.Async && op.Path[0] == "services"
+			return op.Published()
 		}
 		return false
 	}

@@ -315,7 +315,7 @@ func (e *estimator) opLoads(s *scenarioRun, p *plan, op *schema.Operation, inval
 			}
 			s.batch[op.Name], s.batchFill[op.Name], s.batchD[op.Name] = batch, fill, why
 		}
-		published := op.Async && len(op.Path) > 0 && op.Path[0] == "services"
+		published := op.Published()
 		read := op.IsRead()
 		for _, comp := range op.Path {
 			switch comp {
@@ -435,7 +435,7 @@ func (e *estimator) tierStates(s *scenarioRun, p *plan) {
 			if !op.Passes("services") {
 				continue
 			}
-			if op.Async && op.Path[0] == "services" {
+			if op.Published() {
 				msgs := s.origin[op.Name]
 				if b := s.batch[op.Name]; b > 0 {
 					msgs /= b
