@@ -572,3 +572,37 @@ queue: {kind: "nats", carries: ["click"], consumers: 2, workTime: "5ms", batchSi
 	}
 	t.Error("no runway row for the workers")
 }
+
+// A read through a cache needs the database for its misses only. The
+// tiny design with a cache-aside Redis node and its replica (across the two
+// zones: the multi-zone 99.99%) in front of a single-zone PostgreSQL
+// (99.5%) that can do without it, and one whose reads it could not take (a
+// stated 10/s per vCPU): bypassable,
+// A_c·(h + (1 − h)·A_db) + (1 − A_c)·A_db; in series, A_c·(h + (1 − h)·A_db).
+func TestCacheReadAvailabilityCountsTheMisses(t *testing.T) {
+	for _, tc := range []struct {
+		name, extra string
+		series      bool
+	}{
+		{"the database takes every read without the cache", "", false},
+		{"the database could not", "\noverrides: \"postgres.pk_reads_per_vcpu\": 10", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(tiny, `["loadBalancer", "services", "database"]`, `["loadBalancer", "services", "cache", "database"]`, 1) + `
+cache: {kind: "redis", pattern: "cache-aside", nodes: 1, replicas: 1, memory: "1GiB", ttl: "1h", invalidation: "ttl-only", zipf: 0.9, hitRatio: "80%"}
+` + tc.extra
+			r := estimate(t, src, Options{})
+			op := operation(r, "get")
+			h := *op.HitRatio
+			ac, adb := 0.9999, 0.995
+			v := ac * (h + (1-h)*adb)
+			if !tc.series {
+				v += (1 - ac) * adb
+			}
+			want := 0.9999 * 0.9999 * v
+			if math.Abs(op.Availability-want) > 1e-7 {
+				t.Errorf("get availability %.7f, want %.7f (hit ratio %v)", op.Availability, want, h)
+			}
+		})
+	}
+}

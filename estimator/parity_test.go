@@ -24,9 +24,6 @@ import (
 // from the tier estimator on the sections examples, each with why. Keys
 // are "example figure".
 var shorthandGaps = map[string]string{
-	// The tier puts the replicas in series for every read; the graph for
-	// the cache's misses only (its hits do without them).
-	"shortener availability redirect": "what a cache hit needs",
 	// The tier bills the workers by busy consumers (Little's law at
 	// peak) × consumer groups on 2-vCPU VMs; the desugared workers are the
 	// stated 96 consumers as VMs, with one group's work. The shorthand's
@@ -43,13 +40,6 @@ var shorthandGaps = map[string]string{
 	// that reaches it.
 	"global-store load cdn": "what a CDN's load counts",
 	"flawed load cdn":       "what a CDN's load counts",
-	// flawed.cue's cache-aside cache is in front of a MongoDB with no
-	// sourced read capacity: the tier assumes the store takes every read
-	// while the cache is down (the cache out of series), the graph does
-	// not know that it can (in series), and then counts the store for the
-	// misses only, as the shortener's redirect.
-	"flawed availability redirect":  "a store of unknown capacity behind a cache-aside cache",
-	"flawed availability (overall)": "a store of unknown capacity behind a cache-aside cache",
 	// flawed.cue is saturated everywhere; not analysed yet.
 	"flawed cost aws": "not analysed",
 	"flawed cost gcp": "not analysed",

@@ -105,10 +105,17 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		series := d.Cache.Pattern != "cache-aside"
 		why := "in series: the pattern puts it on every request"
 		if !series {
-			if db := peak.tiers["database"]; db != nil && db.db != nil && db.db.ColdCacheReadsUtil >= 1 {
+			db := peak.tiers["database"]
+			switch {
+			case db == nil || db.db == nil || db.db.ReadCapacity <= 0:
+				// Unknown read capacity: nobody can say the store takes
+				// every read while the cache is down.
+				series = true
+				why = "in series: the database's read capacity is not known, so it is not counted on to take every read while the cache is down"
+			case db.db.ColdCacheReadsUtil >= 1:
 				series = true
 				why = fmt.Sprintf("in series: without it the database would run at %s of its read capacity", Pct(db.db.ColdCacheReadsUtil))
-			} else {
+			default:
 				why = "not in series: cache-aside reads fall back to the database, which can take them"
 			}
 		}
@@ -214,9 +221,14 @@ func (e *estimator) opAvailability() map[string]opAvail {
 	p := e.planMemo
 	tiers := e.tierAvailability(p, e.peakMemo)
 	out := map[string]opAvail{}
+	hit := e.peakMemo.hit
 	for _, op := range p.ops {
 		a := opAvail{value: 1}
 		seen := map[string]bool{}
+		// A read through the cache needs what follows it for its misses
+		// only: before the cache, a; after it, behind.
+		cached, behind := false, 1.0
+		cache := tiers["cache"]
 		for _, comp := range op.Path {
 			if comp == "workers" || seen[comp] {
 				if comp == "workers" && op.Async {
@@ -230,12 +242,30 @@ func (e *estimator) opAvailability() map[string]opAvail {
 				continue
 			}
 			a.steps = append(a.steps, t.text)
-			if t.series {
+			switch {
+			case comp == "cache" && op.IsRead():
+				cached = true
+			case cached:
+				behind *= t.value
+			case t.series:
 				a.value *= t.value
 			}
 			if comp == "queue" && op.Async {
 				break
 			}
+		}
+		if cached {
+			v := hit + (1-hit)*behind
+			how := fmt.Sprintf("cache up (%s): %s hits + %s misses × %s behind it", Pct(cache.value), Pct(hit), Pct(1-hit), Pct(behind))
+			if cache.series {
+				v *= cache.value
+			} else {
+				// Down, every read goes on to what the cache misses to.
+				v = cache.value*v + (1-cache.value)*behind
+				how += fmt.Sprintf("; down: every read needs what is behind it, %s", Pct(behind))
+			}
+			a.steps = append(a.steps, fmt.Sprintf("%s = %s", how, Pct(v)))
+			a.value *= v
 		}
 		a.region = a.value
 		if v, how := e.regionFailoverAvailability(a.value, e.regions()); how != "" {
