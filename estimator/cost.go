@@ -43,8 +43,12 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 		if p.cdnOn && op.Public && op.Passes("cdn") {
 			edge = p.cdnPart
 		}
+		if p.cdnOn && op.Passes("cdn") {
+			// A CDN bills every request it receives (CloudFront's HTTPS
+			// requests, Cloud CDN's lookups), the ones it forwards too.
+			v.cdnRequests += perMonth
+		}
 		v.cdnGB += respGB * edge
-		v.cdnRequests += perMonth * edge
 		v.egressGB += respGB * (1 - edge)
 		if op.Passes("loadBalancer") {
 			v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB

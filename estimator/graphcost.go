@@ -138,7 +138,8 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 		if steps := ge.g.Calls[op.Name]; len(steps) > 0 && steps[0].To != "" && ge.models[steps[0].To].c.Family() == schema.FamilyCDN && !ge.isDown(steps[0].To) {
 			edge = ge.models[steps[0].To].hit
 			cdnGB[steps[0].To] += respGB * edge
-			cdnReq[steps[0].To] += perMonth * edge
+			// Every request it receives, the ones it forwards too.
+			cdnReq[steps[0].To] += perMonth
 		}
 		egressGB += respGB * (1 - edge)
 	}

@@ -395,12 +395,15 @@ func (e *estimator) tierStates(s *scenarioRun, p *plan) {
 	zones := e.zones
 
 	if p.cdnOn {
-		edge := 0.0
+		edge, all := 0.0, 0.0
 		for _, op := range p.ops {
 			edge += s.rate[op.Name] - s.origin[op.Name]
+			if op.Passes("cdn") {
+				all += s.rate[op.Name]
+			}
 		}
-		add(&tierState{name: "cdn", kind: "cdn", instances: 1, needed: 1, load: edge, managedAuto: true,
-			deriv: []string{fmt.Sprintf("%s rps of public responses served at the edge (%s cacheable)", Num(edge), Pct(p.cdnPart))}})
+		add(&tierState{name: "cdn", kind: "cdn", instances: 1, needed: 1, load: all, managedAuto: true,
+			deriv: []string{fmt.Sprintf("%s rps reach the CDN; %s of them, public responses, are served at the edge (%s cacheable)", Num(all), Num(edge), Pct(p.cdnPart))}})
 	}
 
 	if p.lb.kind != "none" {

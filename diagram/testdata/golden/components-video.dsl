@@ -6,7 +6,7 @@ workspace "video" "aws · peak rates and figures from the estimate" {
         sys = softwareSystem "video" "aws · peak rates and figures from the estimate" {
             c_api = container "api" "service · 3 × 2x8 · 3 zones · 900/s · 1.7% busy · $221/mo · 1 finding: worst high (TEST001)" "service" "service,finding-high"
             c_catalog = container "catalog" "postgres · 1 replica · 900/s · 5.1% busy · $323/mo" "postgres" "database"
-            c_cdn = container "cdn" "cdn · 6,000/s · 95% hits · $231,729/mo" "cdn" "cdn"
+            c_cdn = container "cdn" "cdn · 6,000/s · 95% hits · $231,992/mo" "cdn" "cdn"
             c_edge = container "edge" "managed-lb · 900/s · $1,837/mo" "managed-lb" "loadbalancer"
             c_encoder = container "encoder" "worker · 93 × 16x64 · 0.23/s · 59.7% busy · $54,747/mo" "worker" "worker"
             c_jobs = container "jobs" "sqs · 0.23/s · $0.18/mo" "sqs" "queue"
