@@ -110,7 +110,7 @@ executable, then on PATH. Install it with: go install ./cmd/tradeoff-render`,
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "", "output format: svg, dot, mermaid, png, or a model: d2, structurizr, likec4 (default: from the -o extension, else svg)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file, or - for standard output (default: standard output)")
 	cmd.Flags().StringVar(&opts.view, "view", string(diagram.Overview), "what to draw: "+strings.Join(views, ", "))
-	cmd.Flags().StringVar(&opts.group, "group", "", "box a design written with components by "+strings.Join(diagram.Groupings, " or "))
+	cmd.Flags().StringVar(&opts.group, "group", "", "box a design written with components by kind, region or zone (what losing one does to each component)")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "replace an existing output file")
 	cmd.Flags().BoolVar(&opts.shards, "expand-shards", false, "draw every database shard and its replicas as separate nodes")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(diagramFormats, cobra.ShellCompDirectiveNoFileComp))
@@ -246,9 +246,14 @@ func componentDiagram(d *schema.Design, view diagram.View, groupBy string) (*dia
 	}
 	rep := rules.Review(ctx, rules.Options{})
 	in := diagram.ComponentInput{Design: d, Estimate: ctx.Graph, Findings: diagram.FromReview(rep), Group: groupBy}
-	if view == diagram.Failure {
-		if in.ZoneDown, err = estimator.EstimateGraph(d, estimator.Options{Scenario: estimator.ScenarioZoneDown}); err != nil {
+	if view == diagram.Failure || groupBy == "zone" {
+		zd, err := estimator.EstimateGraph(d, estimator.Options{Scenario: estimator.ScenarioZoneDown})
+		if err != nil {
 			return nil, &InputError{Err: err}
+		}
+		in.ZoneLoss = zd
+		if view == diagram.Failure {
+			in.ZoneDown = zd
 		}
 	}
 	build := func() (*diagram.Graph, error) { return diagram.BuildComponents(in) }

@@ -26,11 +26,17 @@ type ComponentInput struct {
 	// design, which the failure view draws: each component's figures
 	// with one zone lost and what the loss did to it.
 	ZoneDown *estimator.GraphResult
+	// ZoneLoss is the same scenario for --group zone on any view, which
+	// boxes the components by what it did to them.
+	ZoneLoss *estimator.GraphResult
 }
 
 // Groupings are the values --group takes for a design written with
-// components. Components spread over zones, so there is no zone grouping.
-var Groupings = []string{"kind", "region"}
+// components. A component spreads over zones rather than sitting in one,
+// so zone boxes it by what the loss of a zone does to it (the zone-down
+// scenario): lost whole, thinned, kept by failover or replicas, or
+// regional and untouched.
+var Groupings = []string{"kind", "region", "zone"}
 
 // familyLabels name the boxes of --group kind.
 var familyLabels = map[string]string{
@@ -39,14 +45,17 @@ var familyLabels = map[string]string{
 	schema.FamilyObject: "object stores", schema.FamilySearch: "search clusters", schema.FamilyExternal: "third parties (outside the system)",
 }
 
-// group boxes g's component nodes by kind family or region, in the order
-// of their first node.
-func group(g *Graph, d *schema.Design, ids map[string]string, by string) error {
+// group boxes g's component nodes by kind family, region or zone spread,
+// in the order of their first node.
+func group(g *Graph, d *schema.Design, zoneDown *estimator.GraphResult, ids map[string]string, by string) error {
 	if by == "" {
 		return nil
 	}
+	if by == "zone" && zoneDown == nil {
+		return fmt.Errorf("diagram: --group zone needs the zone-down estimate")
+	}
 	if !slices.Contains(Groupings, by) {
-		return fmt.Errorf("--group %s: a design written with components is grouped by %s (its components spread over zones)", by, strings.Join(Groupings, " or "))
+		return fmt.Errorf("--group %s: a design written with components is grouped by %s", by, orList(Groupings))
 	}
 	model := d.Graph()
 	index := map[string]int{}
@@ -56,6 +65,9 @@ func group(g *Graph, d *schema.Design, ids map[string]string, by string) error {
 			continue
 		}
 		key, label := c.Family(), familyLabels[c.Family()]
+		if by == "zone" {
+			key, label = zoneGroup(c, zoneDown)
+		}
 		if by == "region" {
 			switch {
 			case c.Family() == schema.FamilyExternal:
@@ -77,6 +89,30 @@ func group(g *Graph, d *schema.Design, ids map[string]string, by string) error {
 		g.Groups[i].Nodes = append(g.Groups[i].Nodes, ids[c.Name])
 	}
 	return nil
+}
+
+// zoneGroup is the box of --group zone a component goes in: what the
+// estimator's zone-down scenario did to it, the trade-off its placement
+// made.
+func zoneGroup(c *schema.Component, zoneDown *estimator.GraphResult) (key, label string) {
+	if c.Family() == schema.FamilyExternal {
+		return "outside", "outside the system"
+	}
+	effect := ""
+	for _, g := range zoneDown.Components {
+		if g.Name == c.Name {
+			effect = g.ZoneDown
+		}
+	}
+	switch effect {
+	case "down":
+		return effect, "lost with one zone"
+	case "reduced":
+		return effect, "thinned by a lost zone (the other zones carry on)"
+	case "survives":
+		return effect, "kept whole when a zone is lost (failover, replicas)"
+	}
+	return "unaffected", "regional: the provider spreads it, a zone's loss does not reach it"
 }
 
 // kindOfFamily is the node kind each component family is drawn as.
@@ -154,7 +190,7 @@ func BuildComponents(in ComponentInput) (*Graph, error) {
 		e.Label = []string{label}
 		g.Edges = append(g.Edges, e)
 	}
-	if err := group(g, d, ids, in.Group); err != nil {
+	if err := group(g, d, in.ZoneLoss, ids, in.Group); err != nil {
 		return nil, err
 	}
 	badges(g, in.Findings)
@@ -404,7 +440,7 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 			touched = append(touched, f)
 		}
 	}
-	if err := group(g, d, ids, in.Group); err != nil {
+	if err := group(g, d, in.ZoneLoss, ids, in.Group); err != nil {
 		return nil, err
 	}
 	badges(g, touched)
@@ -437,4 +473,12 @@ func msText(m estimator.Millis) string {
 		return estimator.Num(v/1000) + " s"
 	}
 	return estimator.Num(v) + " ms"
+}
+
+// orList is "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

@@ -39,7 +39,13 @@ func componentCharts(t *testing.T) map[string]*Graph {
 		base := "components-" + strings.TrimSuffix(filepath.Base(f), ".cue")
 		out[base] = g
 		for _, by := range Groupings {
-			gg, err := BuildComponents(ComponentInput{Design: d, Estimate: est, Group: by})
+			in := ComponentInput{Design: d, Estimate: est, Group: by}
+			if by == "zone" {
+				if in.ZoneLoss, err = estimator.EstimateGraph(d, estimator.Options{Scenario: estimator.ScenarioZoneDown}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gg, err := BuildComponents(in)
 			if err != nil {
 				t.Fatal(err)
 			}
