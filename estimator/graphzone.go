@@ -70,6 +70,12 @@ func (ge *graphEstimate) zoneDown() {
 					if c.Replicas > 0 {
 						m.replicas = c.Replicas - lost
 					}
+					if m.replicas < c.Replicas {
+						// The writes go on; the reads lose the lost
+						// zone's replicas.
+						m.zoneEffect("reduced", fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
+						continue
+					}
 					m.zoneEffect("survives", fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
 					continue
 				}

@@ -34,12 +34,17 @@ func TestGraphZoneDown(t *testing.T) {
 		apiCapacity, hit                        float64
 		down                                    []string // components whose avail is 0
 		getFails, putFails                      bool
+		dbEffect                                string // what zone-down did to db, when not down
 	}{
 		// 6 instances over 3 zones: 6 − ⌈6÷3⌉ = 4 left, 4 × 2 vCPU ×
 		// 100/s = 800/s. The 3 cache nodes lose one (no replica): the
 		// keys on it miss, 80% × 2/3. The primary fails over.
 		{name: "three zones", api: "6", zones: "3", db: `, failover: "automatic"`, nodes: "3",
-			apiLeft: 4, hotLeft: 2, apiCapacity: 800, hit: 0.8 * 2 / 3},
+			apiLeft: 4, hotLeft: 2, apiCapacity: 800, hit: 0.8 * 2 / 3, dbEffect: "survives"},
+		// The same with three read replicas: the primary fails over, but
+		// one replica goes with the zone — the store is reduced, not whole.
+		{name: "three zones, replicas lost", api: "6", zones: "3", db: `, failover: "automatic", replicas: 3, readFromReplicas: true`, nodes: "3",
+			apiLeft: 4, hotLeft: 2, apiCapacity: 800, hit: 0.8 * 2 / 3, dbEffect: "reduced"},
 		// 5 over 2 zones: 5 − ⌈5÷2⌉ = 2; a replica per cache node keeps
 		// every key; no automatic failover: the store is down and
 		// both operations fail with it (the cache-aside miss needs it).
@@ -85,6 +90,9 @@ func TestGraphZoneDown(t *testing.T) {
 				if isDown := a != nil && *a == 0; isDown != down[name] {
 					t.Errorf("%s down %v, want %v", name, isDown, down[name])
 				}
+			}
+			if got := graphComp(r, "db").ZoneDown; tc.dbEffect != "" && got != tc.dbEffect {
+				t.Errorf("db zone-down %q, want %q", got, tc.dbEffect)
 			}
 			ops := map[string]GraphOperation{}
 			for _, op := range r.Operations {

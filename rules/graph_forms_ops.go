@@ -364,14 +364,19 @@ func graphZoneDown(c *Context) []Finding {
 				zoneWords(zones), k.Name, g.Instances, b.Instances, rps(g.LoadRPS), pct(*g.Utilization), pct(*b.Utilization)))
 		default:
 			why := "the zone's loss moves load onto it"
-			if g.LoadRPS > b.LoadRPS {
-				why = fmt.Sprintf("its load rises from %s to %s", rps(b.LoadRPS), rps(g.LoadRPS))
-				if len(fell) > 0 {
-					why += " (" + strings.Join(fell, "; ") + ")"
-				}
-			}
 			if g.ZoneDown == "reduced" {
 				why = g.ZoneDownWhy
+			}
+			if g.LoadRPS > b.LoadRPS {
+				rise := fmt.Sprintf("its load rises from %s to %s", rps(b.LoadRPS), rps(g.LoadRPS))
+				if len(fell) > 0 {
+					rise += " (" + strings.Join(fell, "; ") + ")"
+				}
+				if g.ZoneDown == "reduced" {
+					why += "; " + rise
+				} else {
+					why = rise
+				}
 			}
 			out = append(out, at(k.Name, compPath(k.Name),
 				"with one zone down %s is %s busy at peak (%s with all zones up): %s, and it cannot carry the load",
