@@ -780,13 +780,13 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 		m.avail, m.availNote = ge.vmAvail(m.instances, 1)
 	case schema.FamilyDatabase:
 		m.instances = max(1, c.Shards)
-		switch c.Kind {
-		case "dynamodb":
-			m.deriv = append(m.deriv, "dynamodb: one round trip; service time unsourced")
+		switch {
+		case c.Regional():
+			m.deriv = append(m.deriv, c.Kind+": one round trip; service time unsourced")
 			m.avail, m.availNote = e.managedAvail("db", true)
 		default:
 			readID, writeID := c.Kind+".pk_reads_per_vcpu", c.Kind+".commits_per_node"
-			if c.Kind == "cassandra" || c.Kind == "mongodb" {
+			if !c.Primary() {
 				readID, writeID = c.Kind+".reads_per_vcpu", c.Kind+".writes_per_node"
 			}
 			if en, ok := e.cat.Lookup(readID); ok && en.Known() {
@@ -796,7 +796,7 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 				e.note(readID, "no sourced throughput for "+c.Kind+": state overrides."+readID+" to size it")
 				m.deriv = append(m.deriv, c.Kind+": no sourced throughput; one round trip only")
 			}
-			if c.Kind == "cassandra" || c.Kind == "mongodb" {
+			if c.Cluster() {
 				// Self-run (and billed so): its nodes' SLA, as the
 				// sections' self-run database.
 				a, note := ge.vmAvail(m.instances*(1+c.Replicas), e.zones)
@@ -813,7 +813,7 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 		m.instances = max(1, c.Nodes)
 		m.servers, m.mu = 1, e.fig(opsID)
 		m.deriv = append(m.deriv, fmt.Sprintf("%d node(s) × %s ops/s (%s)", m.instances, Num(m.mu), opsID))
-		if c.Kind == "managed-redis" {
+		if c.Managed() {
 			m.avail, m.availNote = e.managedAvail("cache", c.Replicas > 0)
 		} else {
 			m.avail, m.availNote = ge.vmAvail(m.instances*(1+c.Replicas), c.Zones)
@@ -877,7 +877,7 @@ func (ge *graphEstimate) model(c *schema.Component) *compModel {
 // queues, balancers), not what a provider runs for it (the regional
 // managed services, a managed Redis).
 func (ge *graphEstimate) onNode(c *schema.Component) bool {
-	return ge.e.d.System.Footprint == schema.SingleNode && !c.Regional() && c.Kind != "managed-redis"
+	return ge.e.d.System.Footprint == schema.SingleNode && !c.Regional() && !c.Managed()
 }
 
 // hitRatio is a cache's hit ratio: stated, or Che's approximation over the
@@ -1546,7 +1546,7 @@ func (ge *graphEstimate) availability(steps []schema.Step, read bool) (float64, 
 // figure (as the sections' replicas), and its writes with its primary.
 func (ge *graphEstimate) availOf(m *compModel, read bool) (float64, string) {
 	c := m.c
-	if !read || m.avail == 0 || m.onNode || !c.ReadFromReplicas || m.replicas <= 0 || (c.Kind != "postgres" && c.Kind != "mysql") {
+	if !read || m.avail == 0 || m.onNode || !c.ReadFromReplicas || m.replicas <= 0 || !c.Primary() {
 		return m.avail, m.availNote
 	}
 	rv, how := ge.e.replicaReads(m.replicas)

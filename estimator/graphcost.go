@@ -190,10 +190,10 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 			shards := max(1, c.Shards)
 			f := dbFleet{component: c.Name, engine: c.Kind, auto: c.Failover == "automatic", primaries: float64(shards),
 				replicas: float64(shards * c.Replicas), vcpu: vcpu, gib: gib, storageGB: storageGB(shards)}
-			switch c.Kind {
-			case "postgres", "mysql":
+			switch {
+			case c.Primary():
 				b.relational(f)
-			case "dynamodb":
+			case c.Kind == "dynamodb":
 				if !ge.billStated(b, c, usage, stored) {
 					b.unpriced(cl + ".db.dynamodb")
 				}

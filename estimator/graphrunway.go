@@ -25,7 +25,7 @@ func (ge *graphEstimate) runway(usage []graphUsage) ([]Runway, Months) {
 			continue
 		}
 		months := monthOf(util, 1)
-		scales := !(c.Kind == "postgres" || c.Kind == "mysql")
+		scales := !c.Primary()
 		resource := "peak utilisation"
 		if !scales {
 			resource = "primary utilisation"

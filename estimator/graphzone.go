@@ -58,7 +58,7 @@ func (ge *graphEstimate) zoneDown() {
 		case schema.FamilyDatabase:
 			switch {
 			case single:
-			case c.Kind == "cassandra" || c.Kind == "mongodb":
+			case c.Cluster():
 				if z > 1 && c.Replicas > 0 {
 					m.zoneEffect("survives", fmt.Sprintf("%d replica(s) of each key in the other zones keep it serving", c.Replicas))
 					continue
@@ -91,7 +91,7 @@ func (ge *graphEstimate) zoneDown() {
 			ge.takeDown(m, why)
 			continue
 		case schema.FamilyCache:
-			if c.Kind == "managed-redis" && !single {
+			if c.Managed() && !single {
 				// The provider places a replica in another zone and
 				// fails over to it (its zones field is the self-run's).
 				if c.Replicas > 0 {

@@ -460,7 +460,7 @@ func graphNoFailover(c *Context) []Finding {
 	sync := c.syncReached()
 	var out []Finding
 	for _, k := range c.kindComponents(schema.FamilyDatabase) {
-		if k.Kind != "postgres" && k.Kind != "mysql" || k.Failover != "" && k.Failover != "none" || !sync[k.Name] {
+		if !k.Primary() || k.Failover != "" && k.Failover != "none" || !sync[k.Name] {
 			continue
 		}
 		out = append(out, at(k.Name, compPath(k.Name)+".failover", "no failover: %s is one node (%s) but slo.availability is %s, which allows %s of downtime a month against the node's %s",

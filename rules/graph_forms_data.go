@@ -408,7 +408,7 @@ func graphWritesBeyondPrimary(c *Context) []Finding {
 	var out []Finding
 	for _, k := range c.kindComponents(schema.FamilyDatabase) {
 		g := c.graphComp(k.Name)
-		if k.Kind != "postgres" && k.Kind != "mysql" || k.Shards > 1 || g == nil || g.WriteCapacityRPS == nil || g.WriteRPS <= *g.WriteCapacityRPS {
+		if !k.Primary() || k.Shards > 1 || g == nil || g.WriteCapacityRPS == nil || g.WriteRPS <= *g.WriteCapacityRPS {
 			continue
 		}
 		out = append(out, at(k.Name, compPath(k.Name)+".shards",
@@ -470,7 +470,7 @@ func graphConnections(c *Context) []Finding {
 func graphIdleReplicas(c *Context) []Finding {
 	var out []Finding
 	for _, k := range c.kindComponents(schema.FamilyDatabase) {
-		if k.Kind != "postgres" && k.Kind != "mysql" || k.Replicas == 0 || k.ReadFromReplicas || k.Failover != "" && k.Failover != "none" {
+		if !k.Primary() || k.Replicas == 0 || k.ReadFromReplicas || k.Failover != "" && k.Failover != "none" {
 			continue
 		}
 		what := plural(k.Replicas, "replica serves", "replicas serve")

@@ -21,21 +21,36 @@ const (
 )
 
 // kinds is the table of component kinds (design.cue's #Kind): each
-// kind's family and whether the provider runs it across a region's zones
-// (a zone lost is its own concern, not the design's).
+// kind's family, and the trade-offs the estimator and the rules read off
+// the technology rather than the design, so each is said once, here:
+//   - regional: the provider runs it across a region's zones (a zone lost
+//     is its own concern, not the design's);
+//   - managed: the provider runs it in the design's zones (its SLA and
+//     failover are the provider's, not its nodes');
+//   - primary: one primary commits every write; read replicas answer
+//     reads, and a standby is promoted on failover (PostgreSQL, MySQL);
+//   - cluster: the team runs it as nodes that each hold replicas of their
+//     keys (Cassandra, MongoDB): its SLA is its nodes', and replicas in
+//     other zones keep it serving.
 var kinds = map[string]struct {
-	family   string
-	regional bool
+	family                              string
+	regional, managed, primary, cluster bool
 }{
 	"service": {family: FamilyService}, "worker": {family: FamilyService},
-	"postgres": {family: FamilyDatabase}, "mysql": {family: FamilyDatabase}, "dynamodb": {family: FamilyDatabase, regional: true},
-	"cassandra": {family: FamilyDatabase}, "mongodb": {family: FamilyDatabase},
-	"redis": {family: FamilyCache}, "memcached": {family: FamilyCache}, "managed-redis": {family: FamilyCache},
+	"postgres": {family: FamilyDatabase, primary: true}, "mysql": {family: FamilyDatabase, primary: true},
+	"dynamodb":  {family: FamilyDatabase, regional: true},
+	"cassandra": {family: FamilyDatabase, cluster: true}, "mongodb": {family: FamilyDatabase, cluster: true},
+	"redis": {family: FamilyCache}, "memcached": {family: FamilyCache}, "managed-redis": {family: FamilyCache, managed: true},
 	"kafka": {family: FamilyQueue}, "rabbitmq": {family: FamilyQueue}, "sqs": {family: FamilyQueue, regional: true}, "nats": {family: FamilyQueue},
 	"managed-lb": {family: FamilyLB, regional: true}, "nginx": {family: FamilyLB}, "haproxy": {family: FamilyLB},
 	"cdn": {family: FamilyCDN, regional: true}, "object-store": {family: FamilyObject, regional: true},
 	"search": {family: FamilySearch}, "external": {family: FamilyExternal, regional: true},
 }
+
+// Primary reports whether a store of the kind has one primary that
+// commits every write, read replicas and failover to a standby
+// (PostgreSQL, MySQL).
+func Primary(kind string) bool { return kinds[kind].primary }
 
 // Sizes are the instance sizes design.cue allows, vCPU x GiB, smallest
 // first.
@@ -154,6 +169,22 @@ func (c *Component) Family() string { return Family(c.Kind) }
 // region's zones: a managed balancer, a CDN, SQS, DynamoDB, an object
 // store, a third party. Losing one zone does not take it down.
 func (c *Component) Regional() bool { return kinds[c.Kind].regional }
+
+// Managed reports whether the provider runs the component in the
+// design's zones (managed Redis): its SLA and failover are the
+// provider's, not its nodes'.
+func (c *Component) Managed() bool { return kinds[c.Kind].managed }
+
+// Primary reports whether the component is a store with one primary that
+// commits every write (PostgreSQL, MySQL): read replicas answer reads, a
+// standby is promoted on failover, and more instances do not lift the
+// write ceiling.
+func (c *Component) Primary() bool { return kinds[c.Kind].primary }
+
+// Cluster reports whether the team runs the component as nodes that each
+// hold replicas of their keys (Cassandra, MongoDB): its availability is
+// its nodes', and replicas in other zones keep it serving.
+func (c *Component) Cluster() bool { return kinds[c.Kind].cluster }
 
 // IsCache reports whether the component is a cache (a copy of data that
 // lives elsewhere), not a store of record.

@@ -194,7 +194,7 @@ type Database struct {
 }
 
 // Relational reports whether the database is a SQL database.
-func (db Database) Relational() bool { return db.Kind == "postgres" || db.Kind == "mysql" }
+func (db Database) Relational() bool { return Primary(db.Kind) }
 
 // Queue accepts work now so it can be done soon.
 type Queue struct {
