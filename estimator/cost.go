@@ -54,7 +54,12 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 			v.lbGB += perMonth * (1 - edge) * float64(op.RequestSize+op.ResponseSize) / GiB
 		}
 		if r := e.regions(); r > 1 && op.Kind == "write" && op.Passes("database") {
+			// A write ships the object it writes: its own data's size,
+			// else the stored objects' mean, else its request's.
 			size := float64(op.RequestSize)
+			if mean := p.meanObjectSize(); mean > 0 {
+				size = mean
+			}
 			if op.Data != nil && op.Data.ObjectSize > 0 {
 				size = float64(op.Data.ObjectSize)
 			}

@@ -221,16 +221,21 @@ func (ge *graphEstimate) billGraph(b *bill, usage []graphUsage, stored map[strin
 	b.add("egress", cl+".egress.internet", egressGB, "responses to the internet")
 	if r := e.regions(); r > 1 {
 		// Every region holds the data: each write to a store is shipped to
-		// the other regions (at the object's size, else the request's).
+		// the other regions.
 		gb := 0.0
 		for _, u := range usage {
 			for _, c := range ge.g.Components {
 				if f := c.Family(); f != schema.FamilyDatabase && !(f == schema.FamilyCache && !c.IsCache()) {
 					continue
 				}
+				// The object the write writes: the operation's own data's
+				// size, else the store's objects', else the request's.
 				size := float64(u.op.RequestSize)
 				if c.Data != nil && c.Data.ObjectSize > 0 {
 					size = float64(c.Data.ObjectSize)
+				}
+				if d := u.op.Data; d != nil && d.ObjectSize > 0 {
+					size = float64(d.ObjectSize)
 				}
 				gb += u.calls[c.Name].writeRate() * SecondsPerMonth * size * float64(r-1) / GiB
 			}

@@ -32,12 +32,10 @@ var shorthandGaps = map[string]string{
 	"event-ingest cost aws":   "consumer groups",
 	"event-ingest cost gcp":   "consumer groups",
 	"event-ingest cost azure": "consumer groups",
-	// The same workers in each of the three regions, and replication: the
-	// tier ships a write at its operation's object size (else its
-	// request's), the graph at the store's mean object size.
-	"global-store cost aws":   "consumer groups; replication bytes",
-	"global-store cost gcp":   "consumer groups; replication bytes",
-	"global-store cost azure": "consumer groups; replication bytes",
+	// The same workers, in each of the three regions.
+	"global-store cost aws":   "consumer groups",
+	"global-store cost gcp":   "consumer groups",
+	"global-store cost azure": "consumer groups",
 }
 
 // parityFigure is one compared figure of one example.
