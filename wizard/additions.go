@@ -252,7 +252,11 @@ func withAdditions(shorthand []byte, adds []addition) ([]byte, error) {
 		if op == nil {
 			return nil, fmt.Errorf("internal error: no operation %q in the expanded design", add.caller)
 		}
-		if !appendToServices(listField(op.Elts, "calls"), step) {
+		calls := listField(op.Elts, "calls")
+		if stringField(op.Elts, "from") == "services" {
+			// The services raise it: its calls are theirs already.
+			calls.Elts = append(calls.Elts, step)
+		} else if !appendToServices(calls, step) {
 			return nil, fmt.Errorf("internal error: %s calls no service", add.caller)
 		}
 	}

@@ -108,3 +108,34 @@ func TestAdditionsAskOnlyWhatApplies(t *testing.T) {
 		t.Errorf("a name used twice: %v", err)
 	}
 }
+
+// TestAdditionCalledByTheBackgroundOperation: the background operation is
+// raised by the services (from: "services"), so a component it calls is
+// one more of its own calls, after the enqueue's.
+func TestAdditionCalledByTheBackgroundOperation(t *testing.T) {
+	a := NewAnswers()
+	a.Set(KeyBackground, "true")
+	a.Set(KeyBackgroundOp, "count-click")
+	a.Set("add1", AddExternal)
+	a.Set("add1-name", "geoip")
+	a.Set("add1-called-by", "count-click")
+	a.Set("add1-p50", "20ms")
+	a.Set("add1-p99", "200ms")
+	a.Set("add1-availability", "99.9%")
+	got, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := schema.LoadBytes("links.cue", got, "cue")
+	if err != nil {
+		t.Fatalf("the design does not validate: %v\n%s", err, got)
+	}
+	g := d.Graph()
+	if g.From["count-click"] != "services" {
+		t.Fatalf("count-click is not raised by the services: %q\n%s", g.From["count-click"], got)
+	}
+	calls := g.Calls["count-click"]
+	if n := len(calls); n < 2 || calls[n-1].To != "geoip" || calls[0].To != "queue" {
+		t.Errorf("count-click calls %+v, want the queue, then geoip", calls)
+	}
+}
