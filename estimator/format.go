@@ -76,19 +76,27 @@ func USDCents(x float64) string {
 }
 
 // Pct formats a fraction as a percentage with enough digits to tell
-// 99.95% from 99.99%.
+// 99.95% from 99.99%. It never rounds up to a row of nines (99%, 99.9%)
+// a value below it: 99.898% against a 99.9% SLO must not read 99.9%.
 func Pct(x float64) string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "%" }
 	switch {
 	case x >= 1:
-		return strconv.FormatFloat(math.Round(x*1000)/10, 'f', -1, 64) + "%"
+		return f(math.Round(x*1000) / 10)
 	case x >= 0.999:
-		return strconv.FormatFloat(math.Floor(x*1e6)/1e4, 'f', -1, 64) + "%"
+		return f(math.Floor(x*1e6) / 1e4)
 	case x >= 0.99:
-		return strconv.FormatFloat(math.Round(x*1e4)/100, 'f', -1, 64) + "%"
+		if v := math.Round(x*1e4) / 100; v < 99.9 {
+			return f(v)
+		}
+		return f(math.Floor(x*1e5) / 1e3)
 	case x >= 0.1:
-		return strconv.FormatFloat(math.Round(x*1000)/10, 'f', -1, 64) + "%"
+		if v := math.Round(x*1000) / 10; v < 99 {
+			return f(v)
+		}
+		return f(math.Floor(x*1e4) / 100)
 	}
-	return strconv.FormatFloat(roundSig(x*100, 2), 'f', -1, 64) + "%"
+	return f(roundSig(x*100, 2))
 }
 
 // Ms formats seconds as milliseconds.

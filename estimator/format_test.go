@@ -27,6 +27,11 @@ func TestNumbersReadLikeAWhiteboard(t *testing.T) {
 		{Pct(0.99989), "99.989%"},
 		{Pct(0.5), "50%"},
 		{Pct(0.994801), "99.48%"},
+		// Never rounded up to the row of nines it is below.
+		{Pct(0.99898), "99.898%"},
+		{Pct(0.98996), "98.99%"},
+		{Pct(0.99), "99%"},
+		{Pct(0.9989), "99.89%"},
 		{Ms(0.0123), "12.3 ms"},
 		{Bytes(13 * GiB), "13 GiB"},
 		{Duration(1200), "20 min"},
