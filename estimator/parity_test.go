@@ -80,15 +80,8 @@ func parityFigures(t *testing.T, d *schema.Design) []parityFigure {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := EstimateGraph(d, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, ops := graphOf(t, d, Options{})
 	var out []parityFigure
-	ops := map[string]GraphOperation{}
-	for _, o := range g.Operations {
-		ops[o.Name] = o
-	}
 	for _, o := range r.Operations {
 		go_, ok := ops[o.Name]
 		if !ok {
@@ -134,6 +127,20 @@ func parityFigures(t *testing.T, d *schema.Design) []parityFigure {
 	return append(out, zoneDownParity(t, d, r)...)
 }
 
+// graphOf is the graph estimate of d and its operations by name.
+func graphOf(t *testing.T, d *schema.Design, opts Options) (*GraphResult, map[string]GraphOperation) {
+	t.Helper()
+	g, err := EstimateGraph(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]GraphOperation{}
+	for _, o := range g.Operations {
+		ops[o.Name] = o
+	}
+	return g, ops
+}
+
 // zoneDownParity compares the tier's zone-down scenario with the graph's:
 // each operation's p99, the design's availability, each component's
 // instances left and utilisation.
@@ -148,15 +155,8 @@ func zoneDownParity(t *testing.T, d *schema.Design, r *Result) []parityFigure {
 	if s == nil {
 		return nil
 	}
-	g, err := EstimateGraph(d, Options{Scenario: ScenarioZoneDown})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, ops := graphOf(t, d, Options{Scenario: ScenarioZoneDown})
 	var out []parityFigure
-	ops := map[string]GraphOperation{}
-	for _, o := range g.Operations {
-		ops[o.Name] = o
-	}
 	for _, o := range s.Operations {
 		if go_, ok := ops[o.Name]; ok {
 			out = append(out, parityFigure{"zone-down p99 " + o.Name, float64(o.P99Ms), float64(go_.P99Ms), 0.02, 0.05, false})
