@@ -472,7 +472,7 @@ func (ge *graphEstimate) run() *GraphResult {
 			r.Availability.Estimated, r.Availability.WorstOperation, found = op.Availability, op.Name, true
 		}
 	}
-	r.Availability.Estimated = roundTo(r.Availability.Estimated, 7)
+	r.Availability.Estimated = availRound(r.Availability.Estimated)
 	r.Availability.MeetsSLO = r.Availability.Estimated >= r.Availability.SLO
 	r.Assumptions = e.assumptionList()
 	return r
@@ -505,6 +505,13 @@ func (ge *graphEstimate) visit(op *schema.Operation, m float64) {
 	} else {
 		l.writes += n
 	}
+}
+
+// availRound keeps an availability to 7 decimals without ever rounding
+// it up: 1 − 10⁻¹¹ is 99.99999%, not the 100% nothing is (the small
+// allowance keeps a figure such as 99.95% from falling to 99.9499999%).
+func availRound(a float64) float64 {
+	return math.Floor(a*1e7+1e-6) / 1e7
 }
 
 // raisedTree is the operation's tree as its latency and availability see
@@ -1120,7 +1127,7 @@ func (ge *graphEstimate) operation(op *schema.Operation, held *[]heldSlots) Grap
 	if out.Fails {
 		a = 0
 	}
-	out.Availability = roundTo(a, 7)
+	out.Availability = availRound(a)
 	out.Derivation = append(out.Derivation, why...)
 	out.Derivation = append(out.Derivation, fmt.Sprintf("%s availability: %s", op.Name, Pct(a)))
 	return out
