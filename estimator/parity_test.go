@@ -219,3 +219,47 @@ func TestShorthandParity(t *testing.T) {
 	sort.Strings(table)
 	t.Logf("%d of %d figures of the sections examples agree; the gaps left:\n%s", same, total, strings.Join(table, "\n"))
 }
+
+// TestExpandedEstimatesAsItsSource: `tradeoff expand` writes a sections
+// design in the component form; estimated, the file gives what the
+// sections' graph gives in memory, so a team that grows out of the
+// shorthand keeps its figures. The store's mean object size is written to
+// the byte, so the bills agree within 50 cents.
+func TestExpandedEstimatesAsItsSource(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.cue")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, f := range files {
+		d, err := schema.Load(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Components) > 0 {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			src, err := schema.Expand(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := schema.LoadBytes("expanded.cue", src, "cue")
+			if err != nil {
+				t.Fatalf("the expanded design does not load: %v", err)
+			}
+			a, aops := graphOf(t, d, Options{})
+			b, bops := graphOf(t, x, Options{})
+			for name, o := range aops {
+				p := bops[name]
+				if o.P99Ms != p.P99Ms || o.P50Ms != p.P50Ms || o.Availability != p.Availability {
+					t.Errorf("%s: p50 %v p99 %v availability %v in memory, %v %v %v expanded", name, o.P50Ms, o.P99Ms, o.Availability, p.P50Ms, p.P99Ms, p.Availability)
+				}
+			}
+			for _, cl := range Clouds {
+				if x, y := a.Costs.For(cl).MonthlyUSD, b.Costs.For(cl).MonthlyUSD; math.Abs(x-y) > 0.5 {
+					t.Errorf("%s: $%v a month in memory, $%v expanded", cl, x, y)
+				}
+			}
+		})
+	}
+}

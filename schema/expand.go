@@ -2,7 +2,9 @@ package schema
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+	"time"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -109,6 +111,9 @@ func expandComponents(d *Design, g *Graph) *ast.StructLit {
 			comp.Elts = append(comp.Elts, fleetZones(c)...)
 			comp.Elts = append(comp.Elts, catalogueOf(c)...)
 		}
+		if section == "database" {
+			comp.Elts = append(comp.Elts, dataOf(c)...)
+		}
 		st.Elts = append(st.Elts, field(c.Name, comp))
 	}
 	return st
@@ -124,6 +129,28 @@ func catalogueOf(c *Component) []ast.Decl {
 		field("catalogue", ast.NewLit(token.INT, strconv.FormatFloat(float64(*c.Catalogue), 'f', -1, 64))),
 		field("itemSize", ast.NewString(strconv.FormatFloat(float64(*c.ItemSize), 'f', -1, 64)+"B")),
 	}
+}
+
+// dataOf writes what the shorthand's database holds, which its section
+// leaves to the operations' data: their objects, at their mean size, kept
+// as long as the shortest retention.
+func dataOf(c *Component) []ast.Decl {
+	d := c.Data
+	if d == nil {
+		return nil
+	}
+	elts := []any{
+		"objects", ast.NewLit(token.INT, strconv.FormatFloat(math.Round(float64(d.Objects)), 'f', -1, 64)),
+		"objectSize", ast.NewString(strconv.FormatFloat(math.Round(float64(d.ObjectSize)), 'f', -1, 64) + "B"),
+	}
+	if d.Retention != Forever {
+		r := FormatDuration(time.Duration(d.Retention))
+		if time.Duration(d.Retention)%(24*time.Hour) != 0 {
+			r = strconv.FormatInt(int64(time.Duration(d.Retention)/time.Second), 10) + "s"
+		}
+		elts = append(elts, "retention", ast.NewString(r))
+	}
+	return []ast.Decl{field("data", ast.NewStruct(elts...))}
 }
 
 // fleetZones writes the zones the shorthand's cache and workers take from
