@@ -41,10 +41,6 @@ var shorthandGaps = map[string]string{
 	// zone's survivors are half as busy.
 	"event-ingest zone-down utilisation workers": "consumers are processes",
 	"global-store zone-down utilisation workers": "consumers are processes",
-	// The graph re-derives availability from what the zone leaves (the
-	// redirect's reads on the one replica left, 99.5%); the tier's
-	// scenario keeps the normal figure unless a tier is down.
-	"shortener zone-down availability": "availability with a zone lost",
 	// The tier's database utilisation is its primaries' (the writes); the
 	// graph's a node's share of the reads and every write.
 	"shortener zone-down utilisation database": "what a store's utilisation counts",

@@ -143,9 +143,10 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 			t += ", no automatic failover"
 		}
 		out["database"] = tierAvail{v, "database: " + d.Database.Kind + " " + t, true}
-		if p.db.replicas > 0 {
-			rv, how := e.replicaReads(p.db.replicas)
-			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, ", p.db.replicas) + how, true}
+		// The replicas the scenario leaves (a lost zone takes its share).
+		if r := min(p.db.replicas, peak.alive["replicas"]); r > 0 {
+			rv, how := e.replicaReads(r)
+			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, ", r) + how, true}
 		} else {
 			out["replicas"] = out["database"]
 		}
@@ -213,15 +214,22 @@ func queueSLA(cloud, kind string, multiZone bool) string {
 }
 
 // opAvailability multiplies the tiers of each operation's path (up to the
-// queue for an asynchronous one: consumers being down delays, not fails).
+// queue for an asynchronous one: consumers being down delays, not fails),
+// at peak.
 func (e *estimator) opAvailability() map[string]opAvail {
-	if e.opAvailMemo != nil {
-		return e.opAvailMemo
+	if e.opAvailMemo == nil {
+		e.opAvailMemo = e.opAvailabilityIn(e.peakMemo)
 	}
+	return e.opAvailMemo
+}
+
+// opAvailabilityIn is opAvailability with what the scenario leaves: its
+// replicas and its cache's hit ratio.
+func (e *estimator) opAvailabilityIn(sc *scenarioRun) map[string]opAvail {
 	p := e.planMemo
-	tiers := e.tierAvailability(p, e.peakMemo)
+	tiers := e.tierAvailability(p, sc)
 	out := map[string]opAvail{}
-	hit := e.peakMemo.hit
+	hit := sc.hit
 	for _, op := range p.ops {
 		a := opAvail{value: 1}
 		seen := map[string]bool{}
@@ -275,7 +283,6 @@ func (e *estimator) opAvailability() map[string]opAvail {
 		a.steps = append(a.steps, fmt.Sprintf("%s path: %s", op.Name, Pct(a.value)))
 		out[op.Name] = a
 	}
-	e.opAvailMemo = out
 	return out
 }
 
@@ -351,7 +358,7 @@ func (e *estimator) singlePoints(p *plan, peak *scenarioRun) []string {
 // or zero when a tier on the path is down entirely (one zone lost while
 // the tier lives in that zone only).
 func (s *scenarioRun) availability(e *estimator) float64 {
-	ops := e.opAvailability()
+	ops := e.opAvailabilityIn(s)
 	down := map[string]bool{}
 	for _, t := range s.down {
 		down[t] = true
