@@ -20,7 +20,8 @@ type ComponentInput struct {
 	Design   *schema.Design
 	Estimate *estimator.GraphResult
 	Findings []Finding
-	// Group boxes the components by "kind" or "region"; empty draws none.
+	// Group boxes the components by "kind", "region" or "zone"; empty
+	// draws none.
 	Group string
 	// ZoneDown, when set, is the estimator's zone-down scenario of the
 	// design, which the failure view draws: each component's figures
@@ -372,7 +373,7 @@ func BuildOperation(in ComponentInput, name string) (*Graph, error) {
 	}
 	// An operation a component raises has no client: the component is
 	// where it starts, and its work there is the first step.
-	raisedAt := "traffic." + name + ".from"
+	raisedAt := schema.FromPath(name)
 	if op.From == "" {
 		g.Nodes = append(g.Nodes, &Node{ID: idClients, Kind: KindClients, Title: "clients"})
 	}

@@ -40,13 +40,14 @@ func (p *plan) volumes(e *estimator, months float64) volumes {
 		// the application publishes itself has neither).
 		respGB := perMonth * float64(op.ResponseSize) / GiB
 		edge := 0.0
-		if p.cdnOn && op.Public && op.Passes("cdn") {
-			edge = p.cdnPart
-		}
 		if p.cdnOn && op.Passes("cdn") {
 			// A CDN bills every request it receives (CloudFront's HTTPS
-			// requests, Cloud CDN's lookups), the ones it forwards too.
+			// requests, Cloud CDN's lookups), the ones it forwards too,
+			// and serves public responses at the edge.
 			v.cdnRequests += perMonth
+			if op.Public {
+				edge = p.cdnPart
+			}
 		}
 		v.cdnGB += respGB * edge
 		v.egressGB += respGB * (1 - edge)

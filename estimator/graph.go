@@ -494,11 +494,7 @@ func (ge *graphEstimate) visit(op *schema.Operation, m float64) {
 		return // nothing raises it
 	}
 	ge.visitFrom(steps, m, op.IsRead(), from, "sync")
-	l := ge.load[from]
-	if l == nil {
-		l = &compLoad{}
-		ge.load[from] = l
-	}
+	l := ge.loadOf(from)
 	n := ge.raised(steps, m, op.IsRead(), from)
 	if op.IsRead() {
 		l.reads += n
@@ -520,7 +516,7 @@ func availRound(a float64) float64 {
 func (ge *graphEstimate) raisedTree(op *schema.Operation) []schema.Step {
 	steps := ge.g.Calls[op.Name]
 	if from := ge.g.From[op.Name]; from != "" {
-		return []schema.Step{{To: from, Calls: steps, Path: "traffic." + op.Name + ".from"}}
+		return []schema.Step{{To: from, Calls: steps, Path: schema.FromPath(op.Name)}}
 	}
 	return steps
 }
@@ -534,17 +530,34 @@ func (ge *graphEstimate) raised(steps []schema.Step, m float64, read bool, from 
 			total += ge.raised(s.Parallel, m, read, from)
 			continue
 		}
-		n := m * shareOf(s)
-		if s.Fanout != nil {
-			n *= float64(s.Fanout.N)
-		}
-		n *= ge.expectedAttempts(s, read)
+		n := ge.arrivals(s, m, read)
 		if b := ge.batch(s, from, n); b.size > 1 {
 			n /= b.size
 		}
 		total += n
 	}
 	return total
+}
+
+// arrivals is how many calls a step receives for m of its caller's: m ×
+// its share × its fan-out × the attempts its retries make.
+func (ge *graphEstimate) arrivals(s schema.Step, m float64, read bool) float64 {
+	n := m * shareOf(s)
+	if s.Fanout != nil {
+		n *= float64(s.Fanout.N)
+	}
+	return n * ge.expectedAttempts(s, read)
+}
+
+// loadOf is the component's load, created empty when nothing reached it
+// yet.
+func (ge *graphEstimate) loadOf(name string) *compLoad {
+	l := ge.load[name]
+	if l == nil {
+		l = &compLoad{}
+		ge.load[name] = l
+	}
+	return l
 }
 
 // visitFrom is visit for steps made by caller (how: sync, async or miss).
@@ -554,11 +567,7 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			ge.visitFrom(s.Parallel, m, read, caller, how)
 			continue
 		}
-		n := m * shareOf(s)
-		if s.Fanout != nil {
-			n *= float64(s.Fanout.N)
-		}
-		n *= ge.expectedAttempts(s, read)
+		n := ge.arrivals(s, m, read)
 		if ge.isDown(s.To) {
 			// Calls to a component that is down go no further; a cache's
 			// or CDN's callers go straight to what it misses to.
@@ -574,11 +583,7 @@ func (ge *graphEstimate) visitFrom(steps []schema.Step, m float64, read bool, ca
 			// its consumers see messages.
 			n /= b.size
 		}
-		l := ge.load[s.To]
-		if l == nil {
-			l = &compLoad{}
-			ge.load[s.To] = l
-		}
+		l := ge.loadOf(s.To)
 		if q := ge.models[s.To].c; q.Family() == schema.FamilyQueue {
 			// A message is the queue's messageSize, or the operations it
 			// carries (the sections' queue sizes it so).

@@ -70,13 +70,13 @@ func (ge *graphEstimate) zoneDown() {
 					if c.Replicas > 0 {
 						m.replicas = c.Replicas - lost
 					}
+					effect := "survives"
 					if m.replicas < c.Replicas {
 						// The writes go on; the reads lose the lost
 						// zone's replicas.
-						m.zoneEffect("reduced", fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
-						continue
+						effect = "reduced"
 					}
-					m.zoneEffect("survives", fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
+					m.zoneEffect(effect, fmt.Sprintf("automatic failover promotes a standby in another zone; %d of %d read replica(s) left", m.replicas, c.Replicas))
 					continue
 				}
 				why = fmt.Sprintf("%s's primary is lost with its zone and nothing fails over automatically (failover %q)", c.Name, c.Failover)

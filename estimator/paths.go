@@ -73,8 +73,10 @@ func (e *estimator) managedAvail(kind string, multi bool) (float64, string) {
 	return v, fmt.Sprintf("no SLA for a single-zone %s: %s", kind, text)
 }
 
-// tierAvailability is each tier's availability on the design's cloud.
-func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tierAvail {
+// tierAvailability is each tier's availability on the design's cloud, with
+// what the scenario sc leaves (its read replicas, its database's cold-cache
+// load).
+func (e *estimator) tierAvailability(p *plan, sc *scenarioRun) map[string]tierAvail {
 	d := e.d
 	c := d.System.Cloud
 	out := map[string]tierAvail{}
@@ -105,7 +107,7 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		series := d.Cache.Pattern != "cache-aside"
 		why := "in series: the pattern puts it on every request"
 		if !series {
-			db := peak.tiers["database"]
+			db := sc.tiers["database"]
 			switch {
 			case db == nil || db.db == nil || db.db.ReadCapacity <= 0:
 				// Unknown read capacity: nobody can say the store takes
@@ -144,7 +146,7 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		}
 		out["database"] = tierAvail{v, "database: " + d.Database.Kind + " " + t, true}
 		// The replicas the scenario leaves (a lost zone takes its share).
-		if r := min(p.db.replicas, peak.alive["replicas"]); r > 0 {
+		if r := min(p.db.replicas, sc.alive["replicas"]); r > 0 {
 			rv, how := e.replicaReads(r)
 			out["replicas"] = tierAvail{rv, fmt.Sprintf("replicas: %d in parallel, ", r) + how, true}
 		} else {
@@ -164,7 +166,7 @@ func (e *estimator) tierAvailability(p *plan, peak *scenarioRun) map[string]tier
 		var v float64
 		var t string
 		brokers := 1
-		if qt := peak.tiers["queue"]; qt != nil && qt.queue != nil {
+		if qt := sc.tiers["queue"]; qt != nil && qt.queue != nil {
 			brokers = qt.queue.Brokers
 		}
 		if id := queueSLA(c, p.queue.kind, multi); id != "" {

@@ -76,6 +76,11 @@ func (g *Graph) add(c *Component) {
 	g.byName[c.Name] = c
 }
 
+// FromPath is the path of an operation's from field: where its errors are
+// reported, and the path of the first step the estimator gives an
+// operation a component raises (its work in that component).
+func FromPath(op string) string { return "traffic." + op + ".from" }
+
 // desugarComponents turns each section the design uses into the
 // component of the same name.
 func (d *Design) desugarComponents(g *Graph) {
@@ -296,7 +301,7 @@ func (c *checker) checkGraph() {
 		if op := d.Traffic[name]; op != nil {
 			caller := ""
 			if op.From != "" {
-				at := "traffic." + name + ".from"
+				at := FromPath(name)
 				switch from := d.Components[op.From]; {
 				case from == nil:
 					c.errorf(at, "%s is raised by %q, which is not a component%s", name, op.From, didYouMean(op.From, names))

@@ -253,8 +253,8 @@ func withAdditions(shorthand []byte, adds []addition) ([]byte, error) {
 			return nil, fmt.Errorf("internal error: no operation %q in the expanded design", add.caller)
 		}
 		calls := listField(op.Elts, "calls")
-		if stringField(op.Elts, "from") == "services" {
-			// The services raise it: its calls are theirs already.
+		if stringField(op.Elts, "from") != "" {
+			// A component raises it: its calls are that component's.
 			calls.Elts = append(calls.Elts, step)
 		} else if !appendToServices(calls, step) {
 			return nil, fmt.Errorf("internal error: %s calls no service", add.caller)
