@@ -425,25 +425,33 @@ slo: availability: "99%"
 // A read that misses a cache writes what it fetched back: one SET per
 // miss on the cache's load, and with cache-aside (or read-through) one
 // more round trip to the cache on the miss path before the answer.
-func TestGraphCacheFillsOnMiss(t *testing.T) {
-	est := func(pattern string) *GraphResult {
-		t.Helper()
-		src := `
+// cacheDesign is a service reading through a Redis cache that misses to
+// a store, 500 reads/s at PEAK; HOT adds fields to the cache.
+const cacheDesign = `
 system: {name: "c", cloud: "aws"}
 components: {
 	api: {kind: "service", instances: 2}
-	hot: {kind: "redis", pattern: "` + pattern + `", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"}
+	hot: {kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%" HOT}
 	db: {kind: "postgres", size: "2x8"}
 }
-traffic: get: {kind: "read", rate: "500/s", peakFactor: 2, requestSize: "1KB", responseSize: "1KB",
+traffic: get: {kind: "read", rate: "500/s", peakFactor: PEAK, requestSize: "1KB", responseSize: "1KB",
 	calls: [{to: "api", calls: [{to: "hot", miss: ["db"]}]}]}
 slo: availability: "99%"
 `
-		r, err := EstimateGraph(load(t, src), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+
+func cacheEstimate(t *testing.T, hot, peak string) *GraphResult {
+	t.Helper()
+	r, err := EstimateGraph(load(t, strings.NewReplacer("HOT", hot, "PEAK", peak).Replace(cacheDesign)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestGraphCacheFillsOnMiss(t *testing.T) {
+	est := func(pattern string) *GraphResult {
+		t.Helper()
+		return cacheEstimate(t, `, pattern: "`+pattern+`"`, "2")
 	}
 	aside, through := est("cache-aside"), est("write-through")
 	// 1,000 GETs/s and 20% of them missed, 200 SETs/s.
@@ -593,22 +601,7 @@ slo: availability: "99%"
 func TestGraphHitRatioFromMemory(t *testing.T) {
 	est := func(cache string) GraphComponent {
 		t.Helper()
-		src := `
-system: {name: "c", cloud: "aws"}
-components: {
-	api: {kind: "service", instances: 2}
-	hot: {kind: "redis", memory: "1GiB", ttl: "1h", invalidation: "ttl-only", hitRatio: "80%"` + cache + `}
-	db: {kind: "postgres", size: "2x8"}
-}
-traffic: get: {kind: "read", rate: "500/s", peakFactor: 1, requestSize: "1KB", responseSize: "1KB",
-	calls: [{to: "api", calls: [{to: "hot", miss: ["db"]}]}]}
-slo: availability: "99%"
-`
-		r, err := EstimateGraph(load(t, src), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return graphComp(r, "hot")
+		return graphComp(cacheEstimate(t, cache, "1"), "hot")
 	}
 	// 1 GiB × (1 − 25% reserved) ÷ (1,000 B + 50 B overhead) ≈ 767K of
 	// 100M keys under Zipf(0.9): well under the assumed 80%.

@@ -173,23 +173,32 @@ func zoneDownParity(t *testing.T, d *schema.Design, r *Result) []parityFigure {
 	return out
 }
 
-func TestShorthandParity(t *testing.T) {
+// sectionsExamples are the examples written with the sections, by file
+// name without ".cue".
+func sectionsExamples(t *testing.T) map[string]*schema.Design {
+	t.Helper()
 	files, err := filepath.Glob("../examples/*.cue")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples: %v", err)
 	}
-	seen := map[string]bool{}
-	total, same := 0, 0
-	var table []string
+	out := map[string]*schema.Design{}
 	for _, f := range files {
 		d, err := schema.Load(f, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Components) > 0 {
-			continue
+		if len(d.Components) == 0 {
+			out[strings.TrimSuffix(filepath.Base(f), ".cue")] = d
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".cue")
+	}
+	return out
+}
+
+func TestShorthandParity(t *testing.T) {
+	seen := map[string]bool{}
+	total, same := 0, 0
+	var table []string
+	for name, d := range sectionsExamples(t) {
 		for _, fig := range parityFigures(t, d) {
 			key := name + " " + fig.name
 			total++
@@ -222,19 +231,8 @@ func TestShorthandParity(t *testing.T) {
 // shorthand keeps its figures. The store's mean object size is written to
 // the byte, so the bills agree within 50 cents.
 func TestExpandedEstimatesAsItsSource(t *testing.T) {
-	files, err := filepath.Glob("../examples/*.cue")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no examples: %v", err)
-	}
-	for _, f := range files {
-		d, err := schema.Load(f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(d.Components) > 0 {
-			continue
-		}
-		t.Run(filepath.Base(f), func(t *testing.T) {
+	for name, d := range sectionsExamples(t) {
+		t.Run(name, func(t *testing.T) {
 			src, err := schema.Expand(d)
 			if err != nil {
 				t.Fatal(err)

@@ -34,14 +34,7 @@ func TestFormAddsComponents(t *testing.T) {
 		[]tea.Msg{enter}, // add3: none
 	)
 	answer(t, a, keys...)
-	got, err := Render(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := schema.LoadBytes("links.cue", got, "cue")
-	if err != nil {
-		t.Fatalf("the design does not validate: %v\n%s", err, got)
-	}
+	got, d := renderValid(t, a)
 	if len(d.Components) == 0 {
 		t.Fatalf("a design with additions is not in the component form:\n%s", got)
 	}
@@ -122,14 +115,7 @@ func TestAdditionCalledByTheBackgroundOperation(t *testing.T) {
 	a.Set("add1-p50", "20ms")
 	a.Set("add1-p99", "200ms")
 	a.Set("add1-availability", "99.9%")
-	got, err := Render(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := schema.LoadBytes("links.cue", got, "cue")
-	if err != nil {
-		t.Fatalf("the design does not validate: %v\n%s", err, got)
-	}
+	got, d := renderValid(t, a)
 	g := d.Graph()
 	if g.From["count-click"] != "services" {
 		t.Fatalf("count-click is not raised by the services: %q\n%s", g.From["count-click"], got)
@@ -138,4 +124,19 @@ func TestAdditionCalledByTheBackgroundOperation(t *testing.T) {
 	if n := len(calls); n < 2 || calls[n-1].To != "geoip" || calls[0].To != "queue" {
 		t.Errorf("count-click calls %+v, want the queue, then geoip", calls)
 	}
+}
+
+// renderValid renders the answers and loads the design they write, which
+// must validate.
+func renderValid(t *testing.T, a *Answers) ([]byte, *schema.Design) {
+	t.Helper()
+	got, err := Render(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := schema.LoadBytes("links.cue", got, "cue")
+	if err != nil {
+		t.Fatalf("the design does not validate: %v\n%s", err, got)
+	}
+	return got, d
 }
