@@ -59,6 +59,12 @@ func group(g *Graph, d *schema.Design, zoneDown *estimator.GraphResult, ids map[
 		return fmt.Errorf("--group %s: a design written with components is grouped by %s", by, orList(Groupings))
 	}
 	model := d.Graph()
+	effects := map[string]string{} // what zone-down did to each component
+	if zoneDown != nil {
+		for _, c := range zoneDown.Components {
+			effects[c.Name] = c.ZoneDown
+		}
+	}
 	index := map[string]int{}
 	for _, n := range g.Nodes {
 		c := model.Component(n.Component)
@@ -67,7 +73,7 @@ func group(g *Graph, d *schema.Design, zoneDown *estimator.GraphResult, ids map[
 		}
 		key, label := c.Family(), familyLabels[c.Family()]
 		if by == "zone" {
-			key, label = zoneGroup(c, zoneDown)
+			key, label = zoneGroup(c, effects[c.Name])
 		}
 		if by == "region" {
 			switch {
@@ -93,17 +99,11 @@ func group(g *Graph, d *schema.Design, zoneDown *estimator.GraphResult, ids map[
 }
 
 // zoneGroup is the box of --group zone a component goes in: what the
-// estimator's zone-down scenario did to it, the trade-off its placement
-// made.
-func zoneGroup(c *schema.Component, zoneDown *estimator.GraphResult) (key, label string) {
+// estimator's zone-down scenario did to it (effect), the trade-off its
+// placement made.
+func zoneGroup(c *schema.Component, effect string) (key, label string) {
 	if c.Family() == schema.FamilyExternal {
 		return "outside", "outside the system"
-	}
-	effect := ""
-	for _, g := range zoneDown.Components {
-		if g.Name == c.Name {
-			effect = g.ZoneDown
-		}
 	}
 	switch effect {
 	case "down":
