@@ -285,16 +285,21 @@ func (o *Override) UnmarshalCUE(v cue.Value) error {
 		return posErr(v, err)
 	}
 	s, _ := v.String()
+	p, err := parseOverride(s)
+	*o = p
+	return posErr(v, err)
+}
+
+// parseOverride reads an override written as a string.
+func parseOverride(s string) (Override, error) {
 	if d, err := ParseDuration(s); err == nil {
-		*o = Override{Value: d.Seconds(), Unit: "duration"}
-		return nil
+		return Override{Value: d.Seconds(), Unit: "duration"}, nil
 	}
 	r, err := ParseRate(s)
 	if err != nil {
-		return posErr(v, fmt.Errorf("invalid override %q: write a number, a duration such as \"2ms\" or a rate such as \"5k/s\"", s))
+		return Override{}, fmt.Errorf("invalid override %q: write a number, a duration such as \"2ms\" or a rate such as \"5k/s\"", s)
 	}
-	*o = Override{Value: float64(r), Unit: "rate"}
-	return nil
+	return Override{Value: float64(r), Unit: "rate"}, nil
 }
 
 // asyncCalls checks that an asynchronous operation of a component design

@@ -15,6 +15,15 @@ import (
 // parts that did not decode (their errors are reported elsewhere, or
 // returned here when only decoding found them).
 func (l *loader) decodeParts(u cue.Value, src *Source) (d *Design, broken map[string]bool, errs Errors) {
+	d, broken, errs = l.walkParts(u, src, true)
+	named(d)
+	return d, broken, errs
+}
+
+// walkParts walks the design's parts as decodeParts decodes them, and
+// decodes them when decode is set; without, it only finds the parts left
+// out, for a design decodeWhole has decoded.
+func (l *loader) walkParts(u cue.Value, src *Source, decode bool) (d *Design, broken map[string]bool, errs Errors) {
 	d = &Design{Source: src}
 	broken = map[string]bool{}
 	dv := reflect.ValueOf(d).Elem()
@@ -30,20 +39,24 @@ func (l *loader) decodeParts(u cue.Value, src *Source) (d *Design, broken map[st
 			broken[name] = true
 			continue
 		}
-		l.decodeField(sv, dv.Field(i), name, src, broken, &errs, 1)
+		l.decodeField(sv, dv.Field(i), name, src, broken, &errs, 1, decode)
 	}
+	return d, broken, errs
+}
+
+// named gives each operation its name and each waiver its index.
+func named(d *Design) {
 	for name, op := range d.Traffic {
 		op.Name = name
 	}
 	for i := range d.Waivers {
 		d.Waivers[i].Index = i
 	}
-	return d, broken, errs
 }
 
 // decodeField decodes v into dst; structs and maps are decoded field by
 // field (entry by entry) down to the second level.
-func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *Source, broken map[string]bool, errs *Errors, depth int) {
+func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *Source, broken map[string]bool, errs *Errors, depth int, decode bool) {
 	typ := dst.Type()
 	isUnit := reflect.PointerTo(typ).Implements(cueUnmarshaler)
 	if depth <= 2 && !isUnit && v.IncompleteKind()&cue.StructKind != 0 || depth <= 2 && !isUnit && v.Err() != nil {
@@ -58,7 +71,7 @@ func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *S
 				if !fv.Exists() {
 					continue
 				}
-				l.decodeField(fv, dst.Field(i), joinField(path, name), src, broken, errs, depth+1)
+				l.decodeField(fv, dst.Field(i), joinField(path, name), src, broken, errs, depth+1, decode)
 			}
 			return
 		case reflect.Map:
@@ -73,7 +86,7 @@ func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *S
 				key := it.Selector().Unquoted()
 				elem := reflect.New(typ.Elem()).Elem()
 				p := joinField(path, key)
-				if l.decodeField(it.Value(), elem, p, src, broken, errs, depth+1); !isBroken(broken, p) {
+				if l.decodeField(it.Value(), elem, p, src, broken, errs, depth+1, decode); decode && !isBroken(broken, p) {
 					dst.SetMapIndex(reflect.ValueOf(key), elem)
 				}
 			}
@@ -87,6 +100,9 @@ func (l *loader) decodeField(v cue.Value, dst reflect.Value, path string, src *S
 		if typ.Kind() != reflect.Pointer {
 			broken[path] = true
 		}
+		return
+	}
+	if !decode {
 		return
 	}
 	if err := v.Validate(cue.Concrete(true)); err != nil {

@@ -558,11 +558,25 @@ func (l *loader) check(user cue.Value, files []string) (*Design, error) {
 	}
 	l.kinds = componentKinds(user)
 	u := user.Unify(l.def)
-	es := append(l.validate(u, src), l.unknownFields(user, src)...)
+	es := l.validate(u, src)
+	if len(es) > 0 {
+		// A part in error hides its stray fields from CUE; a design
+		// without an error has none, the schema being closed.
+		es = append(es, l.unknownFields(user, src)...)
+	}
 	stepErrs := l.checkSteps(user, src)
 	es = append(es, stepErrs...)
 	es = append(es, referenceErrors(user, src)...)
-	d, broken, decodeErrs := l.decodeParts(u, src)
+	var d *Design
+	var broken map[string]bool
+	var decodeErrs Errors
+	ok := false
+	if len(es) == 0 {
+		d, broken, ok = l.decodeWhole(u, src)
+	}
+	if !ok {
+		d, broken, decodeErrs = l.decodeParts(u, src)
+	}
 	// An operation whose call tree is wrong does not decode either; the
 	// step's own error says why.
 	decodeErrs = slices.DeleteFunc(decodeErrs, func(e *Error) bool {

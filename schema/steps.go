@@ -38,7 +38,7 @@ var stepFields = []string{"to", "calls", "miss", "parallel", "fanout", "share", 
 
 // checkSteps checks every operation's call tree in the user's value.
 func (l *loader) checkSteps(user cue.Value, src *Source) Errors {
-	c := &stepCheck{l: l, src: src, call: l.schema.LookupPath(cue.ParsePath("#Call")), name: l.schema.LookupPath(cue.ParsePath("#Name"))}
+	c := &stepCheck{l: l, src: src, call: l.schema.LookupPath(cue.ParsePath("#Call")), name: l.schema.LookupPath(cue.ParsePath("#Name")), passed: map[string]bool{}, fields: map[string]cue.Value{}}
 	it, err := user.LookupPath(cue.ParsePath("traffic")).Fields()
 	if err != nil {
 		return nil
@@ -57,6 +57,9 @@ type stepCheck struct {
 	src        *Source
 	call, name cue.Value
 	errs       Errors
+	// passed holds the scalars already checked without error (against).
+	passed map[string]bool
+	fields map[string]cue.Value
 }
 
 func (c *stepCheck) errorf(path, format string, args ...any) {
@@ -103,7 +106,7 @@ func (c *stepCheck) list(v cue.Value, path string, top bool) {
 func (c *stepCheck) step(v cue.Value, path string) {
 	switch v.IncompleteKind() {
 	case cue.StringKind:
-		c.against(v, c.name)
+		c.once(v, "", func() { c.against(v, c.name) })
 		return
 	case cue.StructKind:
 	default:
@@ -129,13 +132,51 @@ func (c *stepCheck) step(v cue.Value, path string) {
 				c.errorf(p, "parallel lists the steps that run at the same time: at least one")
 			}
 		default:
-			n := len(c.errs)
-			c.against(it.Value(), c.call.LookupPath(cue.MakePath(cue.Str(f).Optional())))
-			if len(c.errs) == n {
-				c.units(it.Value(), p, f)
-			}
+			fv := it.Value()
+			c.once(fv, f, func() {
+				n := len(c.errs)
+				c.against(fv, c.field(f))
+				if len(c.errs) == n {
+					c.units(fv, p, f)
+				}
+			})
 		}
 	}
+}
+
+// once runs check on a field's scalar value unless the same value of the
+// same field has passed before: a thousand call trees repeat a few names
+// and numbers, and unifying each again with the schema was most of the
+// check's time. Structs and lists are always checked.
+func (c *stepCheck) once(v cue.Value, field string, check func()) {
+	k := v.Kind()
+	if k == cue.StructKind || k == cue.ListKind || k == cue.BottomKind {
+		check()
+		return
+	}
+	b, err := v.MarshalJSON()
+	if err != nil {
+		check()
+		return
+	}
+	key := field + "\x00" + string(b)
+	if c.passed[key] {
+		return
+	}
+	n := len(c.errs)
+	if check(); len(c.errs) == n {
+		c.passed[key] = true
+	}
+}
+
+// field is the schema's type of a call's field.
+func (c *stepCheck) field(name string) cue.Value {
+	t, ok := c.fields[name]
+	if !ok {
+		t = c.call.LookupPath(cue.MakePath(cue.Str(name).Optional()))
+		c.fields[name] = t
+	}
+	return t
 }
 
 // units reads a field the schema types as a string of a unit ("150%",
