@@ -49,7 +49,9 @@ func unmarshalUnit(b []byte, parse func(string) (float64, error)) (float64, erro
 	return f, err
 }
 
-// UnmarshalJSON reads a duration as UnmarshalCUE does.
+// UnmarshalJSON reads a duration as UnmarshalCUE does: a string straight
+// to integer nanoseconds, not through unmarshalUnit's float64, which
+// cannot hold "forever".
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string

@@ -59,6 +59,7 @@ type stepCheck struct {
 	errs       Errors
 	// passed holds the scalars already checked without error (against).
 	passed map[string]bool
+	// fields caches the schema's type of each call field (field).
 	fields map[string]cue.Value
 }
 
